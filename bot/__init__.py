@@ -1,0 +1,33 @@
+"""Everything that speaks HTTP or runs processes: the app factory lives here."""
+
+from __future__ import annotations
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from bot import cli, database, errors, health, logs
+from config import Settings, load_settings
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the web application; nothing app-shaped exists before this is called."""
+    settings = settings or load_settings()
+    logs.configure(settings.log_level)
+    app = Flask(__name__, instance_path=str(database.instance_dir(settings)))
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        TESTING=settings.testing,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        MAX_CONTENT_LENGTH=settings.attachment_max_bytes + 64 * 1024,
+        JSON_AS_ASCII=False,
+    )
+    app.extensions["pakn.settings"] = settings
+    # Behind the reverse proxy: trust one hop for scheme and client address.
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    database.init_app(app, settings)
+    errors.init_app(app)
+    app.register_blueprint(health.bp)
+    cli.init_app(app)
+    return app

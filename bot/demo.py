@@ -1,0 +1,74 @@
+"""`flask --app wsgi demo`: the embedded local default for newcomers (`make run`).
+
+Migrates and seeds the SQLite database, (re)creates a demo administrator whose password it
+prints, and serves the app on http://127.0.0.1:5000. Refuses to run outside demo mode so a
+production server can never get a printed password.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from bot.database import get_db
+from handlers import accounts
+from handlers.seed import seed_reference
+from storage import migrate
+from storage.db import transaction
+from storage.models import StaffUser
+from storage.models.enums import Role
+
+DEMO_ADMIN = "admin"
+
+
+def prepare_demo() -> str:
+    """Migrate, seed and reset the demo administrator; return its new password."""
+    db = get_db()
+    migrate.upgrade(db.engine)
+    password = secrets.token_urlsafe(9)
+    with transaction(db.sessions) as session:
+        seed_reference(session)
+        user = session.scalar(select(StaffUser).where(StaffUser.username == DEMO_ADMIN))
+        if user is None:
+            accounts.create_user(
+                session,
+                username=DEMO_ADMIN,
+                password=password,
+                role=Role.ADMIN,
+                display_name="Quản trị (demo)",
+            )
+        else:
+            user.password_hash = accounts.hash_password(password)
+            user.failed_logins = 0
+            user.locked_until = None
+    return password
+
+
+@click.command("demo")
+@with_appcontext
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+def demo(host: str, port: int) -> None:
+    """Run the local demo: SQLite, seeded data, a demo admin."""
+    settings = current_app.extensions["pakn.settings"]
+    if not settings.demo:
+        raise click.ClickException("demo runs only with PAKN_DEMO=1 (make run sets it)")
+    password = prepare_demo()
+    base = f"http://{host}:{port}"
+    click.echo(
+        "\n".join(
+            [
+                "",
+                "PAKN Tam Kỳ — bản chạy thử (demo)",
+                f"  Trạng thái:   {base}/healthz",
+                f"  Quản trị:     {base}/admin   tài khoản: {DEMO_ADMIN}   mật khẩu: {password}",
+                f"  Cơ sở dữ liệu: {settings.database_url}",
+                "",
+            ]
+        )
+    )
+    current_app.run(host=host, port=port, threaded=True, use_reloader=False)

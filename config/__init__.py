@@ -1,0 +1,5 @@
+"""Configuration read from the environment, in one place."""
+
+from config.settings import ConfigError, Settings, load_settings
+
+__all__ = ["ConfigError", "Settings", "load_settings"]

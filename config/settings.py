@@ -1,0 +1,129 @@
+"""Typed, frozen settings read from the environment (and an optional `.env` file).
+
+Every process (web, scheduler, CLI, migrations) builds one `Settings` at start-up and passes
+it down; nothing else reads `os.environ`. Missing secrets fail fast with all their names.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import MISSING, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from dotenv import dotenv_values
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+#: Required outside demo and test mode; the README documents each one.
+REQUIRED = ("SECRET_KEY", "ZALO_APP_ID", "ZALO_APP_SECRET", "ZALO_OA_SECRET_KEY", "SMTP_URL")
+
+#: Values used only by `make run` (PAKN_DEMO=1) and by the tests. Never in production.
+DEMO_SECRETS = {
+    "SECRET_KEY": "demo-only-secret-key-not-for-production",
+    "ZALO_APP_ID": "1000000000000000001",
+    "ZALO_APP_SECRET": "demo-app-secret",
+    "ZALO_OA_SECRET_KEY": "demo-oa-secret-key",
+    "SMTP_URL": "smtp://127.0.0.1:8025",
+}
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable service."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the processes need to know about their environment."""
+
+    secret_key: str
+    zalo_app_id: str
+    zalo_app_secret: str
+    zalo_oa_secret_key: str
+    smtp_url: str
+    database_url: str = f"sqlite:///{INSTANCE_DIR / 'pakn.sqlite3'}"
+    zalo_api_base: str = "https://openapi.zalo.me"
+    zalo_oauth_base: str = "https://oauth.zaloapp.com"
+    zalo_oa_id: str = ""
+    zalo_verifier_code: str = ""
+    timezone: str = "Asia/Ho_Chi_Minh"
+    demo: bool = False
+    testing: bool = False
+    log_level: str = "INFO"
+    # Webhook
+    webhook_max_bytes: int = 256 * 1024
+    webhook_signature_variants: tuple[str, ...] = ("app_body_ts_oakey",)
+    webhook_max_skew_seconds: int = 24 * 3600
+    webhook_allow_console_check: bool = True
+    # Attachments (downloaded evidence and staff uploads)
+    attachment_dir: str = str(INSTANCE_DIR / "attachments")
+    attachment_max_bytes: int = 20 * 1024 * 1024
+    # Petitions
+    petition_code_prefix: str = "TK"
+    consent_version: str = "2026-01"
+    # Admin sessions
+    session_cookie_secure: bool = True
+    login_max_failures: int = 5
+    login_lockout_minutes: int = 15
+    # Email
+    mail_from: str = "pakn@mttq-tamky.vn"
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the database is SQLite (locks and claims differ from PostgreSQL)."""
+        return self.database_url.startswith("sqlite")
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        """Return a copy with some fields changed (tests, the demo server)."""
+        return replace(self, **changes)
+
+
+_BOOL_TRUE = {"1", "true", "yes", "on"}
+
+
+def _coerce(name: str, raw: str, default: Any) -> Any:
+    """Turn an environment string into the type of the field's default."""
+    try:
+        if isinstance(default, bool):
+            return raw.strip().lower() in _BOOL_TRUE
+        if isinstance(default, int):
+            return int(raw)
+        if isinstance(default, tuple):
+            return tuple(p.strip() for p in raw.split(",") if p.strip())
+    except ValueError as exc:
+        raise ConfigError(f"invalid value for {name}: expected a number") from exc
+    return raw
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, *, env_file: Path | None = None, **overrides: Any
+) -> Settings:
+    """Build settings from the environment; raise ConfigError naming every missing secret."""
+    source: dict[str, str] = {}
+    dotenv = env_file if env_file is not None else PROJECT_ROOT / ".env"
+    if dotenv.is_file():
+        source.update({k: v for k, v in dotenv_values(dotenv).items() if v is not None})
+    source.update(os.environ if environ is None else environ)
+
+    demo = source.get("PAKN_DEMO", "").lower() in _BOOL_TRUE
+    testing = bool(overrides.get("testing"))
+    if demo or testing:
+        source = {**DEMO_SECRETS, **source}
+    missing = [name for name in REQUIRED if not source.get(name)]
+    if missing:
+        raise ConfigError(f"missing required environment variables: {', '.join(missing)}")
+
+    values: dict[str, Any] = {"demo": demo}
+    for f in fields(Settings):
+        env_name = f.name.upper()
+        if f.name in {"demo", "testing", "extra"} or env_name not in source:
+            continue
+        default = "" if f.default is MISSING else f.default
+        values[f.name] = _coerce(env_name, source[env_name], default)
+    if demo:
+        values.setdefault("session_cookie_secure", False)
+    values.update(overrides)
+    return Settings(**values)

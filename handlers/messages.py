@@ -1,0 +1,349 @@
+"""The one Vietnamese message catalogue: every text the bot or the workflow sends a citizen.
+
+Texts are templates with {placeholders}. Staff may override any of them in the admin view
+(a ResponseTemplate row with the same key); the catalogue here is the default and the
+documentation of which placeholders each key receives.
+"""
+
+from __future__ import annotations
+
+import logging
+import string
+from collections.abc import Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import ResponseTemplate
+
+logger = logging.getLogger(__name__)
+
+CATALOGUE: dict[str, str] = {
+    # --- workflow notifications (petition-workflow.md, "What the citizen is told") ---
+    "notify.received": (
+        "Ủy ban MTTQ đã tiếp nhận phản ánh, kiến nghị của Ông/Bà. Mã hồ sơ: {code}.\n"
+        "Trong vòng 10 ngày, Ông/Bà sẽ nhận được thông báo về việc giải quyết hoặc chuyển "
+        "đến cơ quan có thẩm quyền.\nĐể tra cứu, Ông/Bà gõ: TRA {code}"
+    ),
+    "notify.need_info": (
+        "Hồ sơ {code}: để xử lý, Ủy ban MTTQ cần Ông/Bà bổ sung: {what}.\n"
+        "Thời hạn xử lý tạm dừng cho đến khi nhận được thông tin bổ sung."
+    ),
+    "notify.forwarded": (
+        "Hồ sơ {code} đã được chuyển đến {agency} ngày {date}, văn bản số {document_number}. "
+        "Thời hạn cơ quan giải quyết dự kiến: {due_date}.\n"
+        "Ủy ban MTTQ sẽ theo dõi, đôn đốc việc giải quyết."
+    ),
+    "notify.answered_by_front": "Hồ sơ {code}: Ủy ban MTTQ trả lời Ông/Bà như sau:\n{answer}",
+    "notify.overdue": (
+        "Hồ sơ {code}: {agency} chưa có kết quả giải quyết đúng hạn. Ủy ban MTTQ đã gửi văn bản "
+        "đôn đốc và tiếp tục theo dõi."
+    ),
+    "notify.result": (
+        "Hồ sơ {code} đã có kết quả giải quyết:\n{result}\n"
+        "Ông/Bà vui lòng cho biết vấn đề đã được giải quyết chưa."
+    ),
+    "notify.closed": (
+        "Hồ sơ {code} đã đóng ({reason}). Nếu vấn đề chưa được giải quyết, Ông/Bà có thể đề nghị "
+        "mở lại trong vòng 30 ngày bằng cách gõ: MO LAI {code}"
+    ),
+    "notify.reopened": "Hồ sơ {code} đã được mở lại và sẽ được xem xét, xử lý tiếp.",
+    # --- buttons ---
+    "button.resolved": "Đã giải quyết",
+    "button.not_resolved": "Chưa giải quyết",
+    # === the citizen's conversation (issue 5; handlers/conversation) ===
+    # Button titles: at most 20 characters (Zalo's limit).
+    "button.consent_yes": "Đồng ý",
+    "button.consent_no": "Không đồng ý",
+    "button.send": "GỬI",
+    "button.edit": "Sửa",
+    "button.skip": "Bỏ qua",
+    "button.new_petition": "Phản ánh mới",
+    "button.edit_text": "Sửa nội dung",
+    "button.edit_ward": "Sửa phường",
+    "button.edit_place": "Sửa địa điểm",
+    "button.cancel_draft": "Hủy phản ánh",
+    "button.confirm_withdraw": "Xác nhận rút",
+    "button.keep": "Không rút",
+    "button.data_copy": "Nhận bản sao",
+    "button.data_delete": "Yêu cầu xóa",
+    "button.confirm_delete": "Xác nhận xóa",
+    "button.cancel": "Không",
+    # First contact and consent (petition-workflow.md, "Personal data").
+    "bot.welcome": (
+        "{unit} xin chào Ông/Bà!\n"
+        "Đây là kênh Zalo tiếp nhận phản ánh, kiến nghị của người dân gửi Mặt trận Tổ quốc: "
+        "đường sá, điện nước, môi trường, trật tự, chính sách, thủ tục... Phản ánh được cán bộ "
+        "Mặt trận xem xét, chuyển cơ quan có thẩm quyền và theo dõi đến khi có kết quả."
+    ),
+    "bot.consent_ask": (
+        "Bảo vệ dữ liệu cá nhân: để tiếp nhận và giải quyết phản ánh, chúng tôi cần lưu nội "
+        "dung, hình ảnh, vị trí và số điện thoại (nếu Ông/Bà cung cấp). Dữ liệu chỉ dùng để "
+        "giải quyết phản ánh; danh tính người tố cáo được giữ bí mật. Ông/Bà có thể rút đồng ý "
+        '(gõ "rút đồng ý") hoặc yêu cầu bản sao, xóa dữ liệu (gõ "Dữ liệu của tôi") '
+        "bất cứ lúc nào.\nÔng/Bà có đồng ý không?"
+    ),
+    "bot.consent_thanks": (
+        "Cảm ơn Ông/Bà đã đồng ý. Xin mời Ông/Bà nhắn nội dung cần phản ánh, kiến nghị "
+        "(có thể gửi kèm ảnh, vị trí). Để tra cứu hồ sơ đã gửi, gõ: TRA <mã hồ sơ>."
+    ),
+    "bot.consent_declined": (
+        "Chúng tôi tôn trọng lựa chọn của Ông/Bà. Khi chưa có sự đồng ý, chúng tôi không được "
+        "lưu thông tin nên chưa thể tiếp nhận phản ánh qua Zalo; nội dung Ông/Bà đã gửi không "
+        'được lưu. Ông/Bà có thể đến trực tiếp Ủy ban MTTQ phường. Nếu đổi ý, gõ "đồng ý".'
+    ),
+    "bot.consent_required": (
+        "Để tiếp nhận phản ánh, chúng tôi cần Ông/Bà đồng ý cho lưu thông tin (nội dung vừa "
+        'gửi chưa được lưu). Vui lòng bấm Đồng ý hoặc gõ "đồng ý".'
+    ),
+    "bot.consent_withdrawn": (
+        "Ông/Bà đã rút đồng ý lúc {time}. Từ nay chúng tôi không tiếp nhận thêm thông tin mới "
+        "của Ông/Bà qua kênh này. Các hồ sơ đã gửi vẫn được theo dõi đến khi có kết quả; để "
+        'yêu cầu xóa dữ liệu, gõ "Dữ liệu của tôi".'
+    ),
+    "bot.consent_not_given": "Ông/Bà chưa đồng ý cho lưu thông tin nên không có gì để rút.",
+    # Taking a petition.
+    "bot.urgent": (
+        "KHẨN CẤP: nếu có nguy hiểm đến người hoặc tài sản, Ông/Bà hãy gọi ngay 114 (cứu "
+        "hỏa, cứu nạn), 113 (công an), 115 (cấp cứu).\n"
+        "Chúng tôi đã báo cán bộ trực để xử lý ngay."
+    ),
+    "bot.ask_text": (
+        "Chúng tôi đã nhận {count} ảnh/tệp. Ông/Bà vui lòng nhắn vài dòng mô tả sự việc "
+        "(việc gì, ở đâu, từ khi nào)."
+    ),
+    "bot.ask_ward": (
+        "Sự việc xảy ra ở phường nào ạ? Ông/Bà bấm chọn bên dưới, hoặc gõ tên phường, xã cũ "
+        "(ví dụ: An Xuân, Tam Thăng, Hòa Hương)."
+    ),
+    "bot.ward_not_understood": (
+        "Xin lỗi, chúng tôi chưa xác định được phường. Ông/Bà vui lòng bấm chọn một trong "
+        "bốn phường bên dưới."
+    ),
+    "bot.ask_place": (
+        "Ông/Bà cho biết địa điểm cụ thể (số nhà, tên đường, khối phố, thôn) hoặc chia sẻ vị "
+        "trí trên Zalo; có thể gửi kèm ảnh hiện trường. Nếu không cần, bấm Bỏ qua."
+    ),
+    "bot.summary": (
+        "Ông/Bà phản ánh về «{category}» tại {ward}: {summary}\n"
+        "{details}"
+        "Nếu muốn cán bộ gọi lại, Ông/Bà có thể nhắn số điện thoại (không bắt buộc; không gửi "
+        "ảnh CCCD).\nBấm GỬI để gửi, hoặc Sửa để điều chỉnh."
+    ),
+    "bot.summary_place": "Địa điểm: {place}\n",
+    "bot.summary_attachments": "Kèm theo: {count} ảnh/tệp\n",
+    "bot.summary_phone": "Số điện thoại liên hệ: {phone}\n",
+    "bot.summary_location": "vị trí đã chia sẻ",
+    "bot.summary_old_name": "{ward} ({old} cũ)",
+    "bot.category_unknown": "chưa xác định lĩnh vực, cán bộ sẽ phân loại",
+    "bot.edit_menu": "Ông/Bà muốn sửa phần nào?",
+    "bot.edit_text": (
+        "Ông/Bà vui lòng nhắn lại toàn bộ nội dung phản ánh; nội dung mới sẽ thay cho nội "
+        "dung cũ (ảnh đã gửi vẫn được giữ)."
+    ),
+    "bot.draft_cancelled": "Đã hủy phản ánh đang soạn. Khi cần, Ông/Bà cứ nhắn cho chúng tôi.",
+    "bot.draft_expired": (
+        "Phản ánh Ông/Bà bắt đầu soạn lúc {time} chưa được gửi nên đã hết hạn và được xóa. "
+        "Khi cần, Ông/Bà cứ nhắn lại nội dung cho chúng tôi."
+    ),
+    "bot.submit_failed": (
+        "Xin lỗi, hệ thống chưa gửi được phản ánh. Ông/Bà vui lòng bấm GỬI lại sau ít phút."
+    ),
+    "bot.after_hours": (
+        "Hiện đang ngoài giờ làm việc; cán bộ sẽ xem nội dung của Ông/Bà từ {when}."
+    ),
+    "bot.when": "{time} {weekday}, ngày {date}",
+    # Afterwards: lookup, list, follow-ups.
+    "bot.lookup": "Hồ sơ {code}: {state}.\nNội dung: {summary}\n{details}",
+    "bot.lookup_received": "Ngày tiếp nhận: {date}.\n",
+    "bot.lookup_decision_due": "Hạn thông báo hướng giải quyết: {date}.\n",
+    "bot.lookup_forwarded": (
+        "Đã chuyển đến {agency} ngày {date}; hạn giải quyết: {due}. Mặt trận đang theo dõi, "
+        "đôn đốc.\n"
+    ),
+    "bot.lookup_need_info": (
+        "Chúng tôi đang chờ Ông/Bà bổ sung thông tin; thời hạn xử lý tạm dừng.\n"
+    ),
+    "bot.lookup_result": "Kết quả đã gửi Ông/Bà ngày {date}.\n",
+    "bot.lookup_closed": "Đóng ngày {date}.\n",
+    "bot.lookup_not_found": (
+        "Không tìm thấy hồ sơ {code} trong các hồ sơ Ông/Bà đã gửi qua Zalo này. Vui lòng kiểm "
+        "tra lại mã (dạng TK-2611-000123) hoặc gõ DS để xem danh sách hồ sơ của mình."
+    ),
+    "bot.lookup_ask_code": (
+        "Ông/Bà vui lòng gõ TRA kèm mã hồ sơ, ví dụ: TRA TK-2611-000123. Gõ DS để xem các hồ "
+        "sơ đang xử lý."
+    ),
+    "bot.list": "Các hồ sơ đang xử lý của Ông/Bà:\n{items}\nGõ TRA <mã> để xem chi tiết.",
+    "bot.list_item": "• {code} ({date}) – {state}: {summary}",
+    "bot.list_empty": "Ông/Bà hiện không có hồ sơ nào đang xử lý.",
+    "bot.followup_which": (
+        "Nội dung Ông/Bà vừa gửi là bổ sung cho hồ sơ nào, hay là một phản ánh mới? "
+        "Ông/Bà bấm chọn bên dưới."
+    ),
+    "bot.followup_added": (
+        "Đã bổ sung nội dung vào hồ sơ {code}. Cán bộ phụ trách sẽ xem thông tin mới."
+    ),
+    "bot.info_added": (
+        "Cảm ơn Ông/Bà đã bổ sung thông tin cho hồ sơ {code}. Hồ sơ tiếp tục được xử lý."
+    ),
+    "bot.reopen_requested": (
+        "Đề nghị mở lại hồ sơ {code} đã được chuyển đến cán bộ xem xét. Chúng tôi sẽ thông "
+        "báo cho Ông/Bà."
+    ),
+    "bot.reopen_too_late": (
+        "Hồ sơ {code} đã quá 30 ngày kể từ khi có kết quả nên không thể mở lại. Nếu vấn đề "
+        "vẫn còn, Ông/Bà vui lòng gửi phản ánh mới."
+    ),
+    # Feedback on a result.
+    "bot.feedback_ask_which": (
+        'Ông/Bà vui lòng cho biết mã hồ sơ, ví dụ: "Đã giải quyết TK-2611-000123".'
+    ),
+    "bot.feedback_not_open": ("Hồ sơ {code} hiện không chờ ý kiến đánh giá của Ông/Bà ({state})."),
+    "bot.rating_thanks": "Cảm ơn Ông/Bà đã đánh giá {rating}/5 cho hồ sơ {code}.",
+    # Withdrawal.
+    "bot.withdraw_which": "Ông/Bà muốn rút hồ sơ nào? Bấm chọn bên dưới.",
+    "bot.withdraw_confirm": (
+        "Ông/Bà có chắc muốn rút hồ sơ {code} ({summary})? Sau khi rút, hồ sơ sẽ được đóng."
+    ),
+    "bot.withdraw_kept": "Hồ sơ {code} vẫn tiếp tục được xử lý.",
+    "bot.withdraw_none": "Ông/Bà không có hồ sơ nào đang xử lý để rút.",
+    # The citizen's data (Law 91/2025/QH15).
+    "bot.data_menu": (
+        "Dữ liệu chúng tôi lưu về Ông/Bà: mã người dùng Zalo, thời điểm đồng ý, nội dung và "
+        "hình ảnh các phản ánh ({count} hồ sơ), số điện thoại liên hệ nếu Ông/Bà đã cung cấp. "
+        "Dữ liệu chỉ dùng để giải quyết phản ánh và được ẩn danh sau khi hồ sơ đóng một thời "
+        "gian theo quy định. Ông/Bà có thể nhận bản sao hoặc yêu cầu xóa."
+    ),
+    "bot.data_copy": "Bản sao dữ liệu của Ông/Bà (lập ngày {date}):\n{body}",
+    "bot.data_copy_consent": "Đồng ý lưu thông tin: {date} (phiên bản {version})",
+    "bot.data_copy_no_consent": "Đồng ý lưu thông tin: chưa có",
+    "bot.data_copy_phone": "Số điện thoại: {phone}",
+    "bot.data_copy_item": "Hồ sơ {code} ({date}) – {state}: {summary}",
+    "bot.data_copy_sent": "Chúng tôi đã gửi bản sao dữ liệu của Ông/Bà trong tin nhắn trên.",
+    "bot.data_delete_confirm": (
+        "Ông/Bà có chắc muốn yêu cầu xóa dữ liệu? Sau khi cán bộ xác nhận, nội dung, hình ảnh "
+        "và số điện thoại sẽ bị xóa; hồ sơ đang xử lý sẽ dừng."
+    ),
+    "bot.data_delete_requested": (
+        "Đã ghi nhận yêu cầu xóa dữ liệu của Ông/Bà. Cán bộ sẽ xác nhận và thông báo kết quả "
+        "qua kênh này."
+    ),
+    "bot.data_delete_cancelled": "Đã hủy yêu cầu xóa dữ liệu. Dữ liệu của Ông/Bà được giữ nguyên.",
+    # Everything else.
+    "bot.greeting": (
+        "Xin chào Ông/Bà! Ông/Bà cần phản ánh, kiến nghị việc gì, xin cứ nhắn nội dung (có thể "
+        "kèm ảnh, vị trí). Gõ DS để xem các hồ sơ đã gửi."
+    ),
+    "bot.thanks": "Dạ, cảm ơn Ông/Bà. Khi cần phản ánh thêm, Ông/Bà cứ nhắn cho chúng tôi.",
+    "bot.bot_question": (
+        "Đây là trợ lý tự động của Ủy ban MTTQ Việt Nam. Mọi phản ánh đều được cán bộ Mặt "
+        "trận trực tiếp xem xét và xử lý."
+    ),
+    "bot.smalltalk": (
+        "Dạ, đây là kênh tiếp nhận phản ánh, kiến nghị của Mặt trận. Ông/Bà cần phản ánh việc "
+        "gì, xin cứ nhắn nội dung; gõ TRA <mã> để tra cứu hồ sơ."
+    ),
+    "bot.sticker": "Dạ, Ông/Bà cần phản ánh, kiến nghị việc gì, xin cứ nhắn nội dung ạ.",
+    "bot.unsupported": (
+        "Hiện chúng tôi chưa xem được loại tin nhắn này (thoại, video). Ông/Bà vui lòng gửi "
+        "nội dung bằng chữ hoặc ảnh."
+    ),
+    "bot.abuse": (
+        "Chúng tôi luôn sẵn sàng lắng nghe. Mong Ông/Bà dùng lời lẽ phù hợp để cán bộ hỗ trợ "
+        "được tốt nhất."
+    ),
+    "bot.abuse_flagged": (
+        "Cuộc trò chuyện đã được chuyển cho cán bộ xem xét. Khi cần phản ánh, Ông/Bà vui lòng "
+        "trình bày nội dung cụ thể."
+    ),
+    "bot.flood": (
+        "Ông/Bà đã gửi nhiều tin nhắn trong thời gian ngắn. Chúng tôi vẫn ghi nhận; xin vui "
+        "lòng chờ trong giây lát rồi nhắn tiếp."
+    ),
+    # Staff-facing notifications the conversation raises (admin view, Vietnamese).
+    "staff.urgent_title": "KHẨN: người dân báo sự việc nguy hiểm qua Zalo",
+    "staff.urgent_body": "Dấu hiệu: {reasons}. {where}",
+    "staff.abuse_title": "Người dân dùng lời lẽ xúc phạm nhiều lần",
+    "staff.abuse_body": "Người dùng Zalo #{citizen_id} đã bị gắn cờ sau {count} tin nhắn.",
+    "staff.deletion_title": "Yêu cầu xóa dữ liệu cá nhân",
+    "staff.deletion_body": (
+        "Người dùng Zalo #{citizen_id} yêu cầu xóa dữ liệu ({count} hồ sơ). Cần cán bộ xác nhận."
+    ),
+    "staff.reopen_title": "Người dân đề nghị mở lại hồ sơ {code}",
+    "staff.followup_title": "Người dân bổ sung thông tin cho hồ sơ {code}",
+    # FAQ (staff add more as ResponseTemplate rows with key faq.<name>; title = keywords
+    # separated by ";", body = the answer).
+    "faq.about": (
+        "Mặt trận Tổ quốc Việt Nam tập hợp, lắng nghe ý kiến, kiến nghị của Nhân dân, chuyển "
+        "đến cơ quan có thẩm quyền và giám sát việc giải quyết. Qua kênh Zalo này, Ông/Bà gửi "
+        "phản ánh, kiến nghị và theo dõi kết quả bằng mã hồ sơ."
+    ),
+    "faq.duration": (
+        "Trong vòng 10 ngày kể từ khi tiếp nhận, Ông/Bà được thông báo hướng giải quyết (Mặt "
+        "trận trả lời hoặc chuyển cơ quan có thẩm quyền). Thời hạn cơ quan giải quyết tùy loại "
+        "việc; Mặt trận theo dõi và đôn đốc khi quá hạn."
+    ),
+    "faq.how_to": (
+        "Ông/Bà chỉ cần nhắn nội dung sự việc (việc gì, ở đâu), có thể gửi kèm ảnh và vị trí; "
+        "hệ thống hỏi thêm nếu thiếu rồi đề nghị Ông/Bà bấm GỬI. Sau đó Ông/Bà nhận mã hồ sơ "
+        "để tra cứu bằng lệnh TRA <mã>."
+    ),
+    "faq.privacy": (
+        "Thông tin của Ông/Bà chỉ dùng để giải quyết phản ánh; danh tính người tố cáo được giữ "
+        'bí mật. Gõ "Dữ liệu của tôi" để xem, nhận bản sao hoặc yêu cầu xóa dữ liệu.'
+    ),
+    "faq.office": (
+        "Cán bộ Mặt trận làm việc từ thứ Hai đến thứ Sáu (trừ ngày lễ), sáng 7 giờ 30 – 11 giờ "
+        "30, chiều 13 giờ 30 – 17 giờ. Ngoài giờ, hệ thống vẫn tiếp nhận và cấp mã hồ sơ."
+    ),
+}
+
+#: Default keywords (folded, no diacritics) of the catalogue's FAQ entries; a staff row's
+#: title overrides them ("keyword; other keyword").
+FAQ_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "faq.about": ("mat tran la gi", "mttq la gi", "mat tran lam gi", "mttq lam gi"),
+    "faq.duration": ("bao lau", "may ngay", "khi nao co ket qua", "bao gio co ket qua"),
+    "faq.how_to": ("gui phan anh the nao", "lam sao de phan anh", "cach phan anh", "huong dan"),
+    "faq.privacy": ("bao mat", "thong tin ca nhan", "lo thong tin", "du lieu ca nhan"),
+    "faq.office": ("gio lam viec", "may gio lam", "lam viec luc nao", "ngay lam viec"),
+}
+
+class MissingPlaceholder(KeyError):
+    """A template needs a value the caller did not give."""
+
+
+def placeholders(template: str) -> set[str]:
+    """The {names} a template uses."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def template_for(session: Session, key: str) -> str:
+    """The staff's active override of a key, or the catalogue default."""
+    override = session.scalar(
+        select(ResponseTemplate.body).where(
+            ResponseTemplate.key == key,
+            ResponseTemplate.category_id.is_(None),
+            ResponseTemplate.active.is_(True),
+        )
+    )
+    return override or CATALOGUE[key]
+
+
+def render(session: Session, key: str, **params: object) -> str:
+    """Fill a template; an override that breaks placeholders falls back to the default."""
+    template = template_for(session, key)
+    try:
+        return _fill(template, params)
+    except MissingPlaceholder:
+        if template == CATALOGUE[key]:
+            raise
+        logger.warning("template override %s uses unknown placeholders; using default", key)
+        return _fill(CATALOGUE[key], params)
+
+
+def _fill(template: str, params: Mapping[str, object]) -> str:
+    missing = placeholders(template) - set(params)
+    if missing:
+        raise MissingPlaceholder(", ".join(sorted(missing)))
+    return template.format_map(dict(params))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot import cli, database, errors, health, logs
+from bot import admin, cli, conversation, database, errors, health, logs, simulator, zalo
 from config import Settings, load_settings
 
 
@@ -29,5 +29,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     database.init_app(app, settings)
     errors.init_app(app)
     app.register_blueprint(health.bp)
+    app.register_blueprint(admin.bp)  # issue 6: the staff's admin view
+    zalo.init_app(app, settings)  # issue 3: webhook, `zalo` CLI, in-process sending
+    conversation.init_app(app, settings)  # issue 5: the citizen's conversation, its tick
+    simulator.init_app(app)  # issue 5: /simulator (404 outside demo and tests)
     cli.init_app(app)
     return app

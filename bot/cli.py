@@ -7,11 +7,12 @@ import sys
 from datetime import UTC, datetime
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from bot.database import get_db
 from bot.demo import demo
+from bot.scheduler import reminder_services, scheduler_command
 from handlers import accounts
 from handlers.jobs import REGISTRY, JobContext, UnknownJob, run_job
 from handlers.seed import seed_reference
@@ -134,7 +135,9 @@ def _parse_now(text: str | None) -> datetime:
 
 def _job_services() -> dict[str, object]:
     """Services jobs may use; later layers (Zalo client, mailer) register theirs here."""
-    return {}
+    from bot.zalo import job_services  # issue 3: zalo-inbound, outbox-drain, token refresh
+
+    return {**job_services(current_app), **reminder_services(current_app)}
 
 
 def init_app(app: Flask) -> None:
@@ -144,3 +147,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(jobs_cli)
     app.cli.add_command(seed)
     app.cli.add_command(demo)
+    app.cli.add_command(scheduler_command)

@@ -13,6 +13,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
+from werkzeug.serving import run_simple
 
 from bot.database import get_db
 from handlers import accounts
@@ -59,6 +60,9 @@ def demo(host: str, port: int) -> None:
         raise click.ClickException("demo runs only with PAKN_DEMO=1 (make run sets it)")
     password = prepare_demo()
     base = f"http://{host}:{port}"
+    from bot.simulator.demo import start_standin  # issue 5: a local Zalo, so replies flow
+
+    standin = start_standin(current_app, host=host, port=port)
     click.echo(
         "\n".join(
             [
@@ -67,8 +71,17 @@ def demo(host: str, port: int) -> None:
                 f"  Trạng thái:   {base}/healthz",
                 f"  Quản trị:     {base}/admin   tài khoản: {DEMO_ADMIN}   mật khẩu: {password}",
                 f"  Cơ sở dữ liệu: {settings.database_url}",
+                *(
+                    [f"  Thử trò chuyện: {base}/simulator   (Zalo giả lập: {standin.base_url})"]
+                    if standin is not None
+                    else []
+                ),
                 "",
             ]
         )
     )
-    current_app.run(host=host, port=port, threaded=True, use_reloader=False)
+    from bot.scheduler import start_embedded  # issue 7: the scheduler runs inside the demo
+
+    start_embedded(current_app)
+    # app.run() is a no-op under the `flask` command (FLASK_RUN_FROM_CLI): serve directly.
+    run_simple(host, port, current_app._get_current_object(), threaded=True)  # type: ignore[attr-defined]

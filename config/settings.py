@@ -67,8 +67,61 @@ class Settings:
     session_cookie_secure: bool = True
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
+    # --- Zalo platform layer (issue 3; documented in bot/zalo/README.md) ---
+    # Until this ISO time, webhook requests that fail verification get 200 and are not stored
+    # (set it for a few minutes while saving the webhook URL in the Zalo console).
+    webhook_console_check_until: str = ""
+    # After a webhook commit, process the event and send replies: thread | sync | off.
+    # Empty = sync under tests, thread otherwise.
+    zalo_inline_mode: str = ""
+    zalo_connect_timeout_seconds: int = 3
+    zalo_timeout_seconds: int = 10
+    zalo_token_refresh_margin_seconds: int = 5 * 3600
+    zalo_media_hosts: tuple[str, ...] = ("zdn.vn", "zadn.vn", "zalo.me", "zaloapp.com")
+    attachment_allowed_types: tuple[str, ...] = (
+        "image/",
+        "audio/",
+        "video/",
+        "application/pdf",
+        "application/msword",
+        "application/vnd.openxmlformats-officedocument.",
+        "application/vnd.ms-excel",
+        "text/plain",
+    )
+    inbound_max_attempts: int = 8
+    outbox_lease_seconds: int = 600
+    outbox_give_up_hours: int = 48
     # Email
     mail_from: str = "pakn@mttq-tamky.vn"
+    # --- Scheduler, reminders and mail (issue 7; reminders engineer) ---
+    mail_from_name: str = "Ủy ban MTTQ Việt Nam khu vực Tam Kỳ"
+    smtp_timeout_seconds: int = 20
+    # SQLite leader lease: the leader renews it every third of this; a standby takes it after.
+    scheduler_lease_seconds: int = 30
+    # How often a hot-standby scheduler tries to become the leader.
+    scheduler_poll_seconds: int = 5
+    # Generated đôn đốc letters (.docx) and an optional folder of replacement templates.
+    letter_dir: str = str(INSTANCE_DIR / "letters")
+    letter_template_dir: str = ""
+    # Rows claimed per transaction by a reminder pass (one ward's chunk per commit).
+    reminder_batch_size: int = 2000
+    # Auto-closes (no satisfaction answer) per run of the hourly job; the rest wait an hour.
+    reminder_auto_close_per_run: int = 500
+    # Links in staff emails point here.
+    admin_base_url: str = "http://127.0.0.1:5000"
+    # --- The citizen's conversation (issue 5; conversation engineer) ---
+    # Quiet time after a citizen's last message before the bot answers the burst as one draft.
+    conversation_gather_ms: int = 6000
+    # Unsent drafts are deleted, with a polite message, after this many hours of silence.
+    conversation_draft_ttl_hours: int = 24
+    # At most this many messages per citizen per minute get answers (floods get one notice).
+    conversation_rate_limit: int = 20
+    # Abusive messages before a citizen is flagged for staff.
+    conversation_abuse_flag_after: int = 3
+    # Local office hours, Monday–Friday except holidays ("07:30-11:30,13:30-17:00").
+    conversation_office_hours: tuple[str, ...] = ("07:30-11:30", "13:30-17:00")
+    # How often each web process answers bursts whose quiet window passed (0: only the job).
+    conversation_tick_ms: int = 1000
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property

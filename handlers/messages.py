@@ -48,6 +48,14 @@ CATALOGUE: dict[str, str] = {
         "mở lại trong vòng 30 ngày bằng cách gõ: MO LAI {code}"
     ),
     "notify.reopened": "Hồ sơ {code} đã được mở lại và sẽ được xem xét, xử lý tiếp.",
+    # issue 6: sent right after a result, with five rating buttons (#DG {code} 1..5)
+    "notify.rating": "Hồ sơ {code}: Ông/Bà đánh giá mức độ hài lòng (5 sao là rất hài lòng):",
+    # issue 7 (reminders-satisfaction): the result's question, asked once more
+    "notify.feedback_reminder": (
+        "Hồ sơ {code}: Ủy ban MTTQ mong nhận được ý kiến của Ông/Bà về kết quả giải quyết đã gửi. "
+        "Vấn đề đã được giải quyết chưa? Nếu không có phản hồi, hồ sơ sẽ được đóng sau 5 ngày "
+        "làm việc."
+    ),
     # --- buttons ---
     "button.resolved": "Đã giải quyết",
     "button.not_resolved": "Chưa giải quyết",
@@ -69,7 +77,9 @@ CATALOGUE: dict[str, str] = {
     "button.data_delete": "Yêu cầu xóa",
     "button.confirm_delete": "Xác nhận xóa",
     "button.cancel": "Không",
+    "button.ward": "P. {ward}",
     # First contact and consent (petition-workflow.md, "Personal data").
+    "bot.front_name": "Ủy ban MTTQ Việt Nam",  # when no Front committee is configured
     "bot.welcome": (
         "{unit} xin chào Ông/Bà!\n"
         "Đây là kênh Zalo tiếp nhận phản ánh, kiến nghị của người dân gửi Mặt trận Tổ quốc: "
@@ -216,6 +226,7 @@ CATALOGUE: dict[str, str] = {
         "gian theo quy định. Ông/Bà có thể nhận bản sao hoặc yêu cầu xóa."
     ),
     "bot.data_copy": "Bản sao dữ liệu của Ông/Bà (lập ngày {date}):\n{body}",
+    "bot.data_copy_zalo_id": "Mã người dùng Zalo: {zalo_id}",
     "bot.data_copy_consent": "Đồng ý lưu thông tin: {date} (phiên bản {version})",
     "bot.data_copy_no_consent": "Đồng ý lưu thông tin: chưa có",
     "bot.data_copy_phone": "Số điện thoại: {phone}",
@@ -263,7 +274,8 @@ CATALOGUE: dict[str, str] = {
     ),
     # Staff-facing notifications the conversation raises (admin view, Vietnamese).
     "staff.urgent_title": "KHẨN: người dân báo sự việc nguy hiểm qua Zalo",
-    "staff.urgent_body": "Dấu hiệu: {reasons}. {where}",
+    "staff.urgent_body": "Dấu hiệu: {reasons}. {where}. Người dùng Zalo #{citizen_id}.",
+    "staff.unknown_ward": "Chưa rõ phường",
     "staff.abuse_title": "Người dân dùng lời lẽ xúc phạm nhiều lần",
     "staff.abuse_body": "Người dùng Zalo #{citizen_id} đã bị gắn cờ sau {count} tin nhắn.",
     "staff.deletion_title": "Yêu cầu xóa dữ liệu cá nhân",
@@ -308,6 +320,7 @@ FAQ_KEYWORDS: dict[str, tuple[str, ...]] = {
     "faq.privacy": ("bao mat", "thong tin ca nhan", "lo thong tin", "du lieu ca nhan"),
     "faq.office": ("gio lam viec", "may gio lam", "lam viec luc nao", "ngay lam viec"),
 }
+
 
 class MissingPlaceholder(KeyError):
     """A template needs a value the caller did not give."""

@@ -45,6 +45,9 @@ class Petition(Base):
         Index("ix_petitions_state_next_due", "state", "next_due_at"),
         Index("ix_petitions_category_state", "category_id", "state"),
         Index("ix_petitions_assignee_state", "assignee_id", "state"),
+        # The inbox's two sort orders with keyset paging (issue 6).
+        Index("ix_petitions_received_id", "received_at", "id"),
+        Index("ix_petitions_next_due_id", "next_due_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

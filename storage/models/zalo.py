@@ -74,3 +74,6 @@ class ZaloToken(Base):
     refresh_expires_at: Mapped[datetime]
     source: Mapped[str] = mapped_column(String(32), default="refresh")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # Set when refreshing this pair failed for good: sends stop until a new pair is stored.
+    refresh_failed_at: Mapped[datetime | None]
+    refresh_error: Mapped[str | None] = mapped_column(Text)

@@ -107,6 +107,8 @@ def upgrade() -> None:
     sa.Column('refresh_expires_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('source', sa.String(length=32), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('refresh_failed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('refresh_error', sa.Text(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_zalo_tokens'))
     )
     with op.batch_alter_table('zalo_tokens', schema=None) as batch_op:
@@ -282,6 +284,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('petitions', schema=None) as batch_op:
         batch_op.create_index('ix_petitions_assignee_state', ['assignee_id', 'state'], unique=False)
+        batch_op.create_index('ix_petitions_received_id', ['received_at', 'id'], unique=False)
+        batch_op.create_index('ix_petitions_next_due_id', ['next_due_at', 'id'], unique=False)
         batch_op.create_index('ix_petitions_category_state', ['category_id', 'state'], unique=False)
         batch_op.create_index(batch_op.f('ix_petitions_citizen_id'), ['citizen_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_petitions_duplicate_of_id'), ['duplicate_of_id'], unique=False)
@@ -495,9 +499,55 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_reminders_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_reminders_petition_id'), ['petition_id'], unique=False)
 
+    _create_petition_search()
+
+
+# --- the inbox's diacritics-insensitive search over petitions.search_text (issue 6) ---------
+# Not in the models: PostgreSQL gets a pg_trgm GIN index, SQLite an FTS5 trigram table kept in
+# step by triggers. Both serve `search_text LIKE '%folded words%'`.
+SEARCH_OBJECTS = ("ix_petitions_search_trgm", "petitions_fts")
+
+
+def _create_petition_search() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        op.execute(
+            "CREATE INDEX ix_petitions_search_trgm ON petitions "
+            "USING gin (search_text gin_trgm_ops)"
+        )
+        return
+    op.execute(
+        "CREATE VIRTUAL TABLE petitions_fts USING fts5("
+        "search_text, content='petitions', content_rowid='id', tokenize='trigram')"
+    )
+    op.execute(
+        "CREATE TRIGGER petitions_fts_ai AFTER INSERT ON petitions BEGIN "
+        "INSERT INTO petitions_fts(rowid, search_text) VALUES (new.id, new.search_text); END"
+    )
+    op.execute(
+        "CREATE TRIGGER petitions_fts_ad AFTER DELETE ON petitions BEGIN "
+        "INSERT INTO petitions_fts(petitions_fts, rowid, search_text) "
+        "VALUES ('delete', old.id, old.search_text); END"
+    )
+    op.execute(
+        "CREATE TRIGGER petitions_fts_au AFTER UPDATE OF search_text ON petitions BEGIN "
+        "INSERT INTO petitions_fts(petitions_fts, rowid, search_text) "
+        "VALUES ('delete', old.id, old.search_text); "
+        "INSERT INTO petitions_fts(rowid, search_text) VALUES (new.id, new.search_text); END"
+    )
+
+
+def _drop_petition_search() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP INDEX IF EXISTS ix_petitions_search_trgm")
+        return
+    for trigger in ("petitions_fts_ai", "petitions_fts_ad", "petitions_fts_au"):
+        op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    op.execute("DROP TABLE IF EXISTS petitions_fts")
 
 
 def downgrade() -> None:
+    _drop_petition_search()
     with op.batch_alter_table('reminders', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reminders_petition_id'))
         batch_op.drop_index(batch_op.f('ix_reminders_created_at'))
@@ -553,6 +603,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_petitions_citizen_id'))
         batch_op.drop_index('ix_petitions_category_state')
         batch_op.drop_index('ix_petitions_assignee_state')
+        batch_op.drop_index('ix_petitions_received_id')
+        batch_op.drop_index('ix_petitions_next_due_id')
 
     op.drop_table('petitions')
     op.drop_table('staff_users')

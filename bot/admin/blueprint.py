@@ -1,0 +1,153 @@
+"""The admin blueprint: one guard for sign-in and CSRF, security headers on every page."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, g, redirect, request, session, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response
+
+from bot.database import db_session
+from config import Settings
+from handlers.workflow import Actor, local_date
+from handlers.workflow.calendar import LOCAL_TZ
+from storage.models import StaffUser
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+#: Endpoints reachable without signing in (CSRF still applies to their POSTs).
+PUBLIC_ENDPOINTS = frozenset({"admin.login", "admin.login_post"})
+SESSION_HOURS = 12
+
+#: No inline script or style, nothing from another origin, no framing.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+def settings() -> Settings:
+    """The app's settings."""
+    value: Settings = current_app.extensions["pakn.settings"]
+    return value
+
+
+def utcnow() -> datetime:
+    """The request's clock."""
+    return datetime.now(UTC)
+
+
+def csrf_token() -> str:
+    """The session's CSRF token (created on first use)."""
+    token = session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        session["csrf"] = token
+    return str(token)
+
+
+def _csrf_ok() -> bool:
+    sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token") or ""
+    expected = session.get("csrf") or ""
+    if not expected or not hmac.compare_digest(str(expected), sent):
+        return False
+    origin = request.headers.get("Origin")
+    return origin is None or urlsplit(origin).netloc == request.host
+
+
+def current_user() -> StaffUser | None:
+    """The signed-in user of this request, if the session is still valid."""
+    if "user" in g:
+        user: StaffUser | None = g.user
+        return user
+    g.user = None
+    uid, version, started = session.get("uid"), session.get("sv"), session.get("t")
+    if uid is None or started is None:
+        return None
+    if utcnow() - datetime.fromtimestamp(float(started), UTC) > timedelta(hours=SESSION_HOURS):
+        return None
+    user = db_session().get(StaffUser, int(uid))
+    if user is None or not user.active or user.session_version != version:
+        return None
+    g.user = user
+    return user
+
+
+def actor() -> Actor:
+    """The signed-in user as a workflow actor (the guard guarantees one)."""
+    if "actor" not in g:
+        user = current_user()
+        if user is None:
+            abort(401)
+        g.actor = Actor.of_staff(user)
+    value: Actor = g.actor
+    return value
+
+
+def require_role(*roles: str) -> None:
+    """404 for a screen the user's role does not include (it does not exist for them)."""
+    if actor().role not in roles:
+        abort(404)
+
+
+@bp.before_request
+def guard() -> ResponseReturnValue | None:
+    """Signed in (except the login page) and a valid CSRF token on every POST."""
+    if request.method not in ("GET", "HEAD", "OPTIONS") and not _csrf_ok():
+        abort(400, description="csrf")
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if current_user() is None:
+        if request.method == "GET":
+            return redirect(url_for("admin.login", next=request.full_path.rstrip("?")))
+        abort(401)
+    return None
+
+
+@bp.after_request
+def security_headers(response: Response) -> Response:
+    """CSP, no framing, no sniffing, and no caching of pages with personal data."""
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+@bp.app_context_processor
+def _template_globals() -> dict[str, Any]:
+    return {"csrf_token": csrf_token, "current_user": current_user}
+
+
+@bp.app_template_filter("vn_dt")
+def vn_datetime(value: datetime | None) -> str:
+    """dd/mm/yyyy HH:MM in Vietnam time."""
+    return value.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M") if value else "—"
+
+
+@bp.app_template_filter("vn_date")
+def vn_date(value: Any) -> str:
+    """dd/mm/yyyy (a date, or an instant shown as its local date)."""
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        value = local_date(value)
+    return str(value.strftime("%d/%m/%Y"))
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path inside the admin view (no open redirect)."""
+    if target and target.startswith("/admin") and not target.startswith("//"):
+        return target
+    return url_for("admin.inbox")
+
+
+def back(default: str | None = None) -> Response:
+    """Post/redirect/get back to where the form was."""
+    return redirect(safe_next(request.form.get("next") or default))

@@ -1,0 +1,97 @@
+"""Entry on a citizen's behalf: walk-in, letter, phone and e-mail petitions, channel recorded."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from bot.admin import forms
+from bot.admin.actions import _upload
+from bot.admin.blueprint import actor, bp, require_role, settings, utcnow
+from bot.admin.lookups import Lookups
+from bot.database import db_session
+from handlers import workflow as wf
+from handlers.workflow import InvalidInput
+from handlers.workflow.labels import CHANNEL_LABELS, LEGAL_TYPE_LABELS
+from storage.models import OrgUnit, Petition
+from storage.models.enums import Channel, LegalType, PetitionState, Role
+
+logger = logging.getLogger(__name__)
+
+ENTRY_CHANNELS = {k: v for k, v in CHANNEL_LABELS.items() if k != Channel.ZALO}
+STAFF_ROLES = (Role.ADMIN, Role.SUPERVISOR, Role.STAFF)
+
+
+def _form(errors: str = "", status: int = 200) -> ResponseReturnValue:
+    names = Lookups.load(db_session())
+    return render_template(
+        "admin/entry.html",
+        channels=ENTRY_CHANNELS,
+        wards=names.wards_for(actor()),
+        categories=[c for c in names.categories.values() if c.active],
+        legal_types=LEGAL_TYPE_LABELS,
+        form=request.form,
+        error=errors,
+    ), status
+
+
+@bp.get("/entry")
+def entry() -> ResponseReturnValue:
+    """The form."""
+    require_role(*STAFF_ROLES)
+    return _form()
+
+
+@bp.post("/entry")
+def entry_post() -> ResponseReturnValue:
+    """Create the petition, suggest a classification, and submit it as received."""
+    require_role(*STAFF_ROLES)
+    s = db_session()
+    who, f, now = actor(), request.form, utcnow()
+    try:
+        channel = forms.text(f, "channel")
+        if channel not in ENTRY_CHANNELS:
+            raise InvalidInput("Cần chọn hình thức tiếp nhận.")
+        ward_id = forms.integer(f, "ward")
+        if not who.sees_everything and ward_id not in who.ward_ids:
+            raise InvalidInput("Phường nằm ngoài phạm vi của bạn.")
+        body = forms.text(f, "text", 20_000)
+        if not body:
+            raise InvalidInput("Cần nhập nội dung phản ánh, kiến nghị.")
+        legal = forms.text(f, "legal_type") or None
+        p = Petition(
+            state=PetitionState.DRAFT,
+            channel=channel,
+            ward_id=ward_id,
+            unit_id=s.scalar(select(OrgUnit.id).where(OrgUnit.ward_id == ward_id)),
+            category_id=forms.integer(f, "category", required=False),
+            legal_type=legal if legal in set(LegalType) else None,
+            urgent=forms.flag(f, "urgent"),
+            reporter_name=forms.text(f, "reporter_name", 200) or None,
+            callback_phone=forms.text(f, "phone", 32) or None,
+            place=forms.text(f, "place", 300) or None,
+            summary=(forms.text(f, "summary", 300) or body[:120]),
+            text=body,
+        )
+        s.add(p)
+        s.flush()
+        _suggest(s, p)
+        _upload(s, p, "file", "letter")
+        wf.submit(s, p, now=now, actor=who, code_prefix=settings().petition_code_prefix)
+        s.commit()
+    except InvalidInput as exc:
+        s.rollback()
+        return _form(str(exc), 400)
+    flash(f"Đã tiếp nhận hồ sơ {p.code}.", "ok")
+    return redirect(url_for("admin.petition", pid=p.id))
+
+
+def _suggest(s: object, p: Petition) -> None:
+    """The classifier's suggestions, like a Zalo petition gets (fields typed by staff win)."""
+    try:
+        wf.apply_suggestions(s, p)  # type: ignore[arg-type]
+    except ImportError:
+        logger.warning("nlp pipeline unavailable; petition %s entered without suggestions", p.id)

@@ -1,0 +1,63 @@
+"""The holiday calendar administrators keep: days off and compensating working Saturdays."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy import extract, select
+
+from bot.admin import forms
+from bot.admin.blueprint import bp, require_role, utcnow
+from bot.database import db_session
+from handlers.workflow import InvalidInput, local_date
+from storage.models import Holiday
+from storage.models.enums import Role
+
+EDITORS = (Role.ADMIN, Role.SUPERVISOR)
+
+
+@bp.get("/holidays")
+def holidays() -> ResponseReturnValue:
+    """One year's days off and làm-bù Saturdays."""
+    require_role(*EDITORS)
+    year = request.args.get("year", "")
+    year_n = int(year) if year.isdigit() else local_date(utcnow()).year
+    rows = db_session().scalars(
+        select(Holiday).where(extract("year", Holiday.day) == year_n).order_by(Holiday.day)
+    )
+    return render_template("admin/holidays.html", rows=list(rows), year=year_n)
+
+
+@bp.post("/holidays")
+def holiday_add() -> ResponseReturnValue:
+    """Add (or change) one day; clocks computed from now on use it."""
+    require_role(*EDITORS)
+    s = db_session()
+    try:
+        day = forms.day(request.form, "day")
+        name = forms.text(request.form, "name", 200)
+        if day is None or not name:
+            raise InvalidInput("Cần nhập ngày và tên.")
+    except InvalidInput as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("admin.holidays"))
+    row = s.scalar(select(Holiday).where(Holiday.day == day)) or Holiday(day=day)
+    row.name, row.working_day, row.source = name, forms.flag(request.form, "working_day"), "admin"
+    s.add(row)
+    s.commit()
+    flash(f"Đã lưu ngày {day:%d/%m/%Y}.", "ok")
+    return redirect(url_for("admin.holidays", year=day.year))
+
+
+@bp.post("/holidays/<int:hid>/delete")
+def holiday_delete(hid: int) -> ResponseReturnValue:
+    require_role(*EDITORS)
+    s = db_session()
+    row = s.get(Holiday, hid)
+    if row is None:
+        abort(404)
+    year = row.day.year
+    s.delete(row)
+    s.commit()
+    flash("Đã xóa ngày khỏi lịch.", "ok")
+    return redirect(url_for("admin.holidays", year=year))

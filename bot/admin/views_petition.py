@@ -1,0 +1,208 @@
+"""The petition page: thread, suggestions, timeline, notes, forwards and the allowed actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, render_template
+from flask.typing import ResponseReturnValue
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from bot.admin.blueprint import actor, bp, utcnow
+from bot.admin.lookups import Lookups, deadline_badge
+from bot.admin.replies import reply_templates
+from bot.database import db_session
+from handlers import workflow as wf
+from handlers.workflow import labels
+from handlers.workflow.forwarding import FORWARD_CHANNELS
+from handlers.workflow.slips import is_protected
+from handlers.workflow.suggest import duplicate_candidates, top_suggestions
+from nlp.pii import mask
+from storage.models import (
+    Attachment,
+    Category,
+    OutboxMessage,
+    Petition,
+    PetitionEvent,
+    PetitionMessage,
+    PetitionNote,
+    RoutingRule,
+)
+from storage.models.enums import ActorType, CloseReason, PetitionState
+
+
+def load_petition(pid: int) -> Petition:
+    """The petition if this user may see it; any other id is simply not found."""
+    petition = db_session().get(Petition, pid)
+    if petition is None or petition.state == PetitionState.DRAFT:
+        abort(404)
+    if not wf.in_scope(db_session(), actor(), petition):
+        abort(404)
+    return petition
+
+
+@bp.get("/petitions/<int:pid>")
+def petition(pid: int) -> ResponseReturnValue:
+    """One petition, everything staff need on one page (a liaison sees the forwarded part)."""
+    s = db_session()
+    p = load_petition(pid)
+    who = actor()
+    now = utcnow()
+    names = Lookups.load(s)
+    forwards = wf.forwards_of(s, p)
+    if who.is_liaison:
+        forwards = [f for f in forwards if f.agency_id == who.agency_id]
+    context: dict[str, Any] = {
+        "p": p,
+        "names": names,
+        "now": now,
+        "is_liaison": who.is_liaison,
+        "protected": is_protected(p),
+        "actions": set(wf.allowed_actions(s, who, p)),
+        "state_label": labels.STAFF_STATE_LABELS.get(p.state, p.state),
+        "citizen_label": wf.citizen_state_label(p, _agency_name(forwards)),
+        "legal_types": labels.LEGAL_TYPE_LABELS,
+        "action_labels": labels.ACTION_LABELS,
+        "channels": labels.CHANNEL_LABELS,
+        "forward_channels": FORWARD_CHANNELS,
+        "close_reasons": {
+            k: v for k, v in labels.CLOSE_REASON_LABELS.items() if k != CloseReason.DUPLICATE
+        },
+        "due": deadline_badge(p.state, p.next_due_at, now),
+        "overdue": wf.is_overdue(p, now),
+        "forwards": forwards,
+        "attachments": _attachments(s, p, who.is_liaison),
+        "today": wf.local_date(now),
+        "states": labels.STAFF_STATE_LABELS,
+        # A liaison never sees personal data, even where staff forgot to redact.
+        "display_text": mask(p.text or "") if who.is_liaison else p.text,
+        "display_summary": mask(p.summary or "") if who.is_liaison else p.summary,
+        "display_place": mask(p.place or "") if who.is_liaison else p.place,
+    }
+    if not who.is_liaison:
+        context.update(_staff_context(s, p, names))
+    return render_template("admin/petition.html", **context)
+
+
+def _agency_name(forwards: list[Any]) -> str | None:
+    return forwards[-1].agency.name if forwards else None
+
+
+def _staff_context(s: Session, p: Petition, names: Lookups) -> dict[str, Any]:
+    """What only Front staff see: the thread, suggestions, timeline, notes and form defaults."""
+    today = wf.local_date(utcnow())
+    due, basis = wf.default_due(s, p, today)
+    return {
+        "thread": _thread(s, p),
+        "outbox": list(
+            s.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.petition_id == p.id)
+                .order_by(OutboxMessage.id)
+            )
+        ),
+        "events": list(
+            s.scalars(
+                select(PetitionEvent)
+                .where(PetitionEvent.petition_id == p.id)
+                .order_by(PetitionEvent.id)
+            )
+        ),
+        "notes": list(
+            s.scalars(
+                select(PetitionNote)
+                .where(PetitionNote.petition_id == p.id)
+                .order_by(PetitionNote.id)
+            )
+        ),
+        "top3": [(_category_by_code(names, code), prob) for code, prob in top_suggestions(p)],
+        "suggested": p.suggestions or {},
+        "duplicates": _duplicates(s, p),
+        "duplicates_merged": wf.duplicates_of(s, p),
+        "master": s.get(Petition, p.duplicate_of_id) if p.duplicate_of_id else None,
+        "officers": names.officers_for(p.ward_id),
+        "wards_all": list(names.wards.values()),
+        "categories": [c for c in names.categories.values() if c.active],
+        "agencies": [a for a in names.agencies.values() if a.active],
+        "route_agency_id": _routed_agency(s, p),
+        "default_due": due,
+        "due_basis": basis,
+        "masked_text": mask(p.text or ""),
+        "masked_summary": mask(p.summary or ""),
+        "reply_templates": reply_templates(s, p, names),
+        "actor_label": _actor_label(names),
+    }
+
+
+def _thread(s: Session, p: Petition) -> list[PetitionMessage]:
+    return list(
+        s.scalars(
+            select(PetitionMessage)
+            .where(PetitionMessage.petition_id == p.id)
+            .options(selectinload(PetitionMessage.attachments))
+            .order_by(PetitionMessage.created_at, PetitionMessage.id)
+        )
+    )
+
+
+def _attachments(s: Session, p: Petition, liaison: bool) -> list[Attachment]:
+    """Files of the petition; a liaison gets redacted copies instead of their originals."""
+    rows = list(
+        s.scalars(
+            select(Attachment)
+            .outerjoin(PetitionMessage, Attachment.message_id == PetitionMessage.id)
+            .where(or_(Attachment.petition_id == p.id, PetitionMessage.petition_id == p.id))
+            .order_by(Attachment.id)
+        )
+    )
+    if not liaison:
+        return rows
+    superseded = {a.redacted_from_id for a in rows if a.redacted_from_id}
+    protected = is_protected(p)
+
+    def visible(a: Attachment) -> bool:
+        if a.kind == "answer" or a.redacted_from_id:
+            return True
+        if protected or a.kind == "letter":
+            return False
+        return a.id not in superseded
+
+    return [a for a in rows if visible(a)]
+
+
+def _duplicates(s: Session, p: Petition) -> list[tuple[Petition, float]]:
+    if p.state == PetitionState.CLOSED:
+        return []
+    return [(d, score) for d, score in duplicate_candidates(s, p) if wf.in_scope(s, actor(), d)]
+
+
+def _category_by_code(names: Lookups, code: str) -> Category | None:
+    return next((c for c in names.categories.values() if c.code == code), None)
+
+
+def _routed_agency(s: Session, p: Petition) -> int | None:
+    """The routing table's first agency for the petition's field and ward."""
+    if p.category_id is None:
+        return None
+    rules = s.scalars(
+        select(RoutingRule)
+        .where(
+            RoutingRule.category_id == p.category_id,
+            or_(RoutingRule.ward_id == p.ward_id, RoutingRule.ward_id.is_(None)),
+        )
+        .order_by(RoutingRule.priority)
+    ).all()
+    return rules[0].agency_id if rules else None
+
+
+def _actor_label(names: Lookups) -> Any:
+    def label(event: PetitionEvent) -> str:
+        if event.actor_type == ActorType.CITIZEN:
+            return "Người gửi"
+        if event.actor_type == ActorType.SYSTEM:
+            return "Hệ thống"
+        user = names.staff.get(event.actor_id or 0)
+        return (user.display_name or user.username) if user else "Cán bộ"
+
+    return label

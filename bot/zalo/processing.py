@@ -1,0 +1,224 @@
+"""Processing after the commit: inbound rows → typed events → the handlers, exactly once.
+
+Each event is processed in one transaction that first claims its row (PostgreSQL: `FOR
+UPDATE SKIP LOCKED`; SQLite: an UPDATE as the first statement, which takes the write lock),
+then runs the handlers in a savepoint and marks the row processed. The handlers' changes and
+the mark commit together, so an event is applied once even if two processes try, and a
+crash before the commit leaves it pending for the next run. A handler error marks the row
+failed with a back-off; after INBOUND_MAX_ATTEMPTS it is parked for staff. A payload that
+cannot be parsed is parked at once (retrying cannot help).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.zalo.media import TRANSIENT, Downloader
+from bot.zalo.parse import ParseError, load, parse_event
+from handlers.events import Event, Media, MessageEvent
+from handlers.inbound import HandlerContext, Router, StoredFile
+from storage.db import transaction
+from storage.models import Attachment, InboundEvent
+from storage.models.base import utcnow
+from storage.models.enums import InboundState
+
+logger = logging.getLogger(__name__)
+
+_OPEN = (InboundState.PENDING, InboundState.FAILED)
+MEDIA_LIFETIME = timedelta(days=7)
+
+
+@dataclass
+class Processor:
+    """Turns stored deliveries into handler calls."""
+
+    sessions: sessionmaker[Session]
+    router: Router
+    downloader: Downloader | None = None
+    consent_version: str = ""
+    timezone: str = "Asia/Ho_Chi_Minh"
+    services: Mapping[str, Any] = field(default_factory=dict)
+    max_attempts: int = 8
+    clock: Callable[[], datetime] = utcnow
+    rng: random.Random = field(default_factory=random.Random)
+
+    def process(self, inbound_id: int, *, now: datetime | None = None) -> str:
+        """Process one stored delivery; say what happened (processed, failed, parked, skipped)."""
+        now = now or self.clock()
+        with transaction(self.sessions) as session:
+            row = session.get(InboundEvent, inbound_id)
+            if row is None or row.state not in _OPEN:
+                return "skipped"
+            raw = row.raw_body
+        try:
+            event = parse_event(load(raw), inbound_event_id=inbound_id)
+        except ParseError as exc:
+            return self._park(inbound_id, f"unparseable: {exc}", now)
+        downloads = self._download(event)
+        ctx = HandlerContext(
+            now=now,
+            consent_version=self.consent_version,
+            timezone=self.timezone,
+            services=self.services,
+            downloads=downloads,
+        )
+        return self._apply(inbound_id, event, ctx)
+
+    def process_due(self, *, now: datetime | None = None, limit: int = 200) -> Counter[str]:
+        """Process pending and failed rows whose time has come, oldest first."""
+        now = now or self.clock()
+        with transaction(self.sessions) as session:
+            ids = session.scalars(
+                select(InboundEvent.id)
+                .where(
+                    InboundEvent.state.in_(_OPEN),
+                    func.coalesce(InboundEvent.next_attempt_at, InboundEvent.received_at) <= now,
+                )
+                .order_by(InboundEvent.id)
+                .limit(limit)
+            ).all()
+        outcomes: Counter[str] = Counter()
+        for inbound_id in ids:
+            outcomes[self.process(inbound_id, now=now)] += 1
+        return outcomes
+
+    def _download(self, event: Event) -> dict[str, StoredFile]:
+        if self.downloader is None or not isinstance(event, MessageEvent):
+            return {}
+        return {m.url: self.downloader.fetch(m) for m in event.attachments if m.is_evidence}
+
+    def _apply(self, inbound_id: int, event: Event, ctx: HandlerContext) -> str:
+        with transaction(self.sessions) as session:
+            if not claim(session, inbound_id):
+                return "skipped"
+            row = session.get(InboundEvent, inbound_id, populate_existing=True)
+            assert row is not None  # noqa: S101 - claimed just now
+            try:
+                with session.begin_nested():
+                    self.router.dispatch(session, event, ctx)
+            except Exception as exc:  # any handler bug: keep the event, retry later
+                logger.exception("inbound %s (%s) failed", inbound_id, event.event_name)
+                return self._failed(row, exc, ctx.now)
+            row.state = InboundState.PROCESSED
+            row.processed_at = ctx.now
+            row.next_attempt_at = None
+            row.last_error = None
+        return "processed"
+
+    def _failed(self, row: InboundEvent, exc: Exception, now: datetime) -> str:
+        row.last_error = f"{type(exc).__name__}: {str(exc)[:300]}"
+        if row.attempts >= self.max_attempts:
+            row.state = InboundState.PARKED
+            row.next_attempt_at = None
+            logger.error("inbound %s parked after %s attempts", row.id, row.attempts)
+            return "parked"
+        row.state = InboundState.FAILED
+        row.next_attempt_at = now + backoff(row.attempts, self.rng)
+        return "failed"
+
+    def _park(self, inbound_id: int, reason: str, now: datetime) -> str:
+        with transaction(self.sessions) as session:
+            if not claim(session, inbound_id):
+                return "skipped"
+            session.execute(
+                update(InboundEvent)
+                .where(InboundEvent.id == inbound_id)
+                .values(state=InboundState.PARKED, last_error=reason[:500], next_attempt_at=None)
+            )
+        logger.warning("inbound %s parked: %s", inbound_id, reason)
+        return "parked"
+
+    def retry_downloads(self, *, now: datetime | None = None, limit: int = 20) -> int:
+        """Try again the evidence whose download failed for a transient reason."""
+        if self.downloader is None:
+            return 0
+        now = now or self.clock()
+        with transaction(self.sessions) as session:
+            rows = session.scalars(
+                select(Attachment)
+                .where(
+                    Attachment.storage_path.is_(None),
+                    Attachment.source_url.is_not(None),
+                    Attachment.created_at > now - MEDIA_LIFETIME,
+                )
+                .order_by(Attachment.id)
+                .limit(limit * 5)
+            ).all()
+            todo = [
+                (a.id, a.kind, a.source_url or "", a.original_name)
+                for a in rows
+                if (a.download_error or "not downloaded").startswith((*TRANSIENT, "not"))
+            ]
+        done = 0
+        for attachment_id, kind, url, name in todo[:limit]:
+            stored = self.downloader.fetch(Media(kind=kind, url=url, name=name))
+            values: dict[str, Any] = {"download_error": stored.error}
+            if stored.path:
+                values.update(
+                    sha256=stored.sha256,
+                    storage_path=stored.path,
+                    size=stored.size,
+                    mime_type=stored.mime,
+                )
+                done += 1
+            with transaction(self.sessions) as session:
+                session.execute(
+                    update(Attachment).where(Attachment.id == attachment_id).values(**values)
+                )
+        return done
+
+
+def claim(session: Session, inbound_id: int) -> bool:
+    """Take an open row for this transaction; False if it is done or another process has it."""
+    if session.get_bind().dialect.name == "postgresql":
+        got = session.scalar(
+            select(InboundEvent.id)
+            .where(InboundEvent.id == inbound_id, InboundEvent.state.in_(_OPEN))
+            .with_for_update(skip_locked=True)
+        )
+        if got is None:
+            return False
+    result = session.execute(
+        update(InboundEvent)
+        .where(InboundEvent.id == inbound_id, InboundEvent.state.in_(_OPEN))
+        .values(attempts=InboundEvent.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def backoff(attempts: int, rng: random.Random, *, base: float = 30, cap: float = 3600) -> timedelta:
+    """Exponential back-off with jitter: about base·2^(n-1), at most cap, never below half."""
+    ceiling = min(cap, base * 2 ** max(attempts - 1, 0))
+    return timedelta(seconds=ceiling * (0.5 + rng.random() / 2))
+
+
+def parked(session: Session, *, limit: int = 100) -> list[InboundEvent]:
+    """Events staff must look at (unparseable, or failing every time), newest first."""
+    return list(
+        session.scalars(
+            select(InboundEvent)
+            .where(InboundEvent.state == InboundState.PARKED)
+            .order_by(InboundEvent.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def requeue(session: Session, inbound_id: int, *, now: datetime) -> bool:
+    """Staff fixed the cause: process a parked event again."""
+    result = session.execute(
+        update(InboundEvent)
+        .where(InboundEvent.id == inbound_id, InboundEvent.state == InboundState.PARKED)
+        .values(state=InboundState.PENDING, attempts=0, next_attempt_at=now, last_error=None)
+    )
+    return bool(getattr(result, "rowcount", 0))

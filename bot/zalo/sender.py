@@ -1,0 +1,264 @@
+"""The outbox sender: claims due rows, hands each to its channel's transport, records why.
+
+A transport is any object with `send(message: OutboxMessage) -> str | None` (the external
+id) that raises on failure; `zalo` is `ZaloTransport`, `email` is whatever `bot.mail`
+provides (see `mail_transport`). Rows of channels without a transport stay pending.
+A transport may also offer `reconcile(message, claimed_at=…) -> bool | None` to settle rows
+whose sender vanished mid-send; rows of one that cannot are dead-lettered rather than risk a
+second send.
+
+Failures, by the shared doc's classification: retry with exponential back-off and jitter
+(network, -32, unknown codes; -200/-211/-218 also alert); hold (-230/-232) until the citizen
+writes; dead-letter (-201/-210/-233 invalid; -213/-217/-227/-244 unreachable, which also marks
+the citizen); stop the drain cleanly (no usable token, -240 misconfiguration), leaving rows
+pending. Rows retried for longer than OUTBOX_GIVE_UP_HOURS are dead-lettered.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import random
+from collections import Counter
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.zalo import alerts
+from bot.zalo.client import build_messages
+from bot.zalo.errors import Action, TokenError, ZaloApiError, ZaloError
+from bot.zalo.processing import backoff
+from handlers import outbox
+from storage.db import transaction
+from storage.models import Citizen, OutboxMessage
+from storage.models.base import utcnow
+
+logger = logging.getLogger(__name__)
+
+
+class Transport(Protocol):
+    def send(self, message: OutboxMessage) -> str | None: ...
+
+
+class _Stop(Exception):
+    """Sending cannot go on in this run (tokens, configuration)."""
+
+
+class Sender:
+    """Drains the outbox; safe to run in several processes at once (rows are claimed)."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        transports: Mapping[str, Transport],
+        *,
+        lease: timedelta = timedelta(seconds=600),
+        give_up_after: timedelta = timedelta(hours=48),
+        clock: Callable[[], datetime] = utcnow,
+        rng: random.Random | None = None,
+        batch: int = 5,
+    ) -> None:
+        self.sessions = sessions
+        self.transports = dict(transports)
+        self.lease = lease
+        self.give_up_after = give_up_after
+        self.clock = clock
+        self.rng = rng or random.Random()  # noqa: S311 - jitter, not secrecy
+        self.batch = batch
+
+    def drain(
+        self,
+        *,
+        now: datetime | None = None,
+        limit: int = 200,
+        citizen_id: int | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> Counter[str]:
+        """Send what is due (at most `limit` rows); count the outcomes.
+
+        `now` fixes the clock for the whole run (tests, a simulated clock) and `clock` replaces
+        it; otherwise each batch reads the real clock, so a long run never outlives its claims.
+        """
+        if clock is None:
+            clock = (lambda: now) if now is not None else self.clock
+        counts: Counter[str] = Counter()
+        if citizen_id is None:
+            self.recover(now=clock(), counts=counts)
+        while sum(counts.values()) < limit:
+            with transaction(self.sessions) as session:
+                rows = outbox.claim(
+                    session,
+                    now=clock(),
+                    channels=sorted(self.transports),
+                    lease=self.lease,
+                    limit=min(self.batch, limit),
+                    citizen_id=citizen_id,
+                )
+            if not rows:
+                break
+            if self._send_batch(rows, clock, counts):
+                break
+        return counts
+
+    def _send_batch(
+        self, rows: list[OutboxMessage], clock: Callable[[], datetime], counts: Counter[str]
+    ) -> bool:
+        """Send claimed rows in order; True when the run must stop."""
+        started = 0
+        try:
+            for row in rows:
+                started += 1
+                try:
+                    counts[self._send(row, clock())] += 1
+                except _Stop:
+                    counts["stopped"] += 1
+                    self._release(rows[started - 1 :], clock())
+                    return True
+        finally:
+            # Interrupted (signal, bug): give back the rows never started; the one in
+            # flight stays `sending` and is reconciled once its lease runs out.
+            self._release(rows[started:], clock())
+        return False
+
+    def _send(self, row: OutboxMessage, now: datetime) -> str:
+        transport = self.transports[row.channel]
+        try:
+            external_id = transport.send(row)
+        except TokenError as exc:
+            logger.error("outbox stopped: %s", type(exc).__name__)
+            raise _Stop from None
+        except ZaloError as exc:
+            return self._failed(row, exc.action, exc, now)
+        except Exception as exc:  # a transport we do not know (mail): retry with back-off
+            logger.warning("outbox %s (%s) failed: %s", row.id, row.channel, type(exc).__name__)
+            return self._failed(row, Action.RETRY, exc, now)
+        with transaction(self.sessions) as session:
+            outbox.complete(session, row.id, now=now, external_id=external_id)
+        return "sent"
+
+    def _failed(self, row: OutboxMessage, action: Action, exc: Exception, now: datetime) -> str:
+        reason = _reason(exc)
+        with transaction(self.sessions) as session:
+            if action is Action.HOLD:
+                outbox.hold(session, row.id, reason=outbox.HELD_WINDOW)
+                return "held"
+            if action is Action.UNREACHABLE:
+                outbox.dead_letter(session, row.id, now=now, reason=f"unreachable: {reason}")
+                _mark_unreachable(session, row.citizen_id, now, exc)
+                return "dead"
+            if action is Action.INVALID:
+                outbox.dead_letter(session, row.id, now=now, reason=f"invalid: {reason}")
+                return "dead"
+            if action in (Action.CONFIG, Action.REFRESH):
+                alerts.alert_admins(
+                    session,
+                    kind="zalo_config",
+                    title="Zalo OA từ chối gửi tin: cần kiểm tra cấu hình",
+                    body=f"Lỗi {reason}. Tin nhắn đang chờ, chưa bị mất.",
+                    now=now,
+                )
+            elif action is Action.RETRY_ALERT and row.attempts <= 1:
+                alerts.alert_admins(
+                    session,
+                    kind="zalo_send_failing",
+                    title="Zalo OA tạm thời không gửi được tin",
+                    body=f"Lỗi {reason}. Hệ thống sẽ tự gửi lại.",
+                    now=now,
+                )
+            if now - row.created_at > self.give_up_after:
+                outbox.dead_letter(
+                    session, row.id, now=now, reason=f"gave up after {row.attempts} tries: {reason}"
+                )
+                return "dead"
+            retry_at = now + backoff(row.attempts, self.rng, base=15, cap=900)
+            outbox.fail(session, row.id, error=reason, retry_at=retry_at)
+        if action in (Action.CONFIG, Action.REFRESH):
+            raise _Stop
+        return "retry"
+
+    def _release(self, rows: list[OutboxMessage], now: datetime) -> None:
+        with transaction(self.sessions) as session:
+            for row in rows:
+                outbox.release(session, row.id, now=now)
+
+    def recover(self, *, now: datetime | None = None, counts: Counter[str] | None = None) -> None:
+        """Settle rows left `sending` by a sender that vanished (crash, kill)."""
+        now = now or self.clock()
+        counts = counts if counts is not None else Counter()
+        with transaction(self.sessions) as session:
+            stale = outbox.stale_sending(session, now=now)
+        for row in stale:
+            transport = self.transports.get(row.channel)
+            reconcile = getattr(transport, "reconcile", None)
+            claimed_at = (row.claimed_until or now) - self.lease
+            settled = reconcile(row, claimed_at=claimed_at) if callable(reconcile) else False
+            with transaction(self.sessions) as session:
+                if settled is None:  # cannot tell yet: look again after another lease
+                    outbox.extend_claim(session, row.id, until=now + self.lease)
+                elif not callable(reconcile):
+                    outbox.dead_letter(
+                        session, row.id, now=now, reason="interrupted mid-send; delivery unknown"
+                    )
+                    counts["dead"] += 1
+                elif _all_sent(row):
+                    outbox.complete(session, row.id, now=now, external_id=_last_id(row))
+                    counts["recovered"] += 1
+                else:
+                    outbox.fail(session, row.id, error="interrupted; resumed", retry_at=now)
+                    counts["resumed"] += 1
+
+
+def _all_sent(row: OutboxMessage) -> bool:
+    return int(row.payload.get("sent_parts", 0)) >= len(build_messages(row.payload, row.kind))
+
+
+def _last_id(row: OutboxMessage) -> str | None:
+    ids = row.payload.get("sent_ids") or [None]
+    return str(ids[-1]) if ids[-1] else None
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, ZaloApiError):
+        return f"zalo {exc.code} {exc.message}"[:300]
+    return f"{type(exc).__name__}: {str(exc)[:200]}"
+
+
+def _mark_unreachable(
+    session: Session, citizen_id: int | None, now: datetime, exc: Exception
+) -> None:
+    if citizen_id is None:
+        return
+    citizen = session.get(Citizen, citizen_id)
+    if citizen is not None:
+        citizen.unreachable_at = now
+        if isinstance(exc, ZaloApiError) and exc.code == -213:
+            citizen.following = False
+
+
+def mail_transport(settings: Any) -> Transport | None:
+    """The email transport from `bot.mail`, if that module exists yet.
+
+    `bot.mail` may offer `transport(settings)` returning an object with `send(message)`, or a
+    module-level `send(message) -> None` that raises on failure.
+    """
+    try:
+        mail = importlib.import_module("bot.mail")
+    except ModuleNotFoundError:
+        return None
+    factory = getattr(mail, "transport", None)
+    if callable(factory):
+        made: Transport = factory(settings)
+        return made
+    send = getattr(mail, "send", None)
+    return _FunctionTransport(send) if callable(send) else None
+
+
+class _FunctionTransport:
+    def __init__(self, fn: Callable[[OutboxMessage], Any]) -> None:
+        self.fn = fn
+
+    def send(self, message: OutboxMessage) -> str | None:
+        self.fn(message)
+        return None

@@ -1,0 +1,105 @@
+"""What each button and typed command does, step by step (the dispatch's command table)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handlers.conversation import aftercare, followups, intake, privacy
+from handlers.conversation.commands import Command
+from handlers.conversation.state import DRAFT_STEPS, Step, Turn
+
+
+def _in_draft_steps(turn: Turn) -> bool:
+    return turn.step in DRAFT_STEPS and turn.conversation.draft_petition_id is not None
+
+
+def _consent(turn: Turn, c: Command) -> bool:
+    if turn.step == Step.CONFIRM:
+        (intake.send if c.arg == "yes" else intake.edit_menu)(turn)
+        return True
+    if c.arg == "yes" and turn.step == Step.CONSENT:
+        turn.go(Step.IDLE)
+        privacy.give_consent(turn)
+        return True
+    return False  # "ok" while idle: let the intent decide
+
+
+def _send(turn: Turn, c: Command) -> bool:
+    if not _in_draft_steps(turn):
+        return False
+    (intake.send if turn.step == Step.CONFIRM else intake.advance)(turn)
+    return True
+
+
+def _edit(turn: Turn, c: Command) -> bool:
+    if not _in_draft_steps(turn):
+        return c.arg is not None  # a stale edit button: nothing to edit
+    (intake.edit(turn, c.arg) if c.arg else intake.edit_menu(turn))
+    return True
+
+
+def _skip(turn: Turn, c: Command) -> bool:
+    if turn.step == Step.ASK_PLACE:
+        turn.put(asked_place=True)
+        intake.advance(turn)
+        return True
+    return False
+
+
+def _ward(turn: Turn, c: Command) -> bool:
+    if _in_draft_steps(turn):
+        intake.answer_ward(turn, code=c.arg)
+    return True
+
+
+def _add(turn: Turn, c: Command) -> bool:
+    if turn.step == Step.ASK_WHICH and not followups.choose(turn, c.arg):
+        intake.advance(turn)
+    return True
+
+
+def _new(turn: Turn, c: Command) -> bool:
+    if turn.step == Step.ASK_WHICH:
+        turn.put(decided=True)
+        intake.advance(turn)
+    return True
+
+
+def _rating(turn: Turn, c: Command) -> bool:
+    if c.arg is None and _in_draft_steps(turn):
+        return False  # a bare digit inside a draft is content (a house number…)
+    aftercare.rate(turn, c.arg, int(c.value or 0))
+    return True
+
+
+COMMANDS: dict[str, Any] = {
+    "consent": _consent,
+    "withdraw_consent": lambda t, c: privacy.withdraw_consent(t),
+    "data": lambda t, c: privacy.data_action(t, c.arg) if c.arg else privacy.data_menu(t),
+    "lookup": lambda t, c: aftercare.lookup(t, c.arg),
+    "list": lambda t, c: aftercare.listing(t),
+    "withdraw": lambda t, c: aftercare.withdraw_start(t, c.arg),
+    "rut": lambda t, c: aftercare.withdraw_start(t, c.arg),
+    "rut_ok": lambda t, c: aftercare.withdraw_confirmed(t, c.arg, True),
+    "rut_no": lambda t, c: aftercare.withdraw_confirmed(t, c.arg, False),
+    "reopen": lambda t, c: aftercare.reopen(t, c.arg),
+    "kq": lambda t, c: aftercare.feedback(t, c.arg, c.value == "1"),
+    "rating": _rating,
+    "send": _send,
+    "edit": _edit,
+    "skip": _skip,
+    "ward": _ward,
+    "add": _add,
+    "new": _new,
+}
+#: Typed commands that fall back to ordinary text when they mean nothing in the step.
+TYPED_ONLY = frozenset({"consent", "send", "edit", "skip"})
+
+
+def run(turn: Turn, command: Command) -> bool:
+    """Carry out a button or typed command; False when it means nothing in this step."""
+    handler = COMMANDS.get(command.name)
+    if handler is None:
+        return command.name not in TYPED_ONLY  # an unknown button: ignore it quietly
+    result = handler(turn, command)
+    return True if result is None else bool(result)

@@ -1,0 +1,96 @@
+"""Everything that is not a petition: greetings, thanks, the FAQ, stickers, abuse, floods."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from handlers.conversation import alerts
+from handlers.conversation.replies import say, text
+from handlers.conversation.state import Turn
+from handlers.conversation.understand import faq_key
+from handlers.messages import render, template_for
+
+logger = logging.getLogger(__name__)
+
+#: Intents answered with one catalogue message.
+SIMPLE_REPLIES = {
+    "greeting": "bot.greeting",
+    "thanks": "bot.thanks",
+    "bot_question": "bot.bot_question",
+    "smalltalk": "bot.smalltalk",
+}
+STICKER_QUIET = timedelta(minutes=10)
+
+
+def admit(turn: Turn) -> None:
+    """Per-citizen rate limit: past the limit the bot records but stays quiet (one notice)."""
+    window = turn.config.rate_limit_seconds
+    now = turn.now.timestamp()
+    recent = [t for t in turn.get("rl", []) if now - t < window]
+    recent.append(now)
+    turn.put(rl=recent[-(turn.config.rate_limit_messages + 1) :])
+    if len(recent) <= turn.config.rate_limit_messages:
+        return
+    noticed = turn.get("flood_at")
+    if noticed is None or now - float(noticed) >= window:
+        say(turn, "bot.flood")
+        turn.put(flood_at=now)
+        logger.info("citizen %s is flooding: replies paused", turn.citizen.id)
+    turn.quiet = True
+
+
+def reply_to_intent(turn: Turn, intent: str, words: str) -> bool:
+    """Answer a non-petition message; False when the message should be taken as a petition."""
+    key = faq_key(turn.session, words) if len(words.split()) <= 20 else None
+    if key is not None and intent != "petition" or key is not None and len(words.split()) <= 12:
+        text(turn, template_for(turn.session, key), tag=key)
+        return True
+    if intent in SIMPLE_REPLIES:
+        say(turn, SIMPLE_REPLIES[intent])
+        return True
+    if intent == "abuse":
+        abuse(turn)
+        return True
+    if intent == "spam":
+        turn.put(spam=int(turn.get("spam", 0)) + 1)
+        return True  # no answer: answering spam invites more
+    return False
+
+
+def sticker(turn: Turn) -> None:
+    """A sticker or a gif: one friendly nudge now and then, never a storm."""
+    last = turn.get("sticker_at")
+    if last and turn.now - datetime.fromisoformat(last) < STICKER_QUIET:
+        return
+    turn.put(sticker_at=turn.now.isoformat())
+    say(turn, "bot.sticker")
+
+
+def unsupported(turn: Turn) -> None:
+    say(turn, "bot.unsupported")
+
+
+def abuse(turn: Turn) -> None:
+    """A calm answer; repeated abuse flags the citizen for staff, then the bot stays calm."""
+    citizen = turn.citizen
+    citizen.abuse_count = (citizen.abuse_count or 0) + 1
+    if citizen.flagged_at is not None:
+        return
+    if citizen.abuse_count >= turn.config.abuse_flag_after:
+        citizen.flagged_at = turn.now
+        alerts.notify_staff(
+            turn,
+            "abuse",
+            render(turn.session, "staff.abuse_title"),
+            render(
+                turn.session,
+                "staff.abuse_body",
+                citizen_id=citizen.id,
+                count=citizen.abuse_count,
+            ),
+        )
+        say(turn, "bot.abuse_flagged")
+        logger.info("citizen %s flagged after repeated abuse", citizen.id)
+        return
+    say(turn, "bot.abuse")

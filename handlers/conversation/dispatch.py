@@ -1,0 +1,257 @@
+"""The conversation's entry points: one inbound event (`converse`) and the quiet-window tick.
+
+`converse` is registered on the inbound router for message, follow, chat-now and form
+events; it runs after `record_event` has kept the citizen and the message, in the same
+transaction. Order of concerns for a message: duplicates → flood limit → urgency → consent
+→ commands (buttons and typed) → the step's question → content for a draft → chatter.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from handlers.conversation import actions, aftercare, alerts, chatter, drafts, intake, privacy
+from handlers.conversation.commands import Command, find_code, parse_text
+from handlers.conversation.config import ConversationConfig
+from handlers.conversation.replies import say
+from handlers.conversation.state import Step, Turn, conversation_for
+from handlers.conversation.understand import intent_of, only_phone, urgent_reasons
+from handlers.events import (
+    AudioMessage,
+    ClickChatNow,
+    Event,
+    Follow,
+    GifMessage,
+    LocationMessage,
+    MessageEvent,
+    StickerMessage,
+    SubmitInfo,
+    TextMessage,
+    VideoMessage,
+)
+from handlers.inbound import HandlerContext, citizen_for, message_for, router
+from handlers.workflow import parse_feedback
+from storage.models import PetitionMessage
+
+logger = logging.getLogger(__name__)
+
+SEEN_KEEP = 30  # message ids remembered against a second delivery under another key
+CONSENT_REMINDER_SECONDS = 60  # pre-consent messages in a burst get one reminder
+
+
+def config_of(ctx: HandlerContext) -> ConversationConfig:
+    """The conversation settings the process wired (services), else the defaults."""
+    config = ctx.services.get("conversation")
+    if isinstance(config, ConversationConfig):
+        return config
+    settings = ctx.services.get("settings")
+    if settings is not None:
+        return ConversationConfig.from_settings(settings)
+    return ConversationConfig(consent_version=ctx.consent_version or "2026-01")
+
+
+@router.on(MessageEvent, Follow, ClickChatNow, SubmitInfo)
+def converse(session: Session, event: Event, ctx: HandlerContext) -> None:
+    """Answer one inbound event in the caller's transaction."""
+    citizen = citizen_for(session, event)
+    if citizen is None:
+        return
+    turn = Turn(session, citizen, conversation_for(session, citizen), ctx.now, config_of(ctx))
+    if _already_seen(turn, event):
+        return
+    turn.next_turn_id()
+    if isinstance(event, Follow | ClickChatNow):
+        _arrival(turn, isinstance(event, Follow))
+    elif isinstance(event, SubmitInfo):
+        _submitted_info(turn, event)
+    elif isinstance(event, MessageEvent):
+        chatter.admit(turn)
+        _message(turn, event, message_for(session, event))
+
+
+def _already_seen(turn: Turn, event: Event) -> bool:
+    if not event.msg_id:
+        return False
+    seen = list(turn.get("seen", []))
+    if event.msg_id in seen:
+        return True
+    turn.put(seen=[*seen, event.msg_id][-SEEN_KEEP:])
+    return False
+
+
+def _arrival(turn: Turn, followed: bool) -> None:
+    """Follow or 'chat now': greet once, ask consent if not given, welcome back otherwise."""
+    if not turn.citizen.has_consent:
+        if not turn.get("greeted"):
+            privacy.first_contact(turn)
+        elif followed or _consent_reminder_due(turn):
+            privacy.ask_consent(turn)
+        return
+    if followed:
+        say(turn, "bot.greeting")
+
+
+def _consent_reminder_due(turn: Turn) -> bool:
+    asked = turn.get("consent_asked_at")
+    if not asked:
+        return True
+    return (turn.now - datetime.fromisoformat(asked)).total_seconds() >= CONSENT_REMINDER_SECONDS
+
+
+def _submitted_info(turn: Turn, event: SubmitInfo) -> None:
+    """The contact card's answer: a callback phone for the draft (with consent only)."""
+    phone = event.info.phone
+    if not phone or not turn.citizen.has_consent:
+        return
+    phone = "0" + phone[2:] if phone.startswith("84") else phone
+    draft = turn.draft()
+    if draft is not None:
+        draft.callback_phone = phone[:32]
+        if turn.step == Step.CONFIRM:
+            intake.show_summary(turn, draft)
+    else:
+        turn.citizen.phone = phone[:32]
+
+
+# --- messages ----------------------------------------------------------------------------
+
+
+def _command_of(turn: Turn, event: MessageEvent) -> Command | None:
+    if not isinstance(event, TextMessage) or not event.text.strip():
+        return None
+    feedback = parse_feedback(event.text)
+    if feedback is not None:
+        kind, code, value = feedback
+        name = "kq" if kind == "feedback" else "rating"
+        return Command(name, code, str(value))
+    return parse_text(event.text, turn.config.code_prefix)
+
+
+def _message(turn: Turn, event: MessageEvent, message: PetitionMessage | None) -> None:
+    words = (event.text or "").strip() if isinstance(event, TextMessage) else ""
+    caption = (event.text or "").strip()
+    command = _command_of(turn, event)
+    reasons = urgent_reasons(caption) if caption and command is None else ()
+    if not turn.citizen.has_consent:
+        _before_consent(turn, event, message, command, words, reasons)
+        return
+    if command is not None and actions.run(turn, command):
+        return
+    _content(turn, event, message, words, reasons)
+
+
+def _before_consent(
+    turn: Turn,
+    event: MessageEvent,
+    message: PetitionMessage | None,
+    command: Command | None,
+    words: str,
+    reasons: tuple[str, ...],
+) -> None:
+    """Emergency numbers always; otherwise only consent, lookups and data requests."""
+    if reasons:
+        alerts.raise_urgent(turn, None, reasons)
+    if command is not None:
+        if command.name == "consent" or (command.name == "skip" and turn.step == Step.CONSENT):
+            (privacy.give_consent if command.arg == "yes" else privacy.decline)(turn)
+            return
+        if command.name in {"lookup", "list", "data", "withdraw_consent", "kq", "rating"}:
+            actions.run(turn, command)
+            return
+    privacy.scrub(turn, message)
+    if words and turn.step == Step.CONSENT:
+        intent = intent_of(words)
+        if intent in {"consent_yes", "consent_no"}:
+            (privacy.give_consent if intent == "consent_yes" else privacy.decline)(turn)
+            return
+    if not turn.get("greeted"):
+        privacy.first_contact(turn)
+    elif _consent_reminder_due(turn):
+        privacy.ask_consent(turn)
+
+
+def _content(
+    turn: Turn,
+    event: MessageEvent,
+    message: PetitionMessage | None,
+    words: str,
+    reasons: tuple[str, ...],
+) -> None:
+    """What the citizen says or sends that is not a command."""
+    if isinstance(event, StickerMessage | GifMessage):
+        if not drafts.in_draft(turn):
+            chatter.sticker(turn)
+        return
+    if isinstance(event, AudioMessage | VideoMessage) and not drafts.in_draft(turn):
+        chatter.unsupported(turn)
+        return
+    if _answers_question(turn, event, message, words):
+        return
+    if words:
+        intent = intent_of(words)
+        if drafts.in_draft(turn):
+            if _aside_in_draft(turn, intent, words):
+                return
+        elif _not_a_petition(turn, intent, words):
+            return
+    draft = drafts.absorb(turn, event, message)
+    if reasons:
+        alerts.raise_urgent(turn, draft, reasons)
+
+
+def _answers_question(
+    turn: Turn, event: MessageEvent, message: PetitionMessage | None, words: str
+) -> bool:
+    """A reply to the step's question (ward, place, phone); True when it was one."""
+    step = turn.step
+    if step == Step.ASK_WARD and words:
+        if intake.answer_ward(turn, words=words):
+            drafts.link_message(turn.session, message, _draft(turn))
+            return True
+        if len(words.split()) <= 6:
+            intake.ask_ward(turn)
+            return True
+    if step == Step.ASK_PLACE:
+        if isinstance(event, LocationMessage):
+            drafts.absorb(turn, event, message)
+            intake.advance(turn)
+            return True
+        if words and len(words.split()) <= 25:
+            drafts.link_message(turn.session, message, _draft(turn))
+            intake.answer_place(turn, words)
+            return True
+    if step == Step.CONFIRM and words and (phone := only_phone(words)):
+        draft = _draft(turn)
+        drafts.link_message(turn.session, message, draft)
+        draft.callback_phone = phone
+        intake.show_summary(turn, draft)
+        return True
+    return False
+
+
+def _draft(turn: Turn) -> Any:
+    return drafts.ensure_draft(turn)
+
+
+def _aside_in_draft(turn: Turn, intent: str, words: str) -> bool:
+    """Inside a draft: abuse and spam are not content; a bare 'thanks' needs no answer."""
+    if intent == "abuse":
+        chatter.abuse(turn)
+        return True
+    if intent == "spam":
+        return True
+    return intent in {"greeting", "thanks", "consent_yes"} and len(words.split()) <= 4
+
+
+def _not_a_petition(turn: Turn, intent: str, words: str) -> bool:
+    """Idle: lookups, greetings, the FAQ and the like are answered, not filed."""
+    if intent == "status_lookup":
+        aftercare.lookup(turn, find_code(words, turn.config.code_prefix))
+        return True
+    if intent in {"consent_yes", "consent_no"}:
+        return True  # "ok", "vâng" after a notification: nothing to say
+    return chatter.reply_to_intent(turn, intent, words)

@@ -1,0 +1,139 @@
+"""Messages about a petition already sent: add them to the right one, ask when unsure."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+
+from handlers.conversation import alerts, drafts
+from handlers.conversation.commands import find_code
+from handlers.conversation.hours import after_hours_note
+from handlers.conversation.replies import button, say, text
+from handlers.conversation.state import Step, Turn
+from handlers.messages import render
+from handlers.outbox import Button
+from handlers.workflow import WorkflowError, add_citizen_info
+from storage.models import OutboxMessage, Petition, PetitionMessage
+from storage.models.enums import OPEN_STATES, PetitionState
+
+logger = logging.getLogger(__name__)
+
+MAX_CHOICES = 4  # plus "Phản ánh mới": Zalo shows at most five buttons
+
+
+def open_petitions(turn: Turn) -> list[Petition]:
+    """The citizen's petitions still being worked on, newest first."""
+    return list(
+        turn.session.scalars(
+            select(Petition)
+            .where(Petition.citizen_id == turn.citizen.id, Petition.state.in_(OPEN_STATES))
+            .order_by(Petition.received_at.desc(), Petition.id.desc())
+        )
+    )
+
+
+def own_petition(turn: Turn, code: str | None) -> Petition | None:
+    """The citizen's own petition with this code (never anyone else's)."""
+    if not code:
+        return None
+    return turn.session.scalar(
+        select(Petition).where(Petition.code == code, Petition.citizen_id == turn.citizen.id)
+    )
+
+
+def settle(turn: Turn, draft: Petition) -> bool:
+    """Decide whether a new burst is a follow-up; True when it was handled here."""
+    candidates = open_petitions(turn)
+    if not candidates:
+        return False
+    target = _evident_target(turn, draft, candidates)
+    if target is not None:
+        add_to(turn, draft, target)
+        return True
+    turn.go(Step.ASK_WHICH)
+    choices = [Button(title=p.code or "", payload=f"#add:{p.code}") for p in candidates]
+    say(
+        turn,
+        "bot.followup_which",
+        buttons=[*choices[:MAX_CHOICES], button(turn, "button.new_petition", "#new")],
+    )
+    return True
+
+
+def _evident_target(turn: Turn, draft: Petition, candidates: list[Petition]) -> Petition | None:
+    """The open petition the burst is clearly about: a code, a quote, a pending question."""
+    by_code = {p.code: p for p in candidates}
+    code = find_code(draft.text, turn.config.code_prefix)
+    if code in by_code:
+        return by_code[code]
+    quoted = _quoted_petition(turn, draft)
+    if quoted is not None and quoted.id in {p.id for p in candidates}:
+        return quoted
+    waiting = [p for p in candidates if p.state == PetitionState.NEED_INFO]
+    if len(waiting) == 1:
+        return waiting[0]
+    if not draft.text.strip() and len(candidates) == 1:
+        return candidates[0]  # a photo sent later belongs to the one open petition
+    return None
+
+
+def _quoted_petition(turn: Turn, draft: Petition) -> Petition | None:
+    """The petition of a message the citizen quoted (theirs or one of the bot's replies)."""
+    rows = turn.session.scalars(
+        select(PetitionMessage.data).where(PetitionMessage.petition_id == draft.id)
+    )
+    for data in rows:
+        quoted = (data or {}).get("quote_msg_id")
+        if not quoted:
+            continue
+        pid = turn.session.scalar(
+            select(PetitionMessage.petition_id).where(PetitionMessage.zalo_msg_id == quoted)
+        ) or turn.session.scalar(
+            select(OutboxMessage.petition_id).where(OutboxMessage.external_id == quoted)
+        )
+        if pid is not None:
+            return turn.session.get(Petition, pid)
+    return None
+
+
+def choose(turn: Turn, code: str | None) -> bool:
+    """The citizen picked a petition ("#add:<code>") for the burst; False if not theirs."""
+    draft = turn.draft()
+    target = own_petition(turn, code)
+    if draft is None or target is None or target.state not in OPEN_STATES:
+        return False
+    add_to(turn, draft, target)
+    return True
+
+
+def add_to(turn: Turn, draft: Petition, target: Petition) -> None:
+    """Move the burst into the open petition's thread and tell who needs to know."""
+    drafts.move_thread(turn.session, draft, target)
+    was_waiting = target.state == PetitionState.NEED_INFO
+    drafts.discard(turn)
+    if was_waiting:
+        try:
+            with turn.session.begin_nested():
+                add_citizen_info(turn.session, target, now=turn.now, note="Bổ sung qua Zalo")
+        except WorkflowError:
+            logger.exception("add_citizen_info refused for petition %s", target.id)
+        else:
+            say(turn, "bot.info_added", petition=target, code=target.code)
+            _after_hours(turn, target)
+            return
+    alerts.notify_staff(
+        turn,
+        "citizen_followup",
+        render(turn.session, "staff.followup_title", code=target.code),
+        petition=target,
+    )
+    say(turn, "bot.followup_added", petition=target, code=target.code)
+    _after_hours(turn, target)
+
+
+def _after_hours(turn: Turn, petition: Petition) -> None:
+    """Outside office hours, say when staff will read what was just added."""
+    note = after_hours_note(turn.session, turn.now, turn.config)
+    if note:
+        text(turn, note, petition=petition, tag="bot.after_hours")

@@ -1,0 +1,127 @@
+"""What the bot understands of a message: the NLP's answers, wards, phones, places, the FAQ."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from handlers.messages import FAQ_KEYWORDS
+from nlp import pii, urgency
+from nlp.normalize import fold
+from nlp.wards import resolve
+from storage.models import ResponseTemplate, Ward, WardAlias
+
+#: Fields where the exact place matters to whoever goes and fixes it.
+PLACE_FIELDS = frozenset(
+    {"giao_thong", "ha_tang_dien_nuoc", "moi_truong", "xay_dung_do_thi", "an_ninh_trat_tu"}
+)
+# Words that say where: a house number and street, an alley, a hamlet, a landmark.
+_PLACE_CUES = re.compile(
+    r"\b(?:so nha|so \d+|\d+[a-z]? (?:duong|pho)|duong|kiet|hem|ngo|khoi pho|kp|thon|to dan pho|"
+    r"to \d+|nga (?:ba|tu|nam)|truoc (?:nha|cong|cua)|gan (?:cho|truong|cau|nha)|cau [a-z]+|"
+    r"cho [a-z]+|truong [a-z]+|khu (?:dan cu|do thi|pho)|kdc|quoc lo|ql ?\d+|tinh lo)\b"
+)
+
+
+@dataclass(frozen=True)
+class WardAnswer:
+    """A ward the citizen named, and the words that named it (an old name, say)."""
+
+    ward: Ward
+    matched: str
+    via: str
+
+
+def intent_of(text: str) -> str:
+    """The NLP's intent label: petition, greeting, thanks, bot_question, status_lookup, …"""
+    from nlp.intent import detect  # the intent model loads on first use
+
+    return str(detect(text))
+
+
+def analyse(session: Session, text: str) -> Any:
+    """The NLP pipeline's Analysis of a petition text (field, ward, urgency, legal type)."""
+    from nlp.pipeline import analyse as run  # the classifier loads on first use
+
+    return run(text, extra_ward_names(session))
+
+
+def urgent_reasons(text: str) -> tuple[str, ...]:
+    """The hazards that make a message urgent (rules, no model: must never wait)."""
+    found = urgency.detect(text)
+    return tuple(found.reasons) if found.urgent else ()
+
+
+def extra_ward_names(session: Session) -> dict[str, str]:
+    """Local names staff added (khối phố, thôn, streets) → ward code, for the resolver."""
+    rows = session.execute(
+        select(WardAlias.name, Ward.code)
+        .join(Ward, Ward.id == WardAlias.ward_id)
+        .where(WardAlias.kind != "old_unit", Ward.active.is_(True))
+    ).all()
+    return {name: code for name, code in rows}
+
+
+def ward_by_code(session: Session, code: str | None) -> Ward | None:
+    if not code:
+        return None
+    return session.scalar(select(Ward).where(Ward.code == code, Ward.active.is_(True)))
+
+
+def resolve_ward(session: Session, text: str, *, weak_ok: bool = False) -> WardAnswer | None:
+    """The current ward a text names (old names, no diacritics), or None when unsure."""
+    match = resolve(text, extra_ward_names(session))
+    if match is None or (match.via == "city_name" and not weak_ok):
+        return None
+    ward = ward_by_code(session, match.code)
+    return WardAnswer(ward, match.matched, match.via) if ward is not None else None
+
+
+def phone_in(text: str) -> str | None:
+    """The first phone number in the text, digits only (0xxxxxxxxx)."""
+    for span in pii.find(text):
+        if span.kind == "phone":
+            digits = re.sub(r"\D", "", text[span.start : span.end])
+            return "0" + digits[2:] if digits.startswith("84") else digits
+    return None
+
+
+def only_phone(text: str) -> str | None:
+    """A message that is just a phone number (with a few words around it)."""
+    phone = phone_in(text)
+    if phone is None:
+        return None
+    rest = re.sub(r"[\d\s.+()\-]", "", fold(text))
+    rest = re.sub(r"\b(?:sdt|so dien thoai|dien thoai|dt|so|cua toi|la|goi|lien he)\b", "", rest)
+    return phone if len(rest.split()) <= 2 else None
+
+
+def names_a_place(text: str) -> bool:
+    """Whether the text already says where (an address, a hamlet, a landmark)."""
+    return bool(_PLACE_CUES.search(fold(text)))
+
+
+def faq_key(session: Session, text: str) -> str | None:
+    """The FAQ entry whose keywords the question contains (staff rows first), or None."""
+    folded = f" {fold(text).strip(' ?.!')} "
+    rows = session.execute(
+        select(ResponseTemplate.key, ResponseTemplate.title).where(
+            ResponseTemplate.key.like("faq.%"),
+            ResponseTemplate.category_id.is_(None),
+            ResponseTemplate.active.is_(True),
+        )
+    ).all()
+    keywords: dict[str, tuple[str, ...]] = {}
+    for key, title in rows:
+        words = tuple(fold(w).strip() for w in re.split(r"[;,\n]", title or "") if w.strip())
+        keywords[key] = words or FAQ_KEYWORDS.get(key, ())
+    for key, words in FAQ_KEYWORDS.items():
+        keywords.setdefault(key, words)
+    for key, words in keywords.items():
+        if any(f" {w} " in folded for w in words):
+            return key
+    return None

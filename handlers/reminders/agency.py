@@ -1,0 +1,280 @@
+"""The agency ladder on every running forward (petition-workflow.md, "reminder ladder").
+
+−2 working days: a reminder to the agency's contact (email) and its liaisons' inbox.
+Deadline passed: overdue; the first đôn đốc letter (.docx) is generated for staff to number
+and sign, the liaisons are told, and so is the citizen (the outbox waits for the Zalo window).
++10 working days: the second letter, to the agency's head. +20: listed for the standing
+committee's supervision agenda. A re-forward (a new forward) or an extension (a new
+deadline_version and date) starts a new ladder, because both are part of the ledger key.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Hashable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from handlers.jobs import JobContext, job
+from handlers.reminders import engine, ladder, letters, notices, texts
+from handlers.reminders.citizens import tell_overdue
+from handlers.reminders.engine import Item, Pass, Planned
+from handlers.reminders.ledger import forward_key
+from handlers.workflow.calendar import local_date
+from storage.models import Forward, Petition, Reminder
+from storage.models.enums import PetitionState as S
+from storage.models.enums import Role
+
+LETTER_RUNGS = (ladder.AGENCY_OVERDUE, ladder.AGENCY_LETTER2)
+
+
+def _items(session: Session, p: Pass) -> Iterable[Item]:
+    horizon = p.cal.add_working_days(p.today, p.config.ladder.agency_remind_before)
+    rows = session.execute(
+        select(
+            Forward.id,
+            Forward.deadline_version,
+            Forward.handler_due_on,
+            Forward.sent_on,
+            Forward.document_number,
+            Forward.agency_id,
+            Petition.id.label("petition_id"),
+            Petition.code,
+            Petition.ward_id,
+            Petition.category_id,
+            Petition.citizen_id,
+        )
+        .join(Petition, Petition.id == Forward.petition_id)
+        .where(
+            Forward.active.is_(True),
+            Forward.answered_at.is_(None),
+            Forward.handler_due_on <= horizon,
+            Petition.state.in_((S.FORWARDED, S.AGENCY_ACKNOWLEDGED)),
+            Petition.paused_at.is_(None),
+        )
+    )
+    for row in rows:
+        steps = ladder.agency_steps(p.cal, row.handler_due_on, p.config.ladder)
+        fid, version = row.id, row.deadline_version
+
+        def key_of(step: ladder.Step, fid: int = fid, version: int = version) -> str:
+            return forward_key(fid, version, step.due_on, step.rung)
+
+        yield Item(row.petition_id, row.ward_id, steps, key_of, row, forward_id=fid)
+
+
+def _prepare(p: Pass, pl: Planned) -> None:
+    """Name the letter file before claiming, so the row records where it is."""
+    if pl.act.rung in LETTER_RUNGS:
+        row = pl.item.row
+        name = f"{row.code or f'p{row.petition_id}'}-{pl.act.rung}-f{row.id}v{row.deadline_version}"
+        pl.act.letter_path = f"{p.today:%Y/%m}/{name}.docx"
+        pl.act.data = {"manual_fields": sorted(letters.MANUAL_FIELDS)}
+
+
+def letter_date(day: date) -> tuple[str, str, str]:
+    """Nghị định 30/2020: a zero before days under 10 and before months 1 and 2."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{day.day:02d}", month, str(day.year)
+
+
+def letter_values(p: Pass, pl: Planned, first_letter_on: date | None) -> dict[str, str]:
+    """The placeholders of one letter (never the citizen's identity)."""
+    row = pl.item.row
+    agency = p.agencies[row.agency_id]
+    ngay, thang, nam = letter_date(p.today)
+    return {
+        "ten_don_vi": p.unit_name(row.ward_id),
+        "ten_don_vi_hoa": p.ward_name(row.ward_id).upper(),
+        "dia_danh": p.wards.get(row.ward_id, "Tam Kỳ"),
+        "ngay": ngay,
+        "thang": thang,
+        "nam": nam,
+        "co_quan": agency.name,
+        "thu_truong": agency.head_title or f"Thủ trưởng {agency.name}",
+        "ngay_chuyen": texts.fmt_date(row.sent_on),
+        "ma_ho_so": row.code or "",
+        "linh_vuc": p.category(row.category_id),
+        "so_van_ban_chuyen": row.document_number or letters.BLANK,
+        "han_giai_quyet": texts.fmt_date(row.handler_due_on),
+        "han_tra_loi": texts.fmt_date(p.cal.add_working_days(p.today, p.config.letter_reply_wd)),
+        "ngay_lan_1": texts.fmt_date(first_letter_on) if first_letter_on else letters.BLANK,
+        "so_ngay_qua_han": str(max(0, p.cal.working_days_between(row.handler_due_on, p.today))),
+    }
+
+
+def _first_letters(session: Session, members: list[Planned]) -> dict[int, date]:
+    """When each forward's first letter was generated (for the second letter's text)."""
+    keys = [
+        forward_key(
+            pl.item.row.id, pl.item.row.deadline_version, pl.act.due_on, ladder.AGENCY_OVERDUE
+        )
+        for pl in members
+        if pl.act.due_on is not None
+    ]
+    rows = session.execute(
+        select(Reminder.forward_id, Reminder.created_at, Reminder.data).where(
+            Reminder.key.in_(keys)
+        )
+    )
+    return {
+        fid: local_date(created)
+        for fid, created, data in rows
+        if not (data or {}).get("superseded_by")
+    }
+
+
+def _line(p: Pass, pl: Planned) -> str:
+    row = pl.item.row
+    return (
+        f"{row.code} — {p.agencies[row.agency_id].name} — văn bản số "
+        f"{row.document_number or '…'} ngày {texts.fmt_date(row.sent_on)} — hạn giải quyết "
+        f"{texts.fmt_date(row.handler_due_on)}"
+    )
+
+
+def _by_agency(members: list[Planned]) -> dict[int, list[Planned]]:
+    grouped: dict[int, list[Planned]] = defaultdict(list)
+    for pl in sorted(members, key=lambda pl: pl.item.row.code or ""):
+        grouped[pl.item.row.agency_id].append(pl)
+    return grouped
+
+
+def _remind(session: Session, p: Pass, ward: int | None, members: list[Planned]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for agency_id, group in _by_agency(members).items():
+        agency = p.agencies[agency_id]
+        rendered = texts.render(
+            session,
+            "reminder.remind",
+            agency=agency.name,
+            count=len(group),
+            items=texts.item_lines([_line(p, pl) for pl in group]),
+        )
+        key = min(pl.act.key for pl in group)
+        counts["emails"] += notices.email_address(
+            session, key=key, to=agency.contact_email, rendered=rendered
+        )
+        counts["emails"] += notices.post(
+            session,
+            key=key,
+            kind="reminder.remind",
+            rendered=rendered,
+            people=p.audience.liaisons(agency_id),
+            now=p.now,
+            role=Role.AGENCY,
+            ward_id=ward,
+            agency_id=agency_id,
+        )
+    return counts
+
+
+def _letters(session: Session, p: Pass, ward: int | None, members: list[Planned]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    firsts = _first_letters(session, [pl for pl in members if pl.act.rung == ladder.AGENCY_LETTER2])
+    lines, jobs = [], []
+    for pl in sorted(members, key=lambda pl: pl.item.row.code or ""):
+        template = letters.compiled(pl.act.rung, p.config.letter_template_dir)
+        values = letter_values(p, pl, firsts.get(pl.item.row.id))
+        jobs.append((p.config.letter_dir, str(pl.act.letter_path), template, values))
+        lan = 1 if pl.act.rung == ladder.AGENCY_OVERDUE else 2
+        lines.append(f"{_line(p, pl)} — văn bản đôn đốc lần {lan}: {pl.act.letter_path}")
+    # Creating files is the slow part of a big catch-up (filesystem metadata): a few threads.
+    with ThreadPoolExecutor(max_workers=4, thread_name_prefix="letters") as pool:
+        counts["letters"] += len(list(pool.map(lambda job: letters.write_letter(*job), jobs)))
+    rendered = texts.render(
+        session,
+        "reminder.letters",
+        ward=p.ward_name(ward),
+        count=len(members),
+        items=texts.item_lines(lines),
+        placeholder="Số: ……/MTTQ-BTT và người ký",
+        link=p.link("/letters"),
+    )
+    key = min(pl.act.key for pl in members)
+    counts["emails"] += notices.post(
+        session,
+        key=key,
+        kind="reminder.letters",
+        rendered=rendered,
+        people=p.audience.staff(ward),
+        now=p.now,
+        role=Role.STAFF,
+        ward_id=ward,
+    )
+    for agency_id, group in _by_agency(members).items():
+        liaison = texts.render(
+            session,
+            "reminder.liaison",
+            agency=p.agencies[agency_id].name,
+            count=len(group),
+            items=texts.item_lines([f"{_line(p, pl)} — đã quá hạn" for pl in group]),
+        )
+        notices.post(
+            session,
+            key=min(pl.act.key for pl in group),
+            kind="reminder.overdue",
+            rendered=liaison,
+            people=[],  # the signed letter is the agency's notice; the inbox shows the list
+            now=p.now,
+            role=Role.AGENCY,
+            ward_id=ward,
+            agency_id=agency_id,
+        )
+    counts["citizens"] += tell_overdue(
+        session,
+        [
+            (pl.item.petition_id, p.agencies[pl.item.row.agency_id].name, pl.act.key)
+            for pl in members
+        ],
+    )
+    return counts
+
+
+def _agenda(session: Session, p: Pass, ward: int | None, members: list[Planned]) -> Counter[str]:
+    rendered = texts.render(
+        session,
+        "reminder.agenda",
+        ward=p.ward_name(ward),
+        count=len(members),
+        items=texts.item_lines([_line(p, pl) for pl in members]),
+        link=p.link("/supervision"),
+    )
+    emails = notices.post(
+        session,
+        key=min(pl.act.key for pl in members),
+        kind="reminder.agenda",
+        rendered=rendered,
+        people=p.audience.supervisors(ward),
+        now=p.now,
+        role=Role.SUPERVISOR,
+        ward_id=ward,
+    )
+    return Counter(emails=emails)
+
+
+def handle(session: Session, p: Pass, group: Hashable, acted: list[Planned]) -> Mapping[str, int]:
+    """Act on one ward's claimed rungs: reminders, letters, agenda; one digest of each."""
+    ward = group if isinstance(group, int) else None
+    by_rung: dict[str, list[Planned]] = defaultdict(list)
+    for pl in acted:
+        by_rung[pl.act.rung].append(pl)
+    counts: Counter[str] = Counter()
+    if by_rung[ladder.AGENCY_REMIND]:
+        counts.update(_remind(session, p, ward, by_rung[ladder.AGENCY_REMIND]))
+    letter_members = [pl for rung in LETTER_RUNGS for pl in by_rung[rung]]
+    if letter_members:
+        counts.update(_letters(session, p, ward, letter_members))
+    if by_rung[ladder.AGENCY_AGENDA]:
+        counts.update(_agenda(session, p, ward, by_rung[ladder.AGENCY_AGENDA]))
+    return counts
+
+
+@job("reminders-agency")
+def agency_ladder(ctx: JobContext) -> Mapping[str, Any]:
+    """Chase every running forward: reminder, overdue + letter, second letter, agenda."""
+    return engine.run(ctx, _items, handle, prepare=_prepare)

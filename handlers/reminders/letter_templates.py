@@ -1,0 +1,143 @@
+"""Build the shipped đôn đốc letter templates (Nghị định 30/2020 layout) with python-docx.
+
+Run `python -m handlers.reminders.letter_templates` after changing the wording here; the
+.docx files in handlers/reminders/templates/ are what the jobs fill. Each placeholder is typed
+as one run so the fast filler finds it whole.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
+
+from handlers.reminders.letters import SHIPPED_TEMPLATES, TEMPLATE_FILES
+
+_BODY_1 = (
+    "Ngày {{ngay_chuyen}}, Ban Thường trực {{ten_don_vi}} đã chuyển đến {{co_quan}} phản ánh, "
+    "kiến nghị của công dân (mã hồ sơ {{ma_ho_so}}, lĩnh vực: {{linh_vuc}}) tại văn bản số "
+    "{{so_van_ban_chuyen}}, đề nghị giải quyết trong thời hạn đến ngày {{han_giai_quyet}}.",
+    "Đến nay đã quá thời hạn nêu trên nhưng Ban Thường trực chưa nhận được kết quả giải quyết. "
+    "Thực hiện chức năng giám sát và phản biện xã hội theo Luật Mặt trận Tổ quốc Việt Nam, "
+    "Ban Thường trực {{ten_don_vi}} đề nghị {{co_quan}} khẩn trương xem xét, giải quyết và "
+    "thông tin kết quả về Ủy ban MTTQ trước ngày {{han_tra_loi}} để trả lời công dân.",
+)
+
+_BODY_2 = (
+    "Ngày {{ngay_chuyen}}, Ban Thường trực {{ten_don_vi}} đã chuyển đến {{co_quan}} phản ánh, "
+    "kiến nghị của công dân (mã hồ sơ {{ma_ho_so}}, lĩnh vực: {{linh_vuc}}) tại văn bản số "
+    "{{so_van_ban_chuyen}}, thời hạn giải quyết đến ngày {{han_giai_quyet}}; ngày "
+    "{{ngay_lan_1}}, Ban Thường trực đã có văn bản đôn đốc lần thứ nhất.",
+    "Đến nay, quá thời hạn giải quyết {{so_ngay_qua_han}} ngày làm việc, Ban Thường trực vẫn "
+    "chưa nhận được kết quả. Ban Thường trực {{ten_don_vi}} đề nghị đồng chí {{thu_truong}} "
+    "chỉ đạo giải quyết dứt điểm và thông tin kết quả về Ủy ban MTTQ trước ngày {{han_tra_loi}}. "
+    "Quá thời hạn trên, Ban Thường trực sẽ đưa nội dung này vào chương trình giám sát.",
+)
+
+
+def _para(
+    cell_or_doc: Any,
+    text: str,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    size: int = 13,
+    align: Any = WD_ALIGN_PARAGRAPH.CENTER,
+) -> Paragraph:
+    existing = getattr(cell_or_doc, "paragraphs", [])
+    if isinstance(cell_or_doc, _Cell) and len(existing) == 1 and not existing[0].text:
+        paragraph: Paragraph = existing[0]  # a new cell starts with one empty paragraph
+    else:
+        paragraph = cell_or_doc.add_paragraph()
+    paragraph.alignment = align
+    run = paragraph.add_run(text)
+    run.bold, run.italic, run.font.size = bold, italic, Pt(size)
+    return paragraph
+
+
+def _letter(lan: int) -> DocumentObject:
+    doc = Document()
+    section = doc.sections[0]
+    section.left_margin, section.right_margin = Cm(3), Cm(2)
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+    doc.styles["Normal"].font.name = "Times New Roman"
+    doc.styles["Normal"].font.size = Pt(14)
+    header = doc.add_table(rows=1, cols=2)
+    header.alignment = WD_TABLE_ALIGNMENT.CENTER
+    left, right = header.rows[0].cells
+    _para(left, "ỦY BAN MTTQ VIỆT NAM")
+    _para(left, "{{ten_don_vi_hoa}}", bold=True)
+    _para(left, "Số: {{so_van_ban}}/MTTQ-BTT")
+    _para(left, f"V/v đôn đốc giải quyết phản ánh, kiến nghị của công dân (lần {lan})", size=12)
+    _para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12)
+    _para(right, "Độc lập - Tự do - Hạnh phúc", bold=True)
+    _para(right, "{{dia_danh}}, ngày {{ngay}} tháng {{thang}} năm {{nam}}", italic=True)
+    addressee = "{{co_quan}}" if lan == 1 else "{{thu_truong}}"
+    _para(doc, f"Kính gửi: {addressee}.", size=14)
+    for text in _BODY_1 if lan == 1 else _BODY_2:
+        p = _para(doc, text, size=14, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+        p.paragraph_format.first_line_indent = Cm(1)
+    _para(doc, "Trân trọng./.", size=14, align=WD_ALIGN_PARAGRAPH.LEFT)
+    footer = doc.add_table(rows=1, cols=2)
+    sent_to, signer = footer.rows[0].cells
+    _para(sent_to, "Nơi nhận:", bold=True, italic=True, size=12, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _para(sent_to, "- Như trên;", size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _para(sent_to, "- Lưu: VT, hồ sơ {{ma_ho_so}}.", size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _para(signer, "TM. BAN THƯỜNG TRỰC", bold=True)
+    _para(signer, "CHỦ TỊCH", bold=True)
+    _para(signer, "")
+    _para(signer, "{{nguoi_ky}}", bold=True)
+    return doc
+
+
+def build_default_templates(target: Path = SHIPPED_TEMPLATES) -> list[Path]:
+    """Write the two shipped templates; return their paths."""
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for lan, rung in ((1, "overdue"), (2, "letter2")):
+        path = target / TEMPLATE_FILES[rung]
+        buffer = io.BytesIO()
+        _letter(lan).save(buffer)
+        path.write_bytes(_slim(buffer.getvalue()))
+        written.append(path)
+    return written
+
+
+#: Parts of python-docx's default package a letter does not need (800 KB of the 830 KB).
+_DROP = {"word/stylesWithEffects.xml", "docProps/thumbnail.jpeg"}
+_LATENT = re.compile(r"<w:latentStyles\b.*?</w:latentStyles>", re.S)
+
+
+def _slim(docx: bytes) -> bytes:
+    """Drop the optional parts and the latent-style list, so each letter is a few KB."""
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    out = io.BytesIO()
+    with source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename in _DROP:
+                continue
+            data = source.read(info.filename).decode("utf-8")
+            if info.filename == "word/styles.xml":
+                data = _LATENT.sub("", data)
+            for dropped in _DROP:
+                name = dropped.rsplit("/", 1)[-1]
+                data = re.sub(rf"<(Relationship|Override)[^>]*{re.escape(name)}[^>]*/>", "", data)
+            target.writestr(info.filename, data)
+    return out.getvalue()
+
+
+if __name__ == "__main__":
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else SHIPPED_TEMPLATES
+    for path in build_default_templates(folder):
+        print(path)

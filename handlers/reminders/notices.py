@@ -1,0 +1,90 @@
+"""Post a digest: one admin-view notification for the group and one email per person.
+
+Everything is queued in the caller's transaction, the one that claimed the digest's reminder
+rows, so a digest exists exactly when its rows do. Email dedup keys derive from the first
+claimed row's key, which no other pass can claim again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from handlers.outbox import queue_email
+from handlers.reminders.audience import Person
+from handlers.reminders.texts import Rendered
+from storage.models import StaffNotification
+
+logger = logging.getLogger(__name__)
+
+
+def dedup(*parts: object) -> str:
+    """An outbox dedup key from parts, hashed when it would not fit the column."""
+    key = "rem:" + ":".join(str(p) for p in parts)
+    return key if len(key) <= 200 else "rem:" + hashlib.sha256(key.encode()).hexdigest()
+
+
+def post(
+    session: Session,
+    *,
+    key: str,
+    kind: str,
+    rendered: Rendered,
+    people: Sequence[Person],
+    now: datetime,
+    role: str | None = None,
+    ward_id: int | None = None,
+    agency_id: int | None = None,
+    petition_id: int | None = None,
+) -> int:
+    """Add the notification and queue the emails; return how many emails were queued."""
+    session.add(
+        StaffNotification(
+            role=role,
+            ward_id=ward_id,
+            agency_id=agency_id,
+            petition_id=petition_id,
+            kind=kind,
+            title=rendered.subject[:300],
+            body=rendered.body,
+            created_at=now,
+        )
+    )
+    emails = 0
+    for person in people:
+        if person.email and "@" in person.email:
+            queue_email(
+                session,
+                to=person.email,
+                subject=rendered.subject,
+                body=rendered.body,
+                dedup_key=dedup(key, "staff", person.id),
+            )
+            emails += 1
+    return emails
+
+
+def email_address(
+    session: Session,
+    *,
+    key: str,
+    to: str | None,
+    rendered: Rendered,
+    attachments: Sequence[str] = (),
+) -> int:
+    """Queue one email to an outside address (an agency's contact); 0 when it has none."""
+    if not to or "@" not in to:
+        return 0
+    queue_email(
+        session,
+        to=to,
+        subject=rendered.subject,
+        body=rendered.body,
+        dedup_key=dedup(key, "to", to),
+        attachments=attachments,
+    )
+    return 1

@@ -1,0 +1,248 @@
+"""Forwarding to an agency and what follows: acknowledgement, the agency's answer, deadline
+extensions, and the reviewed result sent to every reporter."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from handlers.workflow import clocks
+from handlers.workflow.actors import Actor, as_actor
+from handlers.workflow.calendar import WorkCalendar, local_date
+from handlers.workflow.core import begin, calendar_of, record, required, settle_clocks
+from handlers.workflow.errors import InvalidInput, InvalidState, NotAllowed
+from handlers.workflow.notify import notify_citizen
+from handlers.workflow.queries import active_forward, latest_forward
+from storage.models import Agency, Attachment, Forward, Petition, StaffNotification, StaffUser
+from storage.models.enums import PetitionState as S
+
+Who = Actor | StaffUser
+
+FORWARD_CHANNELS = {
+    "van_ban": "Văn bản giấy",
+    "email": "Thư điện tử",
+    "he_thong": "Hệ thống quản lý văn bản",
+    "truc_tiep": "Trực tiếp",
+}
+
+
+def default_due(
+    session: Session,
+    petition: Petition,
+    sent_on: date,
+    *,
+    complex_case: bool = False,
+    calendar: WorkCalendar | None = None,
+    policy: clocks.DeadlinePolicy = clocks.DEFAULT_POLICY,
+) -> tuple[date, str]:
+    """The handler deadline the forward form proposes, and its basis."""
+    return clocks.handler_deadline(
+        calendar_of(session, calendar),
+        sent_on,
+        legal_type=petition.legal_type,
+        urgent=petition.urgent,
+        category_code=petition.category.code if petition.category else None,
+        complex_case=complex_case,
+        policy=policy,
+    )
+
+
+def forward(
+    session: Session,
+    petition: Petition,
+    *,
+    actor: Who,
+    agency: Agency,
+    channel: str,
+    document_number: str | None,
+    sent_on: date,
+    now: datetime,
+    handler_due_on: date | None = None,
+    complex_case: bool = False,
+    calendar: WorkCalendar | None = None,
+) -> Forward:
+    """→ forwarded; a re-forward stops the old handler clock and starts a new one."""
+    who = begin(session, actor, "forward", petition)
+    if channel not in FORWARD_CHANNELS:
+        raise InvalidInput("Hình thức chuyển không hợp lệ.")
+    if not agency.active:
+        raise InvalidInput("Cơ quan này không còn hoạt động.")
+    cal = calendar_of(session, calendar)
+    if handler_due_on is None:
+        handler_due_on, _ = default_due(
+            session, petition, sent_on, complex_case=complex_case, calendar=cal
+        )
+    if handler_due_on < sent_on:
+        raise InvalidInput("Hạn giải quyết phải sau ngày chuyển.")
+    previous = active_forward(session, petition)
+    if previous is not None:
+        previous.active = False
+    fwd = Forward(
+        petition_id=petition.id,
+        agency_id=agency.id,
+        channel=channel,
+        document_number=(document_number or "").strip() or None,
+        sent_on=sent_on,
+        handler_due_on=handler_due_on,
+        deadline_version=1,
+        active=True,
+        created_by_id=who.id if who.is_staff else None,
+        created_at=now,
+    )
+    fwd.agency = agency
+    session.add(fwd)
+    petition.decided_at = petition.decided_at or now
+    petition.result_relay_due_on = None
+    session.flush()
+    action_note = (
+        f"Chuyển {agency.name}, số {fwd.document_number or '—'}, hạn {handler_due_on:%d/%m/%Y}"
+    )
+    if previous is not None:
+        action_note = "Chuyển lại: " + action_note
+    event = record(
+        session, petition, who, "forward", now=now, to_state=S.FORWARDED, note=action_note
+    )
+    settle_clocks(session, petition, cal, fwd)
+    notify_citizen(
+        session,
+        petition,
+        "notify.forwarded",
+        event,
+        include_duplicates=True,
+        agency=agency.name,
+        date=f"{sent_on:%d/%m/%Y}",
+        document_number=fwd.document_number or "(đang cập nhật)",
+        due_date=f"{handler_due_on:%d/%m/%Y}",
+    )
+    return fwd
+
+
+def _liaison_forward(session: Session, who: Actor, petition: Petition) -> Forward:
+    """The running forward; a liaison may act only on one sent to their own agency."""
+    fwd = active_forward(session, petition)
+    if fwd is None:
+        raise InvalidState("Hồ sơ không có phiếu chuyển đang chờ xử lý.")
+    if who.is_liaison and fwd.agency_id != who.agency_id:
+        raise NotAllowed("Hồ sơ này không còn do cơ quan của bạn giải quyết.")
+    return fwd
+
+
+def acknowledge(session: Session, petition: Petition, *, actor: Who, now: datetime) -> Forward:
+    """forwarded → agency_acknowledged (optional step)."""
+    who = begin(session, actor, "acknowledge", petition)
+    fwd = _liaison_forward(session, who, petition)
+    fwd.acknowledged_at = now
+    record(session, petition, who, "acknowledge", now=now, to_state=S.AGENCY_ACKNOWLEDGED)
+    return fwd
+
+
+def record_agency_answer(
+    session: Session,
+    petition: Petition,
+    *,
+    actor: Who,
+    text: str,
+    now: datetime,
+    attachment: Attachment | None = None,
+    calendar: WorkCalendar | None = None,
+    policy: clocks.DeadlinePolicy = clocks.DEFAULT_POLICY,
+) -> Forward:
+    """→ agency_answered: the handler clock stops; the Front has 2 working days to relay."""
+    who = begin(session, actor, "record_answer", petition)
+    fwd = _liaison_forward(session, who, petition)
+    fwd.answer_text = required(text, "nội dung trả lời của cơ quan")
+    fwd.answered_at = now
+    fwd.active = False
+    if attachment is not None:
+        attachment.petition_id = petition.id
+        session.flush()
+        fwd.answer_attachment_id = attachment.id
+    cal = calendar_of(session, calendar)
+    petition.result_relay_due_on = cal.add_working_days(local_date(now), policy.result_relay_wd)
+    record(session, petition, who, "record_answer", now=now, to_state=S.AGENCY_ANSWERED)
+    settle_clocks(session, petition, cal)
+    if petition.assignee_id is not None:
+        session.add(
+            StaffNotification(
+                staff_id=petition.assignee_id,
+                petition_id=petition.id,
+                kind="agency_answered",
+                title=f"{petition.code}: cơ quan đã trả lời, cần xem xét và gửi kết quả",
+                created_at=now,
+            )
+        )
+    return fwd
+
+
+def extend_deadline(
+    session: Session,
+    petition: Petition,
+    *,
+    actor: Who,
+    new_due_on: date,
+    note: str,
+    now: datetime,
+    calendar: WorkCalendar | None = None,
+) -> Forward:
+    """A written extension: a later handler deadline under a new deadline_version."""
+    who = begin(session, actor, "extend_deadline", petition)
+    fwd = _liaison_forward(session, who, petition)
+    if new_due_on <= fwd.handler_due_on:
+        raise InvalidInput("Hạn mới phải sau hạn hiện tại.")
+    note = required(note, "căn cứ gia hạn")
+    fwd.handler_due_on = new_due_on
+    fwd.deadline_version += 1
+    record(
+        session,
+        petition,
+        who,
+        "extend_deadline",
+        now=now,
+        note=f"Gia hạn đến {new_due_on:%d/%m/%Y} (lần {fwd.deadline_version - 1}): {note}",
+    )
+    settle_clocks(session, petition, calendar_of(session, calendar), fwd)
+    return fwd
+
+
+def send_result(
+    session: Session,
+    petition: Petition,
+    *,
+    actor: Who,
+    result_text: str,
+    now: datetime,
+    calendar: WorkCalendar | None = None,
+) -> Petition:
+    """agency_answered → result_sent: the reviewed result goes to every reporter."""
+    who = begin(session, actor, "send_result", petition)
+    result = required(result_text, "nội dung kết quả")
+    if latest_forward(session, petition) is None:
+        raise InvalidState("Chưa có trả lời của cơ quan.")
+    petition.result_sent_at = now
+    event = record(
+        session, petition, who, "send_result", now=now, to_state=S.RESULT_SENT, note=result
+    )
+    settle_clocks(session, petition, calendar_of(session, calendar))
+    notify_citizen(
+        session,
+        petition,
+        "notify.result",
+        event,
+        include_duplicates=True,
+        with_feedback=True,
+        result=result,
+    )
+    return petition
+
+
+__all__ = [
+    "FORWARD_CHANNELS",
+    "acknowledge",
+    "as_actor",
+    "default_due",
+    "extend_deadline",
+    "forward",
+    "record_agency_answer",
+    "send_result",
+]

@@ -1,0 +1,95 @@
+"""Vietnamese labels of states, close reasons, legal types and channels (citizen and staff)."""
+
+from __future__ import annotations
+
+from storage.models import Petition
+from storage.models.enums import Channel, CloseReason, LegalType
+from storage.models.enums import PetitionState as S
+
+#: What the citizen sees for each internal state (petition-workflow.md, "States").
+CITIZEN_STATE_LABELS: dict[str, str] = {
+    S.DRAFT: "Đang soạn",
+    S.RECEIVED: "Đã tiếp nhận",
+    S.NEED_INFO: "Cần bổ sung thông tin",
+    S.TRIAGED: "Đang xử lý",
+    S.ANSWERED_BY_FRONT: "Đã trả lời",
+    S.FORWARDED: "Đã chuyển đến {agency}",
+    S.AGENCY_ACKNOWLEDGED: "Cơ quan đang giải quyết",
+    S.AGENCY_ANSWERED: "Cơ quan đã phản hồi",
+    S.RESULT_SENT: "Đã có kết quả",
+    S.REOPENED: "Đang xử lý lại",
+    S.CLOSED: "Đã đóng ({reason})",
+}
+
+#: What staff see in the inbox (short, distinct).
+STAFF_STATE_LABELS: dict[str, str] = {
+    S.DRAFT: "Nháp",
+    S.RECEIVED: "Mới tiếp nhận",
+    S.NEED_INFO: "Chờ bổ sung",
+    S.TRIAGED: "Đã phân loại",
+    S.ANSWERED_BY_FRONT: "MTTQ đã trả lời",
+    S.FORWARDED: "Đã chuyển",
+    S.AGENCY_ACKNOWLEDGED: "Cơ quan đã nhận",
+    S.AGENCY_ANSWERED: "Cơ quan đã trả lời",
+    S.RESULT_SENT: "Đã gửi kết quả",
+    S.REOPENED: "Mở lại",
+    S.CLOSED: "Đã đóng",
+}
+
+CLOSE_REASON_LABELS: dict[str, str] = {
+    CloseReason.RESOLVED: "đã giải quyết",
+    CloseReason.DUPLICATE: "trùng với hồ sơ khác",
+    CloseReason.NOT_IN_SCOPE: "không thuộc phạm vi tiếp nhận",
+    CloseReason.WITHDRAWN: "người gửi rút đơn",
+    CloseReason.UNREACHABLE: "không liên lạc được với người gửi",
+    CloseReason.NO_ANSWER: "không nhận được phản hồi sau lần nhắc cuối",
+    CloseReason.ABUSIVE: "nội dung vi phạm quy định",
+}
+
+LEGAL_TYPE_LABELS: dict[str, str] = {
+    LegalType.KHIEU_NAI: "Khiếu nại",
+    LegalType.TO_CAO: "Tố cáo",
+    LegalType.KIEN_NGHI: "Kiến nghị",
+    LegalType.PHAN_ANH: "Phản ánh",
+    LegalType.HOI_DAP: "Hỏi đáp",
+    LegalType.NGOAI_PHAM_VI: "Không thuộc phạm vi",
+}
+
+CHANNEL_LABELS: dict[str, str] = {
+    Channel.ZALO: "Zalo",
+    Channel.WALK_IN: "Trực tiếp",
+    Channel.LETTER: "Thư, đơn giấy",
+    Channel.PHONE: "Điện thoại",
+    Channel.EMAIL: "Thư điện tử",
+}
+
+ACTION_LABELS: dict[str, str] = {
+    "submit": "Tiếp nhận",
+    "withdraw": "Rút đơn",
+    "feedback": "Ý kiến người gửi",
+    "add_info": "Bổ sung thông tin",
+    "assign": "Phân công",
+    "request_info": "Yêu cầu bổ sung",
+    "answer_directly": "Trả lời trực tiếp",
+    "triage": "Phân loại",
+    "classify": "Xác nhận/sửa phân loại",
+    "forward": "Chuyển cơ quan",
+    "acknowledge": "Cơ quan xác nhận đã nhận",
+    "record_answer": "Ghi nhận trả lời của cơ quan",
+    "extend_deadline": "Gia hạn",
+    "send_result": "Gửi kết quả",
+    "merge": "Gộp hồ sơ trùng",
+    "merged_into": "Được gộp vào hồ sơ chính",
+    "reopen": "Mở lại",
+    "close": "Đóng hồ sơ",
+    "redact": "Che thông tin cá nhân",
+    "note": "Ghi chú nội bộ",
+    "enter": "Nhập hộ",
+}
+
+
+def citizen_state_label(petition: Petition, agency_name: str | None = None) -> str:
+    """The short status a citizen sees (TRA {code})."""
+    label = CITIZEN_STATE_LABELS.get(petition.state, petition.state)
+    reason = CLOSE_REASON_LABELS.get(petition.close_reason or "", "")
+    return label.format(agency=agency_name or "cơ quan có thẩm quyền", reason=reason)

@@ -1,0 +1,197 @@
+"""``python -m nlp train``: fit all heads, measure them, and replace the current models
+only when the new ones are at least as good.
+
+The version is a hash of the training data, the hyper-parameters and the
+feature settings, so retraining on the same data reproduces the same files
+byte for byte.  The gate compares the old and new category models on
+``--eval PATH`` when given (a held-out set neither trained on); otherwise it
+compares cross-validated macro-F1 figures from the two manifests, which is
+weaker because the data differ — hence ``--eval`` for staff-label retraining.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nlp import corpus, metrics
+from nlp import model as model_io
+from nlp.evaluation import evaluate_records
+from nlp.features import FeatureConfig, extract
+from nlp.keywords import CATEGORIES, LEXICON
+from nlp.legal_type import LEGAL_TYPES
+from nlp.model import LinearModel
+from nlp.registry import MANIFEST, models_dir, read_manifest
+from nlp.training import TrainConfig, build_model, fit_temperature, out_of_fold_logits
+
+logger = logging.getLogger(__name__)
+
+CODE_VERSION = "1"  # bump when features or training change meaning
+AUX_CONFIG = TrainConfig(epochs=20, folds=3)
+PETITION_STRIDE = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """One trained head and its cross-validated figures."""
+
+    name: str
+    model: LinearModel
+    cv: dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class TrainResult:
+    """What ``train`` did."""
+
+    version: str
+    replaced: bool
+    reason: str
+    manifest: dict[str, Any]
+
+
+def _argmax(scores: Sequence[float], classes: Sequence[str]) -> str:
+    return classes[max(range(len(scores)), key=scores.__getitem__)]
+
+
+def _head(
+    name: str,
+    texts: Sequence[str],
+    labels: Sequence[str],
+    classes: Sequence[str],
+    config: TrainConfig,
+    version: str,
+) -> Head:
+    """Cross-validate (for metrics and temperature), then fit on everything."""
+    features = FeatureConfig()
+    docs = [extract(t, features) for t in texts]
+    index = {c: i for i, c in enumerate(classes)}
+    ys = [index[label] for label in labels]
+    logits = out_of_fold_logits(docs, ys, len(classes), config)
+    temperature = fit_temperature(logits, ys)
+    predicted = [_argmax(s, classes) for s in logits]
+    cv = {
+        "cv_accuracy": metrics.accuracy(labels, predicted),
+        "cv_macro_f1": metrics.macro_f1(labels, predicted, classes),
+        "temperature": temperature,
+    }
+    logger.info("%s: %s", name, cv)
+    model = build_model(docs, labels, classes, temperature, config, features, version)
+    return Head(name, model, cv)
+
+
+def _version(petitions: Sequence[corpus.Petition], messages: Sequence[corpus.Message]) -> str:
+    data = corpus.fingerprint([*petitions, *messages])
+    settings = json.dumps(
+        [CODE_VERSION, TrainConfig().as_dict(), AUX_CONFIG.as_dict(), FeatureConfig().as_dict(),
+         PETITION_STRIDE, LEXICON],  # the lexicon feeds the k= features
+        ensure_ascii=False, sort_keys=True,
+    )  # fmt: skip
+    return hashlib.sha256((data + settings).encode()).hexdigest()[:12]
+
+
+def fit_heads(
+    petitions: Sequence[corpus.Petition], messages: Sequence[corpus.Message], version: str
+) -> list[Head]:
+    """Train category, legal-type and (when there is dialogue data) intent heads."""
+    texts = [p.text for p in petitions]
+    categories = [p.category for p in petitions]
+    heads = [_head("category", texts, categories, CATEGORIES, TrainConfig(), version)]
+    typed = [p for p in petitions if p.legal_type in LEGAL_TYPES]
+    if typed:
+        legal = [str(p.legal_type) for p in typed]
+        typed_texts = [p.text for p in typed]
+        heads.append(_head("legal_type", typed_texts, legal, LEGAL_TYPES, AUX_CONFIG, version))
+    if messages:
+        intents = sorted({m.intent for m in messages} | {"petition"})
+        # Every 6th petition (sorted by category): a few hundred, not thousands, so
+        # the ~65 examples of each dialogue intent are not drowned (measured in
+        # docs/benchmarks/nlp.md: petition recall stays at 0.995).
+        sample = texts[::PETITION_STRIDE]
+        all_texts = [*sample, *(m.text for m in messages)]
+        labels = ["petition"] * len(sample) + [m.intent for m in messages]
+        heads.append(_head("intent", all_texts, labels, intents, AUX_CONFIG, version))
+    return heads
+
+
+def _gate(
+    new: Head, directory: Path, old_manifest: dict[str, Any], eval_path: Path | None
+) -> tuple[bool, str, dict[str, Any]]:
+    """Decide whether the new category model replaces the current one."""
+    if not old_manifest:
+        return True, "no current model", {}
+    if eval_path is not None:
+        records = corpus.read_petitions(eval_path)
+        old = model_io.load(directory / old_manifest["files"]["category"])
+        new_f1 = evaluate_records(records, model=new.model)["category_macro_f1"]
+        old_f1 = evaluate_records(records, model=old)["category_macro_f1"]
+        figures = {"eval_path": str(eval_path), "new_macro_f1": new_f1, "old_macro_f1": old_f1}
+    else:
+        new_f1 = new.cv["cv_macro_f1"]
+        old_f1 = float(old_manifest.get("metrics", {}).get("category", {}).get("cv_macro_f1", 0))
+        figures = {"new_cv_macro_f1": new_f1, "old_cv_macro_f1": old_f1}
+    better = new_f1 >= old_f1
+    verdict = "new model is at least as good" if better else "new model is worse"
+    return better, f"{verdict}: {new_f1} vs {old_f1}", figures
+
+
+def _write(heads: Sequence[Head], directory: Path, manifest: dict[str, Any]) -> None:
+    for head in heads:
+        model_io.save(head.model, directory / manifest["files"][head.name])
+    text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    (directory / f"manifest-{manifest['version']}.json").write_text(text, encoding="utf-8")
+
+
+_VERSIONED = re.compile(r"^(?:category|legal_type|intent|manifest)-([0-9a-f]{12})\.(?:bin|json)$")
+
+
+def _prune(directory: Path, keep: set[str]) -> None:
+    """Delete model files of versions other than the current and the previous one."""
+    for path in directory.iterdir():
+        match = _VERSIONED.match(path.name)
+        if match and match.group(1) not in keep:
+            path.unlink()
+
+
+def train(
+    extra: Sequence[Path] = (),
+    out: Path | None = None,
+    force: bool = False,
+    eval_path: Path | None = None,
+    data_dir: Path = corpus.DATA_DIR,
+) -> TrainResult:
+    """Train on the corpus plus ``extra`` staff labels; install if the gate allows."""
+    directory = out or models_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    staff = [p for path in extra for p in corpus.read_petitions(path)]
+    petitions = corpus.deduplicate([*corpus.training_petitions(data_dir / "petitions"), *staff])
+    dialogue = data_dir / "dialogue.jsonl"
+    messages = corpus.read_messages(dialogue) if dialogue.is_file() else []
+    version = _version(petitions, messages)
+    heads = fit_heads(petitions, messages, version)
+    old_manifest = read_manifest(directory)
+    replace, reason, gate = _gate(heads[0], directory, old_manifest, eval_path)
+    manifest = {
+        "version": version,
+        "data_hash": corpus.fingerprint([*petitions, *messages]),
+        "n_petitions": len(petitions),
+        "n_staff_labels": len(staff),
+        "n_messages": len(messages),
+        "files": {h.name: f"{h.name}-{version}.bin" for h in heads},
+        "metrics": {h.name: h.cv for h in heads},
+        "train_config": TrainConfig().as_dict(),
+        "gate": gate,
+        "previous": old_manifest.get("version"),
+    }
+    _write(heads, directory, manifest)
+    if replace or force:
+        text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        (directory / MANIFEST).write_text(text, encoding="utf-8")
+        _prune(directory, {version, str(old_manifest.get("version"))})
+    return TrainResult(version, replace or force, reason + (" (forced)" if force else ""), manifest)

@@ -1,0 +1,101 @@
+"""A real server thread on a free port over a database of its own, plus headless Chromium."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from flask import Flask
+from playwright.sync_api import Browser, Page, sync_playwright
+from sqlalchemy import make_url
+from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from bot import create_app
+from bot.database import get_db
+from config import Settings
+from handlers.seed import seed_reference
+from storage import migrate
+from tests.conftest import make_settings
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+
+
+@dataclass
+class Live:
+    base_url: str
+    app: Flask
+    settings: Settings
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        return get_db(self.app).sessions
+
+
+@contextmanager
+def fresh_database(database_url: str, tmp: Path) -> Iterator[str]:
+    """A new database of the session's backend (the live server commits for real)."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        yield f"sqlite:///{tmp / f'live-{uuid.uuid4().hex[:6]}.sqlite3'}"
+        return
+    name = f"pakn_live_{uuid.uuid4().hex[:10]}"
+    admin = url.set(drivername="postgresql", database="postgres").render_as_string(
+        hide_password=False
+    )
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def live_server(database_url: str, tmp: Path, **overrides: Any) -> Iterator[Live]:
+    """Migrate and seed a fresh database, serve the app on 127.0.0.1 in a thread."""
+    with fresh_database(database_url, tmp) as url:
+        settings = make_settings(url, tmp, **overrides)
+        app = create_app(settings)
+        db = get_db(app)
+        migrate.upgrade(db.engine)
+        with db.sessions() as session, session.begin():
+            seed_reference(session)
+        server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, name="live-admin", daemon=True)
+        thread.start()
+        try:
+            yield Live(f"http://127.0.0.1:{server.server_port}", app, settings)
+        finally:
+            server.shutdown()
+            thread.join(timeout=5)
+            server.server_close()
+            db.engine.dispose()
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium, headless."""
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def shot(page: Page, name: str) -> Path:
+    """Save a full-page screenshot under screenshots/ (git-ignored)."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

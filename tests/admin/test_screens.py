@@ -1,0 +1,202 @@
+"""Entry on behalf, response templates, file serving, the liaison's redacted view."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from config import Settings
+from handlers import messages
+from handlers import workflow as wf
+from handlers.workflow.files import store_upload
+from storage.models import Attachment, Petition, ResponseTemplate, StaffUser
+from tests.admin.conftest import post
+from tests.workflow import helpers as h
+
+T0 = h.ORDINARY_MONDAY
+
+
+def test_entry_on_behalf_records_the_channel(
+    client: FlaskClient, db_session: Session, signed_in: Callable[..., StaffUser]
+) -> None:
+    signed_in("staff")
+    ward = h.ward(db_session)
+    scan = (io.BytesIO(b"%PDF-1.4 scanned letter"), "đơn.pdf")
+    response = post(
+        client,
+        "/admin/entry",
+        {
+            "channel": "letter",
+            "ward": ward.id,
+            "reporter_name": "Phạm Văn Đồng",
+            "phone": "0235 3851 234",
+            "text": "Đề nghị sửa chữa cầu tràn thôn Ngọc Nam bị sạt lở.",
+            "category": h.category(db_session, "giao_thong").id,
+            "legal_type": "kien_nghi",
+            "file": scan,
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    p = db_session.scalars(select(Petition).order_by(Petition.id.desc())).first()
+    assert p is not None and p.state == "received" and p.channel == "letter"
+    assert p.code and p.citizen_id is None and p.reporter_name == "Phạm Văn Đồng"
+    assert p.unit_id is not None and "cau tran" in p.search_text
+    assert p.suggestions.get("category") and p.suggestions.get("model_version")
+    letter = db_session.scalars(select(Attachment).where(Attachment.petition_id == p.id)).one()
+    assert letter.kind == "letter" and letter.mime_type == "application/pdf"
+    bad = post(client, "/admin/entry", {"channel": "zalo", "ward": ward.id, "text": "x"})
+    assert bad.status_code == 400
+
+
+def test_catalogue_overrides_and_reply_templates(
+    client: FlaskClient, db_session: Session, signed_in: Callable[..., StaffUser]
+) -> None:
+    signed_in("supervisor")
+    assert "notify.received" in client.get("/admin/templates").get_data(as_text=True)
+    bad = post(client, "/admin/templates/edit", {"key": "notify.received", "body": "Mã {ma}"})
+    assert bad.status_code == 302
+    assert (
+        messages.template_for(db_session, "notify.received")
+        == messages.CATALOGUE["notify.received"]
+    )
+    good = "Đã nhận hồ sơ {code}. Gõ TRA {code} để tra cứu."
+    post(client, "/admin/templates/edit", {"key": "notify.received", "body": good})
+    p = wf.submit(db_session, h.draft(db_session), now=T0)
+    assert messages.render(db_session, "notify.received", code=p.code) == good.format(code=p.code)
+    post(client, "/admin/templates/edit", {"key": "notify.received", "reset": "1"})
+    assert (
+        messages.template_for(db_session, "notify.received")
+        == messages.CATALOGUE["notify.received"]
+    )
+    post(client, "/admin/templates/replies", {"title": "Hướng dẫn", "body": "Hồ sơ {code}: {x}"})
+    reply = db_session.scalars(
+        select(ResponseTemplate).where(ResponseTemplate.key.startswith("reply."))
+    ).one()
+    page = client.get(f"/admin/petitions/{p.id}").get_data(as_text=True)
+    assert f"Hồ sơ {p.code}: {{x}}" in page  # filled, unknown placeholders left visible
+    reply_id = reply.id
+    post(client, f"/admin/templates/replies/{reply_id}/delete")
+    db_session.expire_all()
+    assert (
+        db_session.scalar(select(ResponseTemplate).where(ResponseTemplate.id == reply_id)) is None
+    )
+
+
+def test_files_are_served_safely_and_redacted_for_liaisons(
+    client: FlaskClient,
+    db_session: Session,
+    settings: Settings,
+    signed_in: Callable[..., StaffUser],
+) -> None:
+    s = db_session
+    officer = h.staff(s, "supervisor")
+    p = wf.submit(s, h.draft(s, legal_type="phan_anh"), now=T0)
+    base = Path(settings.attachment_dir)
+    photo = store_upload(
+        s, data=h.tiny_png(), filename="hiện trường.png", base_dir=base, max_bytes=10**6, petition=p
+    )
+    covered = store_upload(
+        s,
+        data=h.tiny_png(32, 32),
+        filename="da-che.png",
+        base_dir=base,
+        max_bytes=10**6,
+        petition=p,
+        kind="redacted",
+        redacted_from=photo,
+    )
+    wf.triage(
+        s,
+        p,
+        actor=officer,
+        category_id=p.category_id,
+        ward_id=p.ward_id,
+        legal_type="phan_anh",
+        urgent=False,
+        now=T0,
+    )
+    from datetime import date
+
+    wf.forward(
+        s,
+        p,
+        actor=officer,
+        agency=h.agency(s),
+        channel="van_ban",
+        document_number="1",
+        sent_on=date(2026, 11, 2),
+        now=T0,
+    )
+    s.commit()
+    signed_in("agency", agency_code="ubnd_tam_ky")
+    original = client.get(f"/admin/files/{photo.id}")
+    assert original.status_code == 404
+    copy = client.get(f"/admin/files/{covered.id}")
+    assert copy.status_code == 200 and copy.mimetype == "image/png"
+    assert copy.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in copy.headers["Content-Security-Policy"]
+    copy.close()
+    assert client.get("/admin/files/999999").status_code == 404
+
+
+def test_the_holiday_list_is_editable(
+    client: FlaskClient, db_session: Session, signed_in: Callable[..., StaffUser]
+) -> None:
+    from datetime import date
+
+    from handlers.workflow import WorkCalendar
+    from storage.models import Holiday
+
+    signed_in("admin")
+    assert "Tết Nguyên Đán" in client.get("/admin/holidays?year=2026").get_data(as_text=True)
+    post(client, "/admin/holidays", {"day": "2026-11-09", "name": "Nghỉ đột xuất"})
+    cal = WorkCalendar.load(db_session)
+    assert not cal.is_working_day(date(2026, 11, 9))
+    row = db_session.scalar(select(Holiday).where(Holiday.day == date(2026, 11, 9)))
+    assert row is not None
+    post(client, f"/admin/holidays/{row.id}/delete")
+    assert WorkCalendar.load(db_session).is_working_day(date(2026, 11, 9))
+
+
+def test_a_liaison_never_sees_personal_data(
+    client: FlaskClient, db_session: Session, signed_in: Callable[..., StaffUser]
+) -> None:
+    from datetime import date
+
+    s = db_session
+    officer = h.staff(s, "supervisor")
+    text = "Cống nghẹt trước nhà số 12, liên hệ 0905123456 hoặc an.nguyen@example.com."
+    p = wf.submit(s, h.draft(s, text=text), now=T0)
+    wf.triage(
+        s,
+        p,
+        actor=officer,
+        category_id=p.category_id,
+        ward_id=p.ward_id,
+        legal_type="phan_anh",
+        urgent=False,
+        now=T0,
+    )
+    wf.forward(
+        s,
+        p,
+        actor=officer,
+        agency=h.agency(s),
+        channel="van_ban",
+        document_number="1",
+        sent_on=date(2026, 11, 2),
+        now=T0,
+    )
+    s.commit()
+    signed_in("agency", agency_code="ubnd_tam_ky")
+    for path in ("/admin/", f"/admin/petitions/{p.id}"):
+        html = client.get(path).get_data(as_text=True)
+        assert p.code in html  # type: ignore[operator]
+        assert "0905123456" not in html and "an.nguyen@example.com" not in html
+        assert "Cống nghẹt" in html

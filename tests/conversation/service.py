@@ -1,0 +1,274 @@
+"""The whole service on loopback, as production runs it, for end-to-end conversations.
+
+A database of its own (migrated and seeded), the Zalo stand-in, the app served by a real
+HTTP server, the conversation tick running; citizens post signed webhook events over HTTP
+and read the bot's replies from the stand-in's record of what the OA sent.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import requests
+from flask import Flask
+from sqlalchemy import make_url
+from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.serving import make_server
+
+from bot import create_app
+from bot.conversation import ticker_of
+from bot.database import get_db
+from bot.simulator.events import follow_event, message_event, signed
+from bot.zalo import services_of
+from bot.zalo.standin import StandIn
+from bot.zalo.standin_state import StandinState
+from bot.zalo.tokens import TokenPair, store_pair
+from config import Settings
+from handlers.seed import seed_reference
+from storage import migrate
+from storage.db import make_engine, transaction
+from storage.models.base import utcnow
+from tests.conftest import make_settings
+
+OA = "388613280878808645"
+
+
+@contextmanager
+def own_database(database_url: str, folder: Path) -> Iterator[str]:
+    """A new database of the session's backend, migrated and seeded; dropped afterwards."""
+    url = make_url(database_url)
+    name = f"pakn_e2e_{uuid.uuid4().hex[:10]}"
+    if url.get_backend_name() == "sqlite":
+        target = f"sqlite:///{folder / f'{name}.sqlite3'}"
+        admin_dsn = None
+    else:
+        admin = url.set(drivername="postgresql", database="postgres")
+        admin_dsn = admin.render_as_string(hide_password=False)
+        with psycopg.connect(admin_dsn, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        target = url.set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(target)
+    try:
+        migrate.upgrade(engine)
+        with Session(engine) as session, session.begin():
+            seed_reference(session)
+        engine.dispose()
+        yield target
+    finally:
+        engine.dispose()
+        if admin_dsn is not None:
+            with psycopg.connect(admin_dsn, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@dataclass
+class Service:
+    """The running service and its stand-in."""
+
+    app: Flask
+    settings: Settings
+    standin: StandIn
+    base_url: str
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        return get_db(self.app).sessions
+
+    def control(self, path: str, **body: Any) -> dict[str, Any]:
+        resp = requests.post(f"{self.standin.base_url}/_standin/{path}", json=body, timeout=10)
+        resp.raise_for_status()
+        result: dict[str, Any] = resp.json()
+        return result
+
+    def drain(self) -> None:
+        """Send what the outbox holds now (what the sender job does)."""
+        services_of(self.app).sender.drain(limit=200)
+
+    def phone(self, user_id: str | None = None) -> Phone:
+        return Phone(self, user_id or str(7_100_000_000_000_000_000 + next(_counter)))
+
+    @contextmanager
+    def db(self) -> Iterator[Session]:
+        with transaction(self.sessions) as session:
+            yield session
+
+
+_counter = iter(range(1, 10**9))
+
+
+@contextmanager
+def running_service(
+    database_url: str, folder: Path, *, standin: StandIn | None = None, **overrides: Any
+) -> Iterator[Service]:
+    """Stand-in + app on a real HTTP server + the conversation tick, all on loopback.
+
+    With `standin`, a second process of the same service: it shares that stand-in and the
+    tokens already stored in the database.
+    """
+    shared = standin is not None
+    if standin is None:
+        standin = StandIn(
+            StandinState(
+                app_id="1000000000000000001",
+                app_secret="demo-app-secret",
+                oa_secret_key="demo-oa-secret-key",
+                oa_id=OA,
+            )
+        ).start()
+    state = standin.state
+    settings = make_settings(
+        database_url,
+        folder,
+        zalo_api_base=standin.base_url,
+        zalo_oauth_base=standin.base_url,
+        zalo_oa_id=OA,
+        zalo_media_hosts=("127.0.0.1",),
+        zalo_connect_timeout_seconds=2,
+        zalo_timeout_seconds=5,
+        zalo_inline_mode="sync",
+        conversation_gather_ms=overrides.pop("conversation_gather_ms", 400),
+        conversation_tick_ms=overrides.pop("conversation_tick_ms", 50),
+        **overrides,
+    )
+    app = create_app(settings)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="e2e-http", daemon=True)
+    thread.start()
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    previous_webhook = state.webhook_url
+    state.webhook_url = f"{base_url}/webhooks/zalo"
+    if not shared:
+        access, refresh = state.issue_pair()
+        with transaction(get_db(app).sessions) as session:
+            store_pair(session, TokenPair(access, refresh, 90000), now=utcnow(), source="test")
+    ticker = ticker_of(app).start()
+    try:
+        yield Service(app, settings, standin, base_url)
+    finally:
+        ticker.stop()
+        server.shutdown()
+        thread.join(timeout=5)
+        server.server_close()
+        state.webhook_url = previous_webhook
+        if not shared:
+            standin.close()
+        get_db(app).engine.dispose()
+
+
+@dataclass
+class Bubble:
+    """One message the OA sent, as the stand-in recorded it."""
+
+    text: str
+    buttons: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def titles(self) -> list[str]:
+        return [b["title"] for b in self.buttons]
+
+    def payload(self, title: str) -> str:
+        for b in self.buttons:
+            if b["title"] == title:
+                return str(b["payload"])
+        raise AssertionError(f"no button {title!r} in {self.titles}")
+
+
+@dataclass
+class Phone:
+    """A citizen's Zalo: signed events in over HTTP, the OA's messages out of the stand-in."""
+
+    service: Service
+    user_id: str
+    seen: int = 0
+    transcript: list[str] = field(default_factory=list)
+
+    def _post(self, event: dict[str, Any]) -> int:
+        raw, headers = signed(self.service.settings, event)
+        self.service.control("interaction", user_id=self.user_id)
+        resp = requests.post(
+            f"{self.service.base_url}/webhooks/zalo", data=raw, headers=headers, timeout=20
+        )
+        assert resp.status_code == 200, resp.text
+        return resp.status_code
+
+    def say(self, text: str) -> int:
+        self.transcript.append(f"Người dân: {text}")
+        return self._post(message_event(self.service.settings, self.user_id, "text", text=text))
+
+    def tap(self, bubble: Bubble, title: str) -> int:
+        self.transcript.append(f"Người dân: [{title}]")
+        event = message_event(
+            self.service.settings, self.user_id, "text", text=bubble.payload(title)
+        )
+        return self._post(event)
+
+    def photo(self, content: bytes = b"\xff\xd8\xff\xe0fake-jpeg", caption: str = "") -> int:
+        import base64
+
+        name = f"p-{uuid.uuid4().hex[:8]}.jpg"
+        url = self.service.control(
+            "media", name=name, content_b64=base64.b64encode(content).decode()
+        )["url"]
+        self.transcript.append("Người dân: (ảnh)")
+        event = message_event(self.service.settings, self.user_id, "image", text=caption, url=url)
+        return self._post(event)
+
+    def follow(self) -> int:
+        self.transcript.append("Người dân: (bấm Quan tâm)")
+        return self._post(follow_event(self.service.settings, self.user_id))
+
+    def record(self) -> list[dict[str, Any]]:
+        resp = requests.get(
+            f"{self.service.standin.base_url}/_standin/messages",
+            params={"user_id": self.user_id},
+            timeout=10,
+        )
+        resp.raise_for_status()
+        messages: list[dict[str, Any]] = resp.json()["messages"]
+        return messages
+
+    def expect(
+        self,
+        count: int = 1,
+        *,
+        until: Callable[[list[Bubble]], bool] | None = None,
+        timeout: float = 10.0,
+        settle: float = 0.12,
+    ) -> list[Bubble]:
+        """The OA's new messages, once `count` arrived (or `until` holds) and all is quiet."""
+        deadline = time.monotonic() + timeout
+        new: list[Bubble] = []
+        while time.monotonic() < deadline:
+            new = [_bubble(m) for m in self.record()[self.seen :]]
+            done = until(new) if until is not None else len(new) >= count
+            if done:
+                time.sleep(settle)
+                new = [_bubble(m) for m in self.record()[self.seen :]]
+                break
+            time.sleep(0.03)
+        else:
+            raise AssertionError(f"expected {count} new message(s), got {[b.text for b in new]}")
+        self.seen += len(new)
+        for b in new:
+            extra = f"   [{' | '.join(b.titles)}]" if b.buttons else ""
+            self.transcript.append(f"OA: {b.text}{extra}")
+        return new
+
+    def nothing(self, wait: float = 0.6) -> None:
+        """No message comes (flood control, spam)."""
+        time.sleep(wait)
+        assert self.record()[self.seen :] == []
+
+
+def _bubble(entry: dict[str, Any]) -> Bubble:
+    message = entry.get("message") or {}
+    payload = (message.get("attachment") or {}).get("payload") or {}
+    return Bubble(str(entry.get("text") or ""), list(payload.get("buttons") or []))

@@ -1,0 +1,63 @@
+"""Urgency: immediate danger yes; formulas, chronic, preventive or past problems no."""
+
+import pytest
+
+from nlp.normalize import fold
+from nlp.urgency import detect
+
+URGENT = [
+    ("Nhà hàng xóm đang cháy lớn, khói đen mù mịt, gọi cứu hỏa giúp!", "fire"),
+    ("Cột điện trước nhà nghiêng hẳn ra đường, có thể đổ bất cứ lúc nào", "collapse"),
+    ("Dây điện bị đứt rơi xuống đường ngay trước cổng trường, đang tóe lửa", "electric"),
+    ("Nước lũ dâng cao, khu tôi ngập sâu hơn 1m, phải dùng ghe để ra ngoài", "flood"),
+    ("Nhóm thanh niên đang cầm dao đuổi chém nhau ở đầu hẻm", "violence"),
+    ("Cả xóm ăn đám giỗ xong bị ngộ độc tập thể, nhiều người đang nôn mửa", "medical"),
+    ("Có người đuối nước ở sông Bàn Thạch", "medical"),
+    ("Nhà bên cạnh rò rỉ gas, mùi nồng nặc", "gas"),
+    ("Cả nhà bị mắc kẹt trên mái vì nước lên", "trapped"),
+    ("Trần lớp học vừa rơi một mảng, may mà các cháu đang ra chơi", "collapse"),
+]
+
+
+@pytest.mark.parametrize("text, reason", URGENT)
+def test_urgent_with_reason(text, reason):
+    result = detect(text)
+    assert result.urgent and reason in result.reasons
+
+
+@pytest.mark.parametrize("text, reason", URGENT)
+def test_urgent_without_diacritics(text, reason):
+    assert detect(fold(text)).urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Khẩn trương đề nghị UBND phường xem xét cấp sổ đỏ cho gia đình tôi.",
+        "Đề nghị các cơ quan khẩn cấp vào cuộc xử lý tình trạng ô nhiễm kéo dài.",
+        "Kính đề nghị khẩn trương giải quyết dứt điểm hồ sơ trễ hẹn.",
+        "Mỗi khi mưa lớn là đường Phan Châu Trinh ngập sâu 0,5m, đề nghị nạo vét cống.",
+        "Quán karaoke không đảm bảo phòng cháy chữa cháy, nguy cơ cháy nổ cao.",
+        "Đề nghị đầu tư xây kè chống sạt lở bờ sông Bàn Thạch.",
+        "Năm 2020 cây cầu này đã sập một nhịp, nay đã sửa xong.",
+        "Nếu có cháy thì xe chữa cháy không vào được hẻm này.",
+        "Tôi muốn đăng ký kết hôn thì cần giấy tờ gì?",
+        "Sau sáp nhập, hồ sơ đất đai của tôi bị trả lại.",
+        "Xe buýt đang chạy qua phường mỗi ngày mấy chuyến?",
+        "Bóng đèn đường bị cháy 2 tuần nay chưa thay.",
+        "",
+        "😀",
+    ],
+)
+def test_not_urgent(text):
+    assert not detect(text).urgent
+    assert not detect(fold(text)).urgent
+
+
+def test_reasons_empty_when_not_urgent():
+    assert detect("Đề nghị lắp thêm đèn đường").reasons == ()
+
+
+def test_hostile_input():
+    assert not detect("a" * 100_000).urgent
+    assert detect("<p>Nhà đang cháy lớn</p>").urgent

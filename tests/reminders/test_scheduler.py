@@ -1,0 +1,259 @@
+"""The scheduler: job table, catch-up, run records, leader locks, in-process hand-over."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import create_app
+from bot.database import get_db
+from bot.leader import AdvisoryLock, LeaseLock, make_lock
+from bot.scheduler import (
+    JOBS,
+    SchedulerService,
+    last_fire_time,
+    offset_clock,
+    start_embedded,
+)
+from handlers.jobs import REGISTRY, JobContext, job
+from handlers.seed import seed_reference
+from storage import migrate
+from storage.db import make_engine, make_sessionmaker, transaction
+from storage.models import JobRun, SchedulerLease
+from tests.conftest import make_settings
+from tests.reminders.helpers import VN
+
+OURS = {
+    "reminders-triage",
+    "reminders-decision",
+    "reminders-agency",
+    "reminders-relay",
+    "reminders-satisfaction",
+    "supervisors-digest",
+    "monthly-stats",
+    "holidays-sync",
+    "outbox-drain",
+    "zalo-refresh-token",
+    "zalo-inbound",
+    "drafts-expire",
+}
+
+
+def _service(sessions: sessionmaker[Session], engine: Engine, now: datetime) -> SchedulerService:
+    lock = make_lock(engine, holder="test", lease=timedelta(seconds=5))
+    return SchedulerService(sessions=sessions, lock=lock, clock=lambda: now, holder="test")
+
+
+def test_the_job_table(engine: Engine, session_factory: sessionmaker[Session]) -> None:
+    ids = [spec.id for spec in JOBS]
+    assert len(ids) == len(set(ids)) and OURS <= set(ids)
+    service = _service(session_factory, engine, datetime.now(UTC))
+    scheduler = service.build_scheduler()
+    scheduler.start(paused=True)  # job defaults are applied when the scheduler starts
+    try:
+        registered = {j.id: j for j in scheduler.get_jobs()}
+        assert set(registered) == {i for i in ids if i in REGISTRY}
+        for spec in JOBS:
+            if spec.id in registered:
+                j = registered[spec.id]
+                assert (j.coalesce, j.max_instances, j.misfire_grace_time) == (True, 1, spec.grace)
+        agency = registered["reminders-agency"].trigger
+        first = agency.get_next_fire_time(None, datetime(2026, 11, 6, 0, 0, tzinfo=UTC))
+        assert first == datetime(2026, 11, 6, 8, 15, tzinfo=VN)
+    finally:
+        scheduler.shutdown(wait=False)
+        service.lock.close()
+
+
+def test_last_fire_time_in_vietnam() -> None:
+    specs = {spec.id: spec for spec in JOBS}
+    now = datetime(2026, 11, 6, 7, 0, tzinfo=VN)
+    agency = last_fire_time(specs["reminders-agency"].make_trigger(), now)  # type: ignore[arg-type]
+    assert agency == datetime(2026, 11, 5, 8, 15, tzinfo=VN)
+    monthly = last_fire_time(specs["monthly-stats"].make_trigger(), now)  # type: ignore[arg-type]
+    assert monthly == datetime(2026, 11, 1, 1, 30, tzinfo=VN)
+
+
+def test_catch_up_picks_jobs_without_a_successful_run_since_their_fire_time(
+    engine: Engine, session_factory: sessionmaker[Session], db_session: Session
+) -> None:
+    now = datetime(2026, 11, 6, 9, 30, tzinfo=VN)
+    db_session.add_all(
+        [
+            # ran after its 08:15 fire time: nothing to catch up
+            JobRun(job="reminders-agency", started_at=now - timedelta(minutes=70), outcome="ok"),
+            # ran yesterday only: missed today's 08:00
+            JobRun(job="reminders-triage", started_at=now - timedelta(days=1), outcome="ok"),
+            # started today but the leader died mid-run
+            JobRun(job="reminders-relay", started_at=now - timedelta(hours=1), outcome="running"),
+            JobRun(job="monthly-stats", started_at=now - timedelta(days=4), outcome="ok"),
+        ]
+    )
+    db_session.commit()
+    service = _service(session_factory, engine, now)
+    try:
+        service._abandon_interrupted_runs()
+        missed = {spec.id for spec in service.missed(list(JOBS))}
+    finally:
+        service.lock.close()
+    assert "reminders-agency" not in missed and "monthly-stats" not in missed
+    assert {"reminders-triage", "reminders-relay", "supervisors-digest"} <= missed
+    assert not {"outbox-drain", "zalo-inbound"} & missed  # interval jobs just run
+    relay = db_session.scalars(select(JobRun).where(JobRun.job == "reminders-relay")).one()
+    db_session.refresh(relay)
+    assert relay.outcome == "interrupted"
+
+
+@pytest.fixture
+def failing_job() -> Iterator[str]:
+    name = "test-always-fails"
+
+    @job(name)
+    def _fails(ctx: JobContext) -> Mapping[str, Any]:
+        raise RuntimeError("boom")
+
+    yield name
+    REGISTRY.pop(name, None)
+
+
+def test_runs_are_recorded(
+    engine: Engine,
+    session_factory: sessionmaker[Session],
+    db_session: Session,
+    failing_job: str,
+) -> None:
+    now = datetime(2026, 11, 7, 8, 0, tzinfo=VN)  # a Saturday: the pass says so
+    service = _service(session_factory, engine, now)
+    try:
+        assert service.execute("reminders-triage") == {
+            "skipped": "not a working day",
+            "date": "2026-11-07",
+        }
+        assert service.execute(failing_job) is None
+    finally:
+        service.lock.close()
+    runs = {r.job: r for r in db_session.scalars(select(JobRun))}
+    ok, failed = runs["reminders-triage"], runs[failing_job]
+    assert (ok.outcome, ok.detail["skipped"], ok.detail["by"]) == (
+        "ok",
+        "not a working day",
+        "test",
+    )
+    assert ok.started_at == now and ok.finished_at is not None
+    assert (failed.outcome, failed.detail["error"]) == ("failed", "RuntimeError")
+
+
+def test_offset_clock_reads_the_given_time() -> None:
+    start = datetime(2030, 1, 2, 3, 4, tzinfo=UTC)
+    clock = offset_clock(start)
+    assert abs((clock() - start).total_seconds()) < 1
+    assert abs((offset_clock(None)() - datetime.now(UTC)).total_seconds()) < 1
+
+
+def test_lease_lock(tmp_path: Path) -> None:
+    """SQLite: a lease a standby takes once it has run out; a holder that lost it steps down."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'lease.sqlite3'}")
+    try:
+        SchedulerLease.__table__.create(engine)
+        a = LeaseLock(engine, "a", timedelta(seconds=1))
+        b = LeaseLock(engine, "b", timedelta(seconds=1))
+        assert a.acquire() and not b.acquire()
+        assert a.still_held() and a.acquire()  # re-acquiring one's own lease renews it
+        time.sleep(1.1)  # a stalls: no renewal
+        assert b.acquire() and not a.still_held() and not a.acquire()
+        b.release()  # a graceful stop frees it at once
+        assert a.acquire()
+    finally:
+        engine.dispose()
+
+
+def test_the_backends_leader_lock(engine: Engine, backend: str) -> None:
+    """PostgreSQL: an advisory lock that dies with its connection. SQLite: the lease row."""
+    a = make_lock(engine, holder="lock-test-a", lease=timedelta(seconds=1))
+    b = make_lock(engine, holder="lock-test-b", lease=timedelta(seconds=1))
+    assert isinstance(a, AdvisoryLock if backend == "postgresql" else LeaseLock)
+    try:
+        assert a.acquire()
+        assert not b.acquire()
+        assert a.still_held()
+        if isinstance(a, AdvisoryLock):
+            assert a.conn is not None
+            a.conn.close()  # the leader's connection dies with its process
+            assert not a.still_held()
+        else:
+            time.sleep(1.1)
+        assert b.acquire()
+        assert not a.acquire()
+        b.release()
+        assert a.acquire()
+        a.release()
+    finally:
+        a.close()
+        b.close()
+        with engine.begin() as conn:
+            conn.execute(delete(SchedulerLease))
+
+
+@pytest.fixture
+def fresh_app(empty_database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """An app on a migrated, seeded database of its own (the scheduler commits for real)."""
+    engine = make_engine(empty_database_url)
+    migrate.upgrade(engine)
+    with transaction(make_sessionmaker(engine)) as session:
+        seed_reference(session)
+    engine.dispose()
+    settings = make_settings(
+        empty_database_url,
+        tmp_path,
+        letter_dir=str(tmp_path / "letters"),
+        scheduler_poll_seconds=1,
+        scheduler_lease_seconds=2,
+        zalo_api_base="http://127.0.0.1:9",
+        zalo_inline_mode="off",
+    )
+    app = create_app(settings)
+    yield app
+    get_db(app).engine.dispose()
+
+
+def _wait(condition: Any, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_embedded_schedulers_hand_over(fresh_app: Flask) -> None:
+    """Two embedded schedulers in one process: one leads and catches up; stopping it (a
+    graceful shutdown) hands over to the standby, which finds nothing left to catch up."""
+    first, second = start_embedded(fresh_app), start_embedded(fresh_app)
+    sessions = get_db(fresh_app).sessions
+    try:
+        _wait(lambda: first.service.leading.is_set() or second.service.leading.is_set())
+        leader, standby = (first, second) if first.service.leading.is_set() else (second, first)
+        assert not standby.service.leading.is_set()
+
+        def finished(by: str) -> set[str]:
+            with transaction(sessions) as s:
+                rows = s.scalars(select(JobRun).where(JobRun.outcome == "ok")).all()
+                return {r.job for r in rows if r.detail.get("by") == by}
+
+        _wait(lambda: "reminders-satisfaction" in finished(leader.service.holder))
+        leader.stop()
+        assert not leader.thread.is_alive()
+        _wait(standby.service.leading.is_set)
+        _wait(lambda: "outbox-drain" in finished(standby.service.holder))
+        # Every cron job ran once, by the first leader; the catch-up found nothing missed.
+        assert "reminders-agency" not in finished(standby.service.holder)
+    finally:
+        first.stop()
+        second.stop()
+    assert not first.thread.is_alive() and not second.thread.is_alive()

@@ -1,0 +1,137 @@
+"""Zalo fixtures: a stand-in on loopback, settings pointing at it, tokens in the database."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+import requests
+from flask import Flask
+from sqlalchemy import Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import create_app
+from bot.database import get_db
+from bot.zalo import ZaloServices, services_of
+from bot.zalo.standin import StandIn
+from bot.zalo.standin_state import StandinState
+from bot.zalo.tokens import TokenPair, store_pair
+from config import Settings
+from handlers.events import Event
+from handlers.inbound import Router, record_event
+from storage import migrate
+from storage.db import make_engine, make_sessionmaker
+from storage.models import Base
+from storage.models.base import utcnow
+from tests.conftest import make_settings
+from tests.zalo.helpers import OA
+
+
+@pytest.fixture
+def standin(request: pytest.FixtureRequest) -> Iterator[StandIn]:
+    """A fresh stand-in on a free loopback port."""
+    state = StandinState(
+        app_id="1000000000000000001",
+        app_secret="demo-app-secret",
+        oa_secret_key="demo-oa-secret-key",
+        oa_id=OA,
+    )
+    server = StandIn(state).start()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path, standin: StandIn) -> Settings:
+    """Test settings whose Zalo is the stand-in (and whose media host is loopback)."""
+    return make_settings(
+        database_url,
+        tmp_path,
+        zalo_api_base=standin.base_url,
+        zalo_oauth_base=standin.base_url,
+        zalo_oa_id=OA,
+        zalo_media_hosts=("127.0.0.1",),
+        zalo_connect_timeout_seconds=2,
+        zalo_timeout_seconds=2,
+        zalo_inline_mode="sync",
+    )
+
+
+def platform_router() -> Router:
+    """Only the platform's recording default (the conversation's handlers are tested there)."""
+    r = Router()
+    r.on(Event)(record_event)
+    return r
+
+
+@pytest.fixture
+def app(settings: Settings, session_factory: sessionmaker[Session]) -> Iterator[Flask]:
+    """The app inside the test's rolled-back transaction, with the platform router only."""
+    application = create_app(settings)
+    get_db(application).sessions = session_factory
+    application.extensions["pakn.zalo.router"] = platform_router()
+    yield application
+    get_db(application).engine.dispose()
+
+
+@pytest.fixture
+def zalo(app: Flask) -> ZaloServices:
+    """The app's Zalo services (bound to the test's rolled-back transaction)."""
+    return services_of(app)
+
+
+@pytest.fixture
+def tokens(standin: StandIn, db_session: Session) -> tuple[str, str]:
+    """A valid pair issued by the stand-in and stored as current."""
+    access, refresh = standin.state.issue_pair()
+    store_pair(db_session, TokenPair(access, refresh, 90000), now=utcnow(), source="test")
+    db_session.commit()
+    return access, refresh
+
+
+def control(standin: StandIn, endpoint: str, /, **body: object) -> dict:
+    """POST to the stand-in's control API."""
+    resp = requests.post(f"{standin.base_url}/_standin/{endpoint}", json=body, timeout=5)
+    resp.raise_for_status()
+    result: dict = resp.json()
+    return result
+
+
+@pytest.fixture(scope="module")
+def fresh_url(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database of its own for tests whose commits must be real (processes, threads)."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('fresh') / 'zalo.sqlite3'}"
+        return
+    name = f"pakn_zalo_{uuid.uuid4().hex[:10]}"
+    admin = url.set(drivername="postgresql", database="postgres").render_as_string(
+        hide_password=False
+    )
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def fresh_engine(fresh_url: str) -> Iterator[Engine]:
+    eng = make_engine(fresh_url)
+    migrate.upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def fresh_sessions(fresh_engine: Engine) -> sessionmaker[Session]:
+    """Sessions on the fresh database, emptied before the test."""
+    with fresh_engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+    return make_sessionmaker(fresh_engine)

@@ -29,17 +29,15 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 import handlers.reminders  # noqa: F401 - registers the reminder jobs
+from bot import job_runs
 from bot.database import get_db
 from bot.leader import LeaderLock, make_lock
 from config import Settings
 from handlers.jobs import REGISTRY, JobContext, run_job
 from handlers.reminders.config import SERVICE, ReminderConfig
-from storage.db import transaction
-from storage.models import JobRun
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +80,7 @@ JOBS: tuple[JobSpec, ...] = (
 
 DRAIN_JOB = "outbox-drain"
 CRON_JOBS = frozenset(spec.id for spec in JOBS if spec.trigger == "cron")
+INTERVAL_JOBS = frozenset(spec.id for spec in JOBS if spec.trigger == "interval")
 
 #: How far back a catch-up looks for a missed cron fire time.
 CATCH_UP_WINDOW = timedelta(days=35)
@@ -120,6 +119,7 @@ class SchedulerService:
     holder: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     leading: threading.Event = field(default_factory=threading.Event)
     _scheduler: BackgroundScheduler | None = field(default=None, init=False, repr=False)
+    _drain_waiting: threading.Event = field(default_factory=threading.Event, repr=False)
 
     def run(self, stop: threading.Event) -> None:
         """Block until `stop` is set: stand by, lead, and stand by again if the lock is lost."""
@@ -176,7 +176,7 @@ class SchedulerService:
         self.leading.set()
         scheduler = self._scheduler = self.build_scheduler()
         try:
-            self._abandon_interrupted_runs()
+            job_runs.abandon_running(self.sessions, self.clock())
             scheduler.start()
             for spec in self.missed([s for s in self.jobs if scheduler.get_job(s.id)]):
                 logger.info("catch-up: %s missed a run; running it now", spec.id)
@@ -192,22 +192,20 @@ class SchedulerService:
                 scheduler.shutdown(wait=stop.is_set())
             self.lock.release()
 
-    def _wake(self, job_id: str) -> None:
-        """Run a job as soon as the worker is free (the drain, after a pass queued mail)."""
+    def _wake_drain(self) -> None:
+        """Drain the outbox as soon as the worker is free (a pass has just queued mail); once:
+        a drain already waiting for the worker will send this pass's mail too."""
         scheduler = self._scheduler
-        if scheduler is not None and scheduler.running and scheduler.get_job(job_id):
-            scheduler.modify_job(job_id, next_run_time=datetime.now(UTC))
+        if self._drain_waiting.is_set() or scheduler is None or not scheduler.running:
+            return
+        if scheduler.get_job(DRAIN_JOB):
+            self._drain_waiting.set()
+            scheduler.modify_job(DRAIN_JOB, next_run_time=datetime.now(UTC))
 
     def missed(self, specs: list[JobSpec]) -> list[JobSpec]:
         """Cron jobs whose latest fire time (by this clock) has no successful run after it."""
         now = self.clock()
-        with transaction(self.sessions) as session:
-            rows = session.execute(
-                select(JobRun.job, func.max(JobRun.started_at))
-                .where(JobRun.outcome == "ok")
-                .group_by(JobRun.job)
-            )
-            last_ok = {job: started for job, started in rows}
+        last_ok = job_runs.last_successful(self.sessions)
         due = []
         for spec in specs:
             if spec.trigger != "cron":
@@ -217,21 +215,14 @@ class SchedulerService:
                 due.append(spec)
         return due
 
-    def _abandon_interrupted_runs(self) -> None:
-        """Runs left 'running' by a leader that died; the catch-up re-runs their jobs."""
-        with transaction(self.sessions) as session:
-            session.execute(
-                update(JobRun)
-                .where(JobRun.outcome == "running")
-                .values(outcome="interrupted", finished_at=self.clock())
-            )
-
     def execute(self, name: str) -> Mapping[str, Any] | None:
         """Run one job now, recording the run in job_runs."""
+        if name == DRAIN_JOB:
+            self._drain_waiting.clear()
         now = self.clock()
-        with transaction(self.sessions) as session:
-            run = JobRun(job=name, started_at=now, outcome="running", detail={"by": self.holder})
-            session.add(run)
+        run_id = (
+            None if name in INTERVAL_JOBS else job_runs.start(self.sessions, name, now, self.holder)
+        )
         outcome, detail = "ok", {}
         try:
             ctx = JobContext(sessions=self.sessions, now=now, services=self.services)
@@ -243,19 +234,18 @@ class SchedulerService:
             logger.exception("job %s failed", name)
             return None
         finally:
-            with transaction(self.sessions) as session:
-                session.execute(
-                    update(JobRun)
-                    .where(JobRun.id == run.id)
-                    .values(
-                        outcome=outcome,
-                        finished_at=self.clock(),
-                        detail={**detail, "by": self.holder},
-                    )
-                )
+            job_runs.finish(
+                self.sessions,
+                name,
+                run_id,
+                started=now,
+                finished=self.clock(),
+                outcome=outcome,
+                detail={**detail, "by": self.holder},
+            )
             logger.info("job %s finished: %s", name, outcome)
-            if name != DRAIN_JOB and name in CRON_JOBS:
-                self._wake(DRAIN_JOB)
+            if name in CRON_JOBS:
+                self._wake_drain()
 
 
 def last_fire_time(trigger: CronTrigger, now: datetime) -> datetime | None:

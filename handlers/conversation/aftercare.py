@@ -18,15 +18,13 @@ from handlers.conversation.state import Turn
 from handlers.messages import render
 from handlers.outbox import Button
 from handlers.workflow import (
-    SYSTEM,
-    NotAllowed,
+    FEEDBACK_STATES,
     WorkflowError,
     active_forward,
     record_feedback,
     withdraw,
+    within_reopen_window,
 )
-from handlers.workflow.citizen import within_reopen_window
-from handlers.workflow.clocks import FEEDBACK_STATES
 from storage.models import Petition
 from storage.models.enums import OPEN_STATES, PetitionState
 
@@ -172,24 +170,6 @@ def _apply(turn: Turn, petition: Petition, *, satisfied: bool | None, rating: in
         with turn.session.begin_nested():
             record_feedback(
                 turn.session, petition, satisfied=satisfied, rating=rating, now=turn.now
-            )
-    except NotAllowed:
-        if satisfied is not None:
-            raise
-        # The workflow checks "view" for a rating alone, which the citizen actor lacks;
-        # ownership was checked above (own_petition), so the system records it for them.
-        return _apply_as_system(turn, petition, rating)
-    except WorkflowError:
-        say(turn, "bot.feedback_not_open", code=petition.code, state=state_label(turn, petition))
-        return False
-    return True
-
-
-def _apply_as_system(turn: Turn, petition: Petition, rating: int | None) -> bool:
-    try:
-        with turn.session.begin_nested():
-            record_feedback(
-                turn.session, petition, satisfied=None, rating=rating, now=turn.now, actor=SYSTEM
             )
     except WorkflowError:
         say(turn, "bot.feedback_not_open", code=petition.code, state=state_label(turn, petition))

@@ -14,10 +14,17 @@ from handlers.workflow.calendar import (
     local_date,
     start_of_day,
 )
-from handlers.workflow.citizen import add_citizen_info, record_feedback, submit, withdraw
+from handlers.workflow.citizen import (
+    add_citizen_info,
+    record_feedback,
+    submit,
+    withdraw,
+    within_reopen_window,
+)
 from handlers.workflow.clocks import (
     CLOCKED_STATES,
     DEFAULT_POLICY,
+    FEEDBACK_STATES,
     DeadlinePolicy,
     handler_deadline,
     is_overdue,
@@ -65,6 +72,7 @@ __all__ = [
     "CLOCKED_STATES",
     "DEFAULT_CODE_PREFIX",
     "DEFAULT_POLICY",
+    "FEEDBACK_STATES",
     "FORWARD_CHANNELS",
     "LOCAL_TZ",
     "SYSTEM",
@@ -119,4 +127,5 @@ __all__ = [
     "submit",
     "triage",
     "withdraw",
+    "within_reopen_window",
 ]

@@ -37,7 +37,7 @@ RULES: dict[str, Rule] = {
     ),
     "rate": Rule(
         frozenset(),
-        frozenset({S.RESULT_SENT, S.ANSWERED_BY_FRONT, S.CLOSED}),
+        frozenset({S.RESULT_SENT, S.ANSWERED_BY_FRONT, S.REOPENED, S.CLOSED}),
         CITIZEN_OR_SYSTEM,
     ),
     "add_info": Rule(STAFF_ROLES, frozenset({S.NEED_INFO}), CITIZEN_OR_SYSTEM),

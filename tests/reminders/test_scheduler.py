@@ -13,7 +13,7 @@ from flask import Flask
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import create_app
+from bot import create_app, job_runs
 from bot.database import get_db
 from bot.leader import AdvisoryLock, LeaseLock, make_lock
 from bot.scheduler import (
@@ -100,7 +100,7 @@ def test_catch_up_picks_jobs_without_a_successful_run_since_their_fire_time(
     db_session.commit()
     service = _service(session_factory, engine, now)
     try:
-        service._abandon_interrupted_runs()
+        job_runs.abandon_running(session_factory, now)
         missed = {spec.id for spec in service.missed(list(JOBS))}
     finally:
         service.lock.close()
@@ -138,6 +138,8 @@ def test_runs_are_recorded(
             "date": "2026-11-07",
         }
         assert service.execute(failing_job) is None
+        for _ in range(3):  # an interval job: its runs are counted on one row
+            assert service.execute("outbox-drain") is not None
     finally:
         service.lock.close()
     runs = {r.job: r for r in db_session.scalars(select(JobRun))}
@@ -149,6 +151,8 @@ def test_runs_are_recorded(
     )
     assert ok.started_at == now and ok.finished_at is not None
     assert (failed.outcome, failed.detail["error"]) == ("failed", "RuntimeError")
+    drains = db_session.scalars(select(JobRun).where(JobRun.job == "outbox-drain")).all()
+    assert [(d.outcome, d.runs) for d in drains] == [("ok", 3)]
 
 
 def test_offset_clock_reads_the_given_time() -> None:

@@ -16,12 +16,14 @@ from bot.scheduler import reminder_services, scheduler_command
 from handlers import accounts
 from handlers.jobs import REGISTRY, JobContext, UnknownJob, run_job
 from handlers.seed import seed_reference
+from handlers.training_labels import labelled_examples
 from storage import migrate
 from storage.db import transaction
 
 db_cli = AppGroup("db", help="Database schema migrations.")
 users_cli = AppGroup("users", help="Staff accounts.")
 jobs_cli = AppGroup("jobs", help="Scheduled jobs, run once by hand.")
+nlp_cli = AppGroup("nlp", help="Training data for the classifier.")
 
 
 @db_cli.command("upgrade")
@@ -114,6 +116,18 @@ def jobs_run(name: str, now_text: str | None) -> None:
     click.echo(json.dumps({"job": name, "now": now.isoformat(), **result}, ensure_ascii=False))
 
 
+@nlp_cli.command("export-labels")
+@click.argument("out", type=click.Path(dir_okay=False, writable=True))
+def nlp_export_labels(out: str) -> None:
+    """Write staff-confirmed labels to OUT (JSON lines) for `python -m nlp train --extra OUT`."""
+    with transaction(get_db().sessions) as session, open(out, "w", encoding="utf-8") as fh:
+        count = 0
+        for example in labelled_examples(session):
+            fh.write(json.dumps(example, ensure_ascii=False) + "\n")
+            count += 1
+    click.echo(f"exported {count} labelled petitions to {out}")
+
+
 @jobs_cli.command("list")
 def jobs_list() -> None:
     """List the jobs that can be run."""
@@ -145,6 +159,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(nlp_cli)
     app.cli.add_command(seed)
     app.cli.add_command(demo)
     app.cli.add_command(scheduler_command)

@@ -17,22 +17,25 @@ from werkzeug.serving import run_simple
 
 from bot.database import get_db
 from handlers import accounts
+from handlers.demo_data import seed_demo_petitions
 from handlers.seed import seed_reference
 from storage import migrate
 from storage.db import transaction
 from storage.models import StaffUser
+from storage.models.base import utcnow
 from storage.models.enums import Role
 
 DEMO_ADMIN = "admin"
 
 
-def prepare_demo() -> str:
-    """Migrate, seed and reset the demo administrator; return its new password."""
+def prepare_demo(code_prefix: str) -> str:
+    """Migrate, seed reference and demo data, reset the demo administrator; return its password."""
     db = get_db()
     migrate.upgrade(db.engine)
     password = secrets.token_urlsafe(9)
     with transaction(db.sessions) as session:
         seed_reference(session)
+        seed_demo_petitions(session, now=utcnow(), code_prefix=code_prefix)
         user = session.scalar(select(StaffUser).where(StaffUser.username == DEMO_ADMIN))
         if user is None:
             accounts.create_user(
@@ -58,7 +61,7 @@ def demo(host: str, port: int) -> None:
     settings = current_app.extensions["pakn.settings"]
     if not settings.demo:
         raise click.ClickException("demo runs only with PAKN_DEMO=1 (make run sets it)")
-    password = prepare_demo()
+    password = prepare_demo(settings.petition_code_prefix)
     base = f"http://{host}:{port}"
     from bot.simulator.demo import start_standin  # issue 5: a local Zalo, so replies flow
 

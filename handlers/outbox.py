@@ -12,6 +12,13 @@ committing:
 
 Zalo messages to one citizen leave in the order they were queued: a row is not claimed while
 an older row for the same recipient is pending, sending or held.
+
+A claim is identified by (attempts, claimed_until). Every change a sender makes to a row it
+claimed names that claim (`held=`), and before each send it confirms the claim
+(`confirm_claim`), so a sender whose row was taken over (`take_over_stale`, after its lease
+ran out) neither sends it nor changes it. On PostgreSQL the confirmation also locks the row
+until the sender commits, and a takeover skips locked rows: a row is never taken over while
+its part is on the wire.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -42,9 +49,16 @@ ZALO_KINDS = frozenset({"text", "image", "request_user_info"})
 HELD_WINDOW = "window"
 HELD_UNREACHABLE = "unreachable"
 
+#: Payload key: since when a send of this row may have left without being recorded.
+UNSURE = "unsure_since"
+
 
 class OutboxError(ValueError):
     """The message cannot be queued as asked (fix the caller, not the network)."""
+
+
+class ClaimLost(RuntimeError):
+    """The row is no longer held by this claim (taken over or settled): touch nothing."""
 
 
 @dataclass(frozen=True)
@@ -246,16 +260,64 @@ def claim(
     return _load(session, ids)
 
 
-def stale_sending(session: Session, *, now: datetime, limit: int = 20) -> list[OutboxMessage]:
-    """Rows whose sender vanished mid-send (lease expired): delivered or not, unknown yet."""
+def take_over_stale(
+    session: Session, *, now: datetime, lease: timedelta, limit: int = 20
+) -> list[OutboxMessage]:
+    """Claim rows whose sender vanished mid-send (lease expired) for reconciliation.
+
+    The vanished claim is replaced (a late sender can no longer confirm it) and the start of
+    its attempt is kept under UNSURE, so a reconciliation that has to wait still looks back
+    far enough. Rows locked by a sender that is sending right now are skipped (PostgreSQL).
+    """
+    stale = (OutboxMessage.state == OutboxState.SENDING, OutboxMessage.claimed_until < now)
+    if session.get_bind().dialect.name == "sqlite":
+        # Write first: a read-then-write transaction cannot wait for SQLite's write lock
+        # (it fails at once with "database is locked" when another writer got in between).
+        session.execute(
+            update(OutboxMessage)
+            .where(*stale)
+            .values(claimed_until=OutboxMessage.claimed_until)
+            .execution_options(synchronize_session=False)
+        )
     ids = session.scalars(
         select(OutboxMessage.id)
-        .where(OutboxMessage.state == OutboxState.SENDING, OutboxMessage.claimed_until < now)
+        .where(*stale)
         .order_by(OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
-    return _load(session, list(ids))
+    rows = _load(session, list(ids))
+    for row in rows:
+        since = (row.claimed_until or now) - lease
+        if row.payload.get(UNSURE):
+            since = min(since, datetime.fromisoformat(str(row.payload[UNSURE])))
+        row.payload = {**row.payload, UNSURE: since.isoformat()}
+        row.claimed_until = now + lease
+    session.flush()
+    return rows
+
+
+def confirm_claim(session: Session, message: OutboxMessage) -> None:
+    """Raise ClaimLost unless `message`'s claim still holds the row; lock it until commit.
+
+    A write, not a read: it takes the row lock on PostgreSQL and the write lock on SQLite.
+    """
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message.id, *_held(message))
+        .values(claimed_until=OutboxMessage.claimed_until)
+        .execution_options(synchronize_session=False)
+    )
+    if not getattr(result, "rowcount", 0):
+        raise ClaimLost(f"outbox {message.id} is no longer held by this sender")
+
+
+def _held(message: OutboxMessage) -> list[ColumnElement[bool]]:
+    return [
+        OutboxMessage.state == OutboxState.SENDING,
+        OutboxMessage.attempts == message.attempts,
+        OutboxMessage.claimed_until == message.claimed_until,
+    ]
 
 
 def _load(session: Session, ids: Sequence[int]) -> list[OutboxMessage]:
@@ -270,11 +332,18 @@ def _load(session: Session, ids: Sequence[int]) -> list[OutboxMessage]:
     return list(rows)
 
 
-def _set(session: Session, message_id: int, only_if: Sequence[str], **values: Any) -> bool:
-    """Change one row if it is still in one of the expected states; say whether it was."""
+def _set(
+    session: Session,
+    message_id: int,
+    only_if: Sequence[str],
+    held: OutboxMessage | None = None,
+    **values: Any,
+) -> bool:
+    """Change one row if it is still in one of the expected states (and claim); say whether."""
+    fence = _held(held) if held is not None else []
     result = session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.state.in_(list(only_if)))
+        .where(OutboxMessage.id == message_id, OutboxMessage.state.in_(list(only_if)), *fence)
         .values(**values)
         .execution_options(synchronize_session="fetch")
     )
@@ -282,13 +351,19 @@ def _set(session: Session, message_id: int, only_if: Sequence[str], **values: An
 
 
 def complete(
-    session: Session, message_id: int, *, now: datetime, external_id: str | None = None
+    session: Session,
+    message_id: int,
+    *,
+    now: datetime,
+    external_id: str | None = None,
+    held: OutboxMessage | None = None,
 ) -> bool:
     """The message left: mark it sent (only a row this sender still holds)."""
     return _set(
         session,
         message_id,
         [OutboxState.SENDING],
+        held,
         state=OutboxState.SENT,
         sent_at=now,
         claimed_until=None,
@@ -297,12 +372,20 @@ def complete(
     )
 
 
-def fail(session: Session, message_id: int, *, error: str, retry_at: datetime) -> bool:
+def fail(
+    session: Session,
+    message_id: int,
+    *,
+    error: str,
+    retry_at: datetime,
+    held: OutboxMessage | None = None,
+) -> bool:
     """A transient failure: back to pending, due again at retry_at."""
     return _set(
         session,
         message_id,
         [OutboxState.SENDING],
+        held,
         state=OutboxState.PENDING,
         next_attempt_at=retry_at,
         claimed_until=None,
@@ -310,12 +393,15 @@ def fail(session: Session, message_id: int, *, error: str, retry_at: datetime) -
     )
 
 
-def release(session: Session, message_id: int, *, now: datetime) -> bool:
+def release(
+    session: Session, message_id: int, *, now: datetime, held: OutboxMessage | None = None
+) -> bool:
     """Give a claimed row back untouched (the sender stops, e.g. no valid token)."""
     return _set(
         session,
         message_id,
         [OutboxState.SENDING],
+        held,
         state=OutboxState.PENDING,
         next_attempt_at=now,
         claimed_until=None,
@@ -323,29 +409,46 @@ def release(session: Session, message_id: int, *, now: datetime) -> bool:
     )
 
 
-def extend_claim(session: Session, message_id: int, *, until: datetime) -> bool:
+def extend_claim(
+    session: Session, message_id: int, *, until: datetime, held: OutboxMessage | None = None
+) -> bool:
     """Keep a row `sending` a while longer (its fate is not known yet)."""
-    return _set(session, message_id, [OutboxState.SENDING], claimed_until=until)
+    return _set(session, message_id, [OutboxState.SENDING], held, claimed_until=until)
 
 
-def hold(session: Session, message_id: int, *, reason: str = HELD_WINDOW) -> bool:
+def hold(
+    session: Session,
+    message_id: int,
+    *,
+    reason: str = HELD_WINDOW,
+    held: OutboxMessage | None = None,
+) -> bool:
     """Zalo refuses until the citizen writes again: wait, visible to staff."""
     return _set(
         session,
         message_id,
         [OutboxState.SENDING, OutboxState.PENDING],
+        held,
         state=OutboxState.HELD,
         claimed_until=None,
         last_error=reason,
     )
 
 
-def dead_letter(session: Session, message_id: int, *, now: datetime, reason: str) -> bool:
+def dead_letter(
+    session: Session,
+    message_id: int,
+    *,
+    now: datetime,
+    reason: str,
+    held: OutboxMessage | None = None,
+) -> bool:
     """A permanent failure: stop trying and show staff why."""
     return _set(
         session,
         message_id,
         [OutboxState.SENDING, OutboxState.PENDING, OutboxState.HELD],
+        held,
         state=OutboxState.DEAD,
         claimed_until=None,
         next_attempt_at=None,

@@ -4,7 +4,7 @@ Below ``CONFIDENCE_THRESHOLD`` the petition is marked ``needs_manual``.  The
 probabilities are calibrated (temperature fitted by cross-validation; on the
 real petitions of the dev set a 0.85 confidence is right 85% of the time), and
 at 0.6 about four in five petitions pass with ~86% accuracy while the rest,
-right only about half the time, go to staff (docs/benchmarks/nlp.md).
+right only about half the time, go to staff (docs/benchmarks.md, NLP).
 Without a trained model the keyword baseline answers, always ``needs_manual``.
 """
 

@@ -5,7 +5,7 @@ feature per keyword-lexicon category hit, weighted by sublinear TF-IDF and
 L2-normalised.  Folding makes text typed without diacritics look to the model
 exactly like text typed with them, and bigrams restore most of what folding
 loses ("duong ngap" is a flooded road).  The alternatives were measured on
-cross-validation and on the dev set (docs/benchmarks/nlp.md): accented
+cross-validation and on the dev set (docs/benchmarks.md, NLP): accented
 features with diacritics-stripped copies, trigrams, character n-grams,
 underthesea word segments and chi-square selection were no better, and word
 segmentation alone costs about as much as the whole pipeline.

@@ -112,7 +112,7 @@ def fit_heads(
         intents = sorted({m.intent for m in messages} | {"petition"})
         # Every 6th petition (sorted by category): a few hundred, not thousands, so
         # the ~65 examples of each dialogue intent are not drowned (measured in
-        # docs/benchmarks/nlp.md: petition recall stays at 0.995).
+        # docs/benchmarks.md, NLP: petition recall stays at 0.995).
         sample = texts[::PETITION_STRIDE]
         all_texts = [*sample, *(m.text for m in messages)]
         labels = ["petition"] * len(sample) + [m.intent for m in messages]

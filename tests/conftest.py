@@ -8,11 +8,9 @@ migrations, once per session, and each test runs inside a transaction that is ro
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
@@ -25,6 +23,7 @@ from config import Settings, load_settings
 from handlers.seed import seed_reference
 from storage import migrate
 from storage.db import make_engine
+from tests.support import fresh_database
 
 
 @pytest.fixture(scope="session")
@@ -116,17 +115,5 @@ def runner(app: Flask) -> FlaskCliRunner:
 @pytest.fixture
 def empty_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
     """A brand-new empty database of the session's backend, dropped afterwards."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite":
-        yield f"sqlite:///{tmp_path / f'empty-{uuid.uuid4().hex[:6]}.sqlite3'}"
-        return
-    name = f"pakn_empty_{uuid.uuid4().hex[:10]}"
-    admin = url.set(drivername="postgresql", database="postgres")
-    dsn = admin.render_as_string(hide_password=False)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database(database_url, tmp_path, "pakn_empty") as url:
+        yield url

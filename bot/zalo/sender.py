@@ -5,7 +5,9 @@ id) that raises on failure; `zalo` is `ZaloTransport`, `email` is whatever `bot.
 provides (see `mail_transport`). Rows of channels without a transport stay pending.
 A transport may also offer `reconcile(message, claimed_at=…) -> bool | None` to settle rows
 whose sender vanished mid-send; rows of one that cannot are dead-lettered rather than risk a
-second send.
+second send. Such rows are taken over first (`outbox.take_over_stale`), so a sender that was
+only slow, not dead, finds its claim gone (`outbox.ClaimLost`) and sends nothing more; every
+state change names the claim it was made under.
 
 Failures, by the shared doc's classification: retry with exponential back-off and jitter
 (network, -32, unknown codes; -200/-211/-218 also alert); hold (-230/-232) until the citizen
@@ -126,6 +128,9 @@ class Sender:
         transport = self.transports[row.channel]
         try:
             external_id = transport.send(row)
+        except outbox.ClaimLost:
+            logger.warning("outbox %s was taken over by a reconciliation; left to it", row.id)
+            return "superseded"
         except TokenError as exc:
             logger.error("outbox stopped: %s", type(exc).__name__)
             raise _Stop from None
@@ -135,21 +140,23 @@ class Sender:
             logger.warning("outbox %s (%s) failed: %s", row.id, row.channel, type(exc).__name__)
             return self._failed(row, Action.RETRY, exc, now)
         with transaction(self.sessions) as session:
-            outbox.complete(session, row.id, now=now, external_id=external_id)
+            outbox.complete(session, row.id, now=now, external_id=external_id, held=row)
         return "sent"
 
     def _failed(self, row: OutboxMessage, action: Action, exc: Exception, now: datetime) -> str:
         reason = _reason(exc)
         with transaction(self.sessions) as session:
             if action is Action.HOLD:
-                outbox.hold(session, row.id, reason=outbox.HELD_WINDOW)
+                outbox.hold(session, row.id, reason=outbox.HELD_WINDOW, held=row)
                 return "held"
             if action is Action.UNREACHABLE:
-                outbox.dead_letter(session, row.id, now=now, reason=f"unreachable: {reason}")
+                outbox.dead_letter(
+                    session, row.id, now=now, reason=f"unreachable: {reason}", held=row
+                )
                 _mark_unreachable(session, row.citizen_id, now, exc)
                 return "dead"
             if action is Action.INVALID:
-                outbox.dead_letter(session, row.id, now=now, reason=f"invalid: {reason}")
+                outbox.dead_letter(session, row.id, now=now, reason=f"invalid: {reason}", held=row)
                 return "dead"
             if action in (Action.CONFIG, Action.REFRESH):
                 alerts.alert_admins(
@@ -169,11 +176,15 @@ class Sender:
                 )
             if now - row.created_at > self.give_up_after:
                 outbox.dead_letter(
-                    session, row.id, now=now, reason=f"gave up after {row.attempts} tries: {reason}"
+                    session,
+                    row.id,
+                    now=now,
+                    reason=f"gave up after {row.attempts} tries: {reason}",
+                    held=row,
                 )
                 return "dead"
             retry_at = now + backoff(row.attempts, self.rng, base=15, cap=900)
-            outbox.fail(session, row.id, error=reason, retry_at=retry_at)
+            outbox.fail(session, row.id, error=reason, retry_at=retry_at, held=row)
         if action in (Action.CONFIG, Action.REFRESH):
             raise _Stop
         return "retry"
@@ -181,32 +192,41 @@ class Sender:
     def _release(self, rows: list[OutboxMessage], now: datetime) -> None:
         with transaction(self.sessions) as session:
             for row in rows:
-                outbox.release(session, row.id, now=now)
+                outbox.release(session, row.id, now=now, held=row)
 
     def recover(self, *, now: datetime | None = None, counts: Counter[str] | None = None) -> None:
         """Settle rows left `sending` by a sender that vanished (crash, kill)."""
         now = now or self.clock()
         counts = counts if counts is not None else Counter()
         with transaction(self.sessions) as session:
-            stale = outbox.stale_sending(session, now=now)
+            stale = outbox.take_over_stale(session, now=now, lease=self.lease)
         for row in stale:
             transport = self.transports.get(row.channel)
             reconcile = getattr(transport, "reconcile", None)
-            claimed_at = (row.claimed_until or now) - self.lease
-            settled = reconcile(row, claimed_at=claimed_at) if callable(reconcile) else False
+            claimed_at = datetime.fromisoformat(str(row.payload[outbox.UNSURE]))
+            try:
+                settled = reconcile(row, claimed_at=claimed_at) if callable(reconcile) else False
+            except outbox.ClaimLost:  # another reconciliation took it over meanwhile
+                continue
             with transaction(self.sessions) as session:
                 if settled is None:  # cannot tell yet: look again after another lease
-                    outbox.extend_claim(session, row.id, until=now + self.lease)
+                    outbox.extend_claim(session, row.id, until=now + self.lease, held=row)
                 elif not callable(reconcile):
                     outbox.dead_letter(
-                        session, row.id, now=now, reason="interrupted mid-send; delivery unknown"
+                        session,
+                        row.id,
+                        now=now,
+                        reason="interrupted mid-send; delivery unknown",
+                        held=row,
                     )
                     counts["dead"] += 1
                 elif _all_sent(row):
-                    outbox.complete(session, row.id, now=now, external_id=_last_id(row))
+                    outbox.complete(session, row.id, now=now, external_id=_last_id(row), held=row)
                     counts["recovered"] += 1
                 else:
-                    outbox.fail(session, row.id, error="interrupted; resumed", retry_at=now)
+                    outbox.fail(
+                        session, row.id, error="interrupted; resumed", retry_at=now, held=row
+                    )
                     counts["resumed"] += 1
 
 

@@ -9,6 +9,12 @@ mid-send (its lease ran out) — is reconciled before anything is sent again: th
 conversation is read back from Zalo, and an OA message to that citizen, after the attempt,
 with the part's text and an id not yet in the thread, means the part left. Because one
 citizen's rows leave strictly in order, no other row can have produced that message.
+
+Each part leaves only while the sender's claim still holds (`outbox.confirm_claim`): a sender
+whose row was taken over for reconciliation stops instead of sending it a second time. On
+PostgreSQL the row stays locked from that check until the part is recorded, so the takeover
+cannot happen while the part is on the wire; on SQLite (one host) the check and the send are
+separate, leaving only the length of one request for a sender that outlived its lease.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ logger = logging.getLogger(__name__)
 
 #: Zalo's clock and ours may differ; a reconciled message may predate the attempt this much.
 CLOCK_TOLERANCE = timedelta(seconds=60)
-UNSURE = "unsure_since"
+UNSURE = outbox.UNSURE
 
 
 class ZaloTransport:
@@ -51,22 +57,70 @@ class ZaloTransport:
                 raise ZaloTransportError("an earlier attempt may have left; cannot check yet")
         last: str | None = None
         for index in range(int(message.payload.get("sent_parts", 0)), len(parts)):
-            attempt = utcnow()
-            try:
-                last = self.client.send_message(message.recipient, parts[index])
-            except ZaloUncertain:
-                self._mark_unsure(message, attempt)
-                raise
-            self.checkpoint(message, index, parts[index], last)
+            last = self._send_part(message, index, parts[index])
         sent_ids = message.payload.get("sent_ids") or [None]
         return last or sent_ids[-1]
+
+    def _send_part(self, message: OutboxMessage, index: int, part: dict[str, Any]) -> str | None:
+        """Send one part only if the row is still ours (PostgreSQL: locked until recorded)."""
+        outcome: str | None | Exception = None
+        with transaction(self.sessions) as session:
+            outbox.confirm_claim(session, message)
+            locked = session.get_bind().dialect.name == "postgresql"
+            if locked:
+                outcome = self._deliver(session, message, index, part)
+        if not locked:  # SQLite: never hold the database's write lock across a request
+            with transaction(self.sessions) as session:
+                outcome = self._deliver(session, message, index, part)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    def _deliver(
+        self, session: Session, message: OutboxMessage, index: int, part: dict[str, Any]
+    ) -> str | Exception | None:
+        """The call, then its record in `session`; a failure is returned, the session kept.
+
+        Returned rather than raised so that the transaction still commits: where sessions
+        share one connection, the token store's writes (a refused refresh, its alert) would
+        otherwise be rolled back with it.
+        """
+        attempt = utcnow()
+        try:
+            external_id = self.client.send_message(message.recipient, part)
+        except ZaloUncertain as exc:
+            self._confirm_after_send(session, message, index)
+            payload = {**message.payload, UNSURE: attempt.isoformat()}
+            outbox.replace_payload(session, message.id, payload)
+            message.payload = payload
+            return exc
+        except Exception as exc:  # not sent: the sender classifies it
+            return exc
+        self._confirm_after_send(session, message, index)
+        message.payload = {k: v for k, v in message.payload.items() if k != UNSURE}
+        payload = outbox.record_progress(session, message, part=index, external_id=external_id)
+        record_sent(session, message, part, external_id)
+        message.payload = payload
+        return external_id
+
+    @staticmethod
+    def _confirm_after_send(session: Session, message: OutboxMessage, index: int) -> None:
+        try:
+            outbox.confirm_claim(session, message)
+        except outbox.ClaimLost:
+            # Only without row locks: the new holder's reconciliation will find this part.
+            logger.warning(
+                "outbox %s part %s left after its claim was taken over", message.id, index
+            )
+            raise
 
     def checkpoint(
         self, message: OutboxMessage, index: int, part: dict[str, Any], external_id: str | None
     ) -> None:
-        """Commit that a part left, with its thread row."""
+        """Commit that a part left, with its thread row (only while the claim holds)."""
         message.payload = {k: v for k, v in message.payload.items() if k != UNSURE}
         with transaction(self.sessions) as session:
+            outbox.confirm_claim(session, message)
             payload = outbox.record_progress(session, message, part=index, external_id=external_id)
             record_sent(session, message, part, external_id)
         message.payload = payload
@@ -91,17 +145,12 @@ class ZaloTransport:
         logger.info("outbox %s part %s had left before the interruption", message.id, index)
         return True
 
-    def _mark_unsure(self, message: OutboxMessage, attempt: datetime) -> None:
-        payload = {**message.payload, UNSURE: attempt.isoformat()}
-        with transaction(self.sessions) as session:
-            outbox.replace_payload(session, message.id, payload)
-        message.payload = payload
-
     def _clear_unsure(self, message: OutboxMessage) -> None:
         if UNSURE not in message.payload:
             return
         payload = {k: v for k, v in message.payload.items() if k != UNSURE}
         with transaction(self.sessions) as session:
+            outbox.confirm_claim(session, message)
             outbox.replace_payload(session, message.id, payload)
         message.payload = payload
 

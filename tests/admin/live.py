@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import psycopg
 from flask import Flask
 from playwright.sync_api import Browser, Page, sync_playwright
-from sqlalchemy import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.serving import BaseWSGIServer, make_server
 
@@ -23,6 +20,7 @@ from config import Settings
 from handlers.seed import seed_reference
 from storage import migrate
 from tests.conftest import make_settings
+from tests.support import fresh_database
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -38,26 +36,6 @@ class Live:
     @property
     def sessions(self) -> sessionmaker[Session]:
         return get_db(self.app).sessions
-
-
-@contextmanager
-def fresh_database(database_url: str, tmp: Path) -> Iterator[str]:
-    """A new database of the session's backend (the live server commits for real)."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite":
-        yield f"sqlite:///{tmp / f'live-{uuid.uuid4().hex[:6]}.sqlite3'}"
-        return
-    name = f"pakn_live_{uuid.uuid4().hex[:10]}"
-    admin = url.set(drivername="postgresql", database="postgres").render_as_string(
-        hide_password=False
-    )
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @contextmanager

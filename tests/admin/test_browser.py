@@ -11,28 +11,21 @@ from sqlalchemy import select
 
 from bot.zalo import services_of
 from bot.zalo.standin import StandIn
-from bot.zalo.standin_state import StandinState
 from bot.zalo.tokens import TokenPair, store_pair
 from handlers import workflow as wf
 from handlers.jobs import JobContext, run_job
 from storage.models import OutboxMessage, Petition
 from storage.models.base import utcnow
 from tests.admin.live import Live, chromium, live_server, shot
+from tests.support import OA_ID, start_standin
 from tests.workflow import helpers as h
 
 pytestmark = pytest.mark.browser
-OA = "388613280878808645"
 
 
 @pytest.fixture(scope="module")
 def standin() -> Iterator[StandIn]:
-    state = StandinState(
-        app_id="1000000000000000001",
-        app_secret="demo-app-secret",
-        oa_secret_key="demo-oa-secret-key",
-        oa_id=OA,
-    )
-    server = StandIn(state).start()
+    server = start_standin()
     yield server
     server.close()
 
@@ -47,7 +40,7 @@ def live(
         tmp,
         zalo_api_base=standin.base_url,
         zalo_oauth_base=standin.base_url,
-        zalo_oa_id=OA,
+        zalo_oa_id=OA_ID,
         zalo_inline_mode="off",
     ) as server:
         with server.sessions() as s, s.begin():

@@ -16,10 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import requests
 from flask import Flask
-from sqlalchemy import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.serving import make_server
 
@@ -29,7 +27,6 @@ from bot.database import get_db
 from bot.simulator.events import follow_event, message_event, signed
 from bot.zalo import services_of
 from bot.zalo.standin import StandIn
-from bot.zalo.standin_state import StandinState
 from bot.zalo.tokens import TokenPair, store_pair
 from config import Settings
 from handlers.seed import seed_reference
@@ -37,36 +34,23 @@ from storage import migrate
 from storage.db import make_engine, transaction
 from storage.models.base import utcnow
 from tests.conftest import make_settings
+from tests.support import OA_ID, fresh_database, start_standin
 
-OA = "388613280878808645"
+OA = OA_ID
 
 
 @contextmanager
 def own_database(database_url: str, folder: Path) -> Iterator[str]:
     """A new database of the session's backend, migrated and seeded; dropped afterwards."""
-    url = make_url(database_url)
-    name = f"pakn_e2e_{uuid.uuid4().hex[:10]}"
-    if url.get_backend_name() == "sqlite":
-        target = f"sqlite:///{folder / f'{name}.sqlite3'}"
-        admin_dsn = None
-    else:
-        admin = url.set(drivername="postgresql", database="postgres")
-        admin_dsn = admin.render_as_string(hide_password=False)
-        with psycopg.connect(admin_dsn, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        target = url.set(database=name).render_as_string(hide_password=False)
-    engine = make_engine(target)
-    try:
-        migrate.upgrade(engine)
-        with Session(engine) as session, session.begin():
-            seed_reference(session)
-        engine.dispose()
+    with fresh_database(database_url, folder, "pakn_e2e") as target:
+        engine = make_engine(target)
+        try:
+            migrate.upgrade(engine)
+            with Session(engine) as session, session.begin():
+                seed_reference(session)
+        finally:
+            engine.dispose()
         yield target
-    finally:
-        engine.dispose()
-        if admin_dsn is not None:
-            with psycopg.connect(admin_dsn, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @dataclass
@@ -115,14 +99,7 @@ def running_service(
     """
     shared = standin is not None
     if standin is None:
-        standin = StandIn(
-            StandinState(
-                app_id="1000000000000000001",
-                app_secret="demo-app-secret",
-                oa_secret_key="demo-oa-secret-key",
-                oa_id=OA,
-            )
-        ).start()
+        standin = start_standin()
     state = standin.state
     settings = make_settings(
         database_url,

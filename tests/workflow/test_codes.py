@@ -13,7 +13,7 @@ from handlers.seed import seed_reference
 from storage import migrate
 from storage.db import make_engine, make_sessionmaker, transaction
 from storage.models import Petition
-from tests.admin.live import fresh_database
+from tests.support import fresh_database
 from tests.workflow import helpers as h
 
 THREADS, EACH = 4, 8

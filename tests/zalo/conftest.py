@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 import requests
 from flask import Flask
-from sqlalchemy import Engine, make_url
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import create_app
 from bot.database import get_db
 from bot.zalo import ZaloServices, services_of
 from bot.zalo.standin import StandIn
-from bot.zalo.standin_state import StandinState
 from bot.zalo.tokens import TokenPair, store_pair
 from config import Settings
 from handlers.events import Event
@@ -27,19 +24,14 @@ from storage.db import make_engine, make_sessionmaker
 from storage.models import Base
 from storage.models.base import utcnow
 from tests.conftest import make_settings
+from tests.support import fresh_database, start_standin
 from tests.zalo.helpers import OA
 
 
 @pytest.fixture
-def standin(request: pytest.FixtureRequest) -> Iterator[StandIn]:
+def standin() -> Iterator[StandIn]:
     """A fresh stand-in on a free loopback port."""
-    state = StandinState(
-        app_id="1000000000000000001",
-        app_secret="demo-app-secret",
-        oa_secret_key="demo-oa-secret-key",
-        oa_id=OA,
-    )
-    server = StandIn(state).start()
+    server = start_standin()
     yield server
     server.close()
 
@@ -103,21 +95,8 @@ def control(standin: StandIn, endpoint: str, /, **body: object) -> dict:
 @pytest.fixture(scope="module")
 def fresh_url(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A database of its own for tests whose commits must be real (processes, threads)."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('fresh') / 'zalo.sqlite3'}"
-        return
-    name = f"pakn_zalo_{uuid.uuid4().hex[:10]}"
-    admin = url.set(drivername="postgresql", database="postgres").render_as_string(
-        hide_password=False
-    )
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database(database_url, tmp_path_factory.mktemp("fresh"), "pakn_zalo") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

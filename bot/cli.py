@@ -15,6 +15,7 @@ from bot.demo import demo
 from bot.scheduler import reminder_services, scheduler_command
 from handlers import accounts
 from handlers.jobs import REGISTRY, JobContext, UnknownJob, run_job
+from handlers.retention import RETENTION_SERVICE
 from handlers.seed import seed_reference
 from handlers.training_labels import labelled_examples
 from storage import migrate
@@ -151,7 +152,12 @@ def _job_services() -> dict[str, object]:
     """Services jobs may use; later layers (Zalo client, mailer) register theirs here."""
     from bot.zalo import job_services  # issue 3: zalo-inbound, outbox-drain, token refresh
 
-    return {**job_services(current_app), **reminder_services(current_app)}
+    settings = current_app.extensions["pakn.settings"]
+    return {
+        **job_services(current_app),
+        **reminder_services(current_app),
+        RETENTION_SERVICE: settings.inbound_raw_retention_days,
+    }
 
 
 def init_app(app: Flask) -> None:

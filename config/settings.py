@@ -89,6 +89,8 @@ class Settings:
         "text/plain",
     )
     inbound_max_attempts: int = 8
+    # Processed webhook bodies (citizen text) are emptied after this many days.
+    inbound_raw_retention_days: int = 7
     outbox_lease_seconds: int = 600
     outbox_give_up_hours: int = 48
     # Email

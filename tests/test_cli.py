@@ -97,3 +97,10 @@ def test_jobs_run_refuses_unknown_job_and_naive_time(runner: FlaskCliRunner) -> 
     assert unknown.exit_code != 0 and "unknown job" in unknown.output
     naive = runner.invoke(args=["jobs", "run", "holidays-sync", "--now", "2027-06-01T08:00"])
     assert naive.exit_code != 0 and "time zone" in naive.output
+
+
+def test_every_scheduled_job_exists(runner: FlaskCliRunner) -> None:
+    from bot.scheduler import JOBS
+
+    listed = set(runner.invoke(args=["jobs", "list"]).output.split())
+    assert {spec.id for spec in JOBS} <= listed

@@ -88,26 +88,27 @@ class Sender:
         counts: Counter[str] = Counter()
         if citizen_id is None:
             self.recover(now=clock(), counts=counts)
-        while sum(counts.values()) < limit:
+        # A channel that must stop (Zalo without a token) does not hold up the others (email).
+        channels = set(self.transports)
+        while channels and sum(counts.values()) < limit:
             with transaction(self.sessions) as session:
                 rows = outbox.claim(
                     session,
                     now=clock(),
-                    channels=sorted(self.transports),
+                    channels=sorted(channels),
                     lease=self.lease,
                     limit=min(self.batch, limit),
                     citizen_id=citizen_id,
                 )
             if not rows:
                 break
-            if self._send_batch(rows, clock, counts):
-                break
+            channels.discard(self._send_batch(rows, clock, counts) or "")
         return counts
 
     def _send_batch(
         self, rows: list[OutboxMessage], clock: Callable[[], datetime], counts: Counter[str]
-    ) -> bool:
-        """Send claimed rows in order; True when the run must stop."""
+    ) -> str | None:
+        """Send claimed rows in order; return the channel that must stop, if one must."""
         started = 0
         try:
             for row in rows:
@@ -117,12 +118,12 @@ class Sender:
                 except _Stop:
                     counts["stopped"] += 1
                     self._release(rows[started - 1 :], clock())
-                    return True
+                    return row.channel
         finally:
             # Interrupted (signal, bug): give back the rows never started; the one in
             # flight stays `sending` and is reconciled once its lease runs out.
             self._release(rows[started:], clock())
-        return False
+        return None
 
     def _send(self, row: OutboxMessage, now: datetime) -> str:
         transport = self.transports[row.channel]

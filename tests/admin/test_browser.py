@@ -69,6 +69,7 @@ def sign_in(page: Page, live: Live, username: str) -> None:
     page.fill("input[name=password]", h.PASSWORD)
     page.click("button[type=submit]")
     expect(page.locator("h1").first).to_contain_text("Hộp hồ sơ")
+    page.wait_for_load_state("load")  # stylesheets applied before anyone measures the layout
 
 
 def test_triage_forward_answer_and_result_reach_the_citizen(

@@ -12,8 +12,12 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.mail import MailError, MailTransport, SmtpConfig, SmtpMailer, transport
+from bot.zalo.services import build
+from handlers.outbox import queue_email, queue_zalo
+from storage.models import Citizen, OutboxMessage
 from tests.conftest import make_settings
 from tests.reminders.conftest import Inbox, SmtpServer, free_port
 
@@ -198,3 +202,27 @@ def test_tls_and_login(tls_server: tuple[str, Inbox, ssl.SSLContext]) -> None:
     with pytest.raises(MailError) as err:
         wrong.send(Row(10, "a@b.test", {"subject": "s", "body": "b"}))
     assert err.value.permanent  # 535 authentication failed: a retry cannot help
+
+
+def test_emails_leave_while_zalo_is_stopped(
+    tmp_path: Path,
+    smtp_server: SmtpServer,
+    db_session: Session,
+    session_factory: sessionmaker[Session],
+    database_url: str,
+) -> None:
+    """No Zalo token (a human must re-authorise the OA): reminder emails still go out."""
+    settings = make_settings(database_url, tmp_path, smtp_url=smtp_server.url)
+    services = build(settings, session_factory)
+    citizen = Citizen(zalo_user_id="246845883529197922")
+    db_session.add(citizen)
+    db_session.flush()
+    zalo_row = queue_zalo(db_session, citizen=citizen, text="Hồ sơ của Ông/Bà đã được chuyển.")
+    mail_row = queue_email(db_session, to="vanthu@ubnd.test", subject="Nhắc hạn", body="Kính gửi…")
+    db_session.commit()
+    counts = services.sender.drain()
+    assert counts["stopped"] == 1 and counts["sent"] == 1
+    db_session.expire_all()
+    assert db_session.get(OutboxMessage, zalo_row.id).state == "pending"  # type: ignore[union-attr]
+    assert db_session.get(OutboxMessage, mail_row.id).state == "sent"  # type: ignore[union-attr]
+    assert [rcpt for _, rcpt in smtp_server.inbox.envelopes] == [["vanthu@ubnd.test"]]

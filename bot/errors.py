@@ -6,7 +6,7 @@ import logging
 
 from flask import Flask, g, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
 
 logger = logging.getLogger(__name__)
 
@@ -57,5 +57,4 @@ def handle_unexpected(exc: Exception) -> ResponseReturnValue:
 def init_app(app: Flask) -> None:
     """Register the handlers."""
     app.register_error_handler(HTTPException, handle_http)
-    app.register_error_handler(InternalServerError, handle_http)
     app.register_error_handler(Exception, handle_unexpected)

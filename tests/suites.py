@@ -19,7 +19,7 @@ import time
 import uuid
 import xml.etree.ElementTree as ET  # noqa: S405 - parses our own pytest report
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from glob import glob
 from pathlib import Path
@@ -152,7 +152,7 @@ def main(argv: list[str]) -> int:
     outcomes.append(_run_pytest("sqlite", sqlite_url, argv, workdir))
 
     admin_dsn = os.environ.get("PAKN_TEST_POSTGRES", DEFAULT_PG)
-    with _throwaway_cluster() if not _pg_answers(admin_dsn) else _nothing(admin_dsn) as dsn:
+    with nullcontext(admin_dsn) if _pg_answers(admin_dsn) else _throwaway_cluster() as dsn:
         if dsn is None:
             notes.append("PostgreSQL went UNTESTED: no server answers and no server binaries.")
         else:
@@ -160,11 +160,6 @@ def main(argv: list[str]) -> int:
                 outcomes.append(_run_pytest("postgresql", url, argv, workdir))
     shutil.rmtree(workdir, ignore_errors=True)
     return _summarise(outcomes, notes, ci)
-
-
-@contextmanager
-def _nothing(value: str) -> Iterator[str]:
-    yield value
 
 
 def _summarise(outcomes: list[Outcome], notes: list[str], ci: bool) -> int:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from handlers.jobs import JobContext, job
 from handlers.reminders import engine, ladder, letters, notices, texts
 from handlers.reminders.citizens import tell_overdue
-from handlers.reminders.engine import Item, Pass, Planned
+from handlers.reminders.engine import Item, Pass, Planned, by_rung, ward_of
 from handlers.reminders.ledger import forward_key
 from handlers.workflow.calendar import local_date
 from storage.models import Forward, Petition, Reminder
@@ -259,18 +259,15 @@ def _agenda(session: Session, p: Pass, ward: int | None, members: list[Planned])
 
 def handle(session: Session, p: Pass, group: Hashable, acted: list[Planned]) -> Mapping[str, int]:
     """Act on one ward's claimed rungs: reminders, letters, agenda; one digest of each."""
-    ward = group if isinstance(group, int) else None
-    by_rung: dict[str, list[Planned]] = defaultdict(list)
-    for pl in acted:
-        by_rung[pl.act.rung].append(pl)
+    ward, rungs = ward_of(group), by_rung(acted)
     counts: Counter[str] = Counter()
-    if by_rung[ladder.AGENCY_REMIND]:
-        counts.update(_remind(session, p, ward, by_rung[ladder.AGENCY_REMIND]))
-    letter_members = [pl for rung in LETTER_RUNGS for pl in by_rung[rung]]
+    if rungs[ladder.AGENCY_REMIND]:
+        counts.update(_remind(session, p, ward, rungs[ladder.AGENCY_REMIND]))
+    letter_members = [pl for rung in LETTER_RUNGS for pl in rungs[rung]]
     if letter_members:
         counts.update(_letters(session, p, ward, letter_members))
-    if by_rung[ladder.AGENCY_AGENDA]:
-        counts.update(_agenda(session, p, ward, by_rung[ladder.AGENCY_AGENDA]))
+    if rungs[ladder.AGENCY_AGENDA]:
+        counts.update(_agenda(session, p, ward, rungs[ladder.AGENCY_AGENDA]))
     return counts
 
 

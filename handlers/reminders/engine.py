@@ -94,6 +94,19 @@ class Planned:
 Handler = Callable[[Session, Pass, Hashable, list[Planned]], Mapping[str, int]]
 
 
+def by_rung(acted: Iterable[Planned]) -> defaultdict[str, list[Planned]]:
+    """The acted-on items of one group, by the rung each reached."""
+    grouped: defaultdict[str, list[Planned]] = defaultdict(list)
+    for pl in acted:
+        grouped[pl.act.rung].append(pl)
+    return grouped
+
+
+def ward_of(group: Hashable) -> int | None:
+    """The ward id a handler's group stands for (None: petitions without a ward)."""
+    return group if isinstance(group, int) else None
+
+
 def open_pass(session: Session, ctx: JobContext) -> Pass:
     """Read what every job of this run needs (a few small tables)."""
     cal = WorkCalendar.load(session)

@@ -6,7 +6,7 @@ its supervisors at a hard limit.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping
 from typing import Any
 
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from handlers.jobs import JobContext, job
 from handlers.reminders import engine, ladder, notices, texts
-from handlers.reminders.engine import Item, Pass, Planned
+from handlers.reminders.engine import Item, Pass, Planned, by_rung, ward_of
 from handlers.reminders.ledger import petition_key
 from handlers.workflow.calendar import local_date
 from storage.models import Petition
@@ -96,12 +96,9 @@ def digest_by_rung(
     session: Session, p: Pass, ward_id: Hashable, acted: list[Planned]
 ) -> Mapping[str, int]:
     """One digest per rung for the ward: staff for targets, supervisors at hard limits."""
-    by_rung: dict[str, list[Planned]] = defaultdict(list)
-    for pl in acted:
-        by_rung[pl.act.rung].append(pl)
     counts: Counter[str] = Counter()
-    ward = ward_id if isinstance(ward_id, int) else None
-    for rung, members in by_rung.items():
+    ward = ward_of(ward_id)
+    for rung, members in by_rung(acted).items():
         members.sort(key=lambda pl: pl.item.row.code or "")
         supervisor = rung in SUPERVISOR_RUNGS
         rendered = texts.render(

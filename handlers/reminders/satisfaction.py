@@ -7,7 +7,7 @@ so the audit trail, the close reason ("no answer") and the citizen's notice are 
 from __future__ import annotations
 
 import logging
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
@@ -19,7 +19,7 @@ from handlers.jobs import JobContext, job
 from handlers.reminders import engine, ladder, notices, texts
 from handlers.reminders.citizens import ask_feedback_again
 from handlers.reminders.config import config_of
-from handlers.reminders.engine import Item, Pass, Planned
+from handlers.reminders.engine import Item, Pass, Planned, by_rung, ward_of
 from handlers.reminders.ledger import petition_key
 from handlers.workflow.actors import SYSTEM
 from handlers.workflow.calendar import end_of_day, local_date
@@ -96,17 +96,14 @@ def _auto_close(session: Session, p: Pass, members: list[Planned]) -> int:
 
 def handle(session: Session, p: Pass, group: Hashable, acted: list[Planned]) -> Mapping[str, int]:
     """Ask again, or close; staff see the closed ones in their inbox (no email)."""
-    ward = group if isinstance(group, int) else None
-    by_rung: dict[str, list[Planned]] = defaultdict(list)
-    for pl in acted:
-        by_rung[pl.act.rung].append(pl)
+    ward, rungs = ward_of(group), by_rung(acted)
     counts: Counter[str] = Counter()
-    asked = by_rung[ladder.FEEDBACK_REMIND]
+    asked = rungs[ladder.FEEDBACK_REMIND]
     if asked:
         counts["citizens"] += ask_feedback_again(
             session, [(pl.item.petition_id, pl.act.key) for pl in asked]
         )
-    closing = by_rung[ladder.FEEDBACK_CLOSE]
+    closing = rungs[ladder.FEEDBACK_CLOSE]
     if closing:
         counts["closed"] += _auto_close(session, p, closing)
         rendered = texts.Rendered(

@@ -1,4 +1,4 @@
-"""Command line: ``python -m nlp train | classify | evaluate | reliability``.
+"""Command line: ``python -m nlp train | classify | evaluate | reliability | overlap``.
 
 Each command prints exactly one JSON object on stdout (logs go to stderr), so
 scripts and the Makefile can parse the output.
@@ -15,7 +15,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from nlp import corpus, evaluation, pipeline, registry, trainer
+from nlp import corpus, evaluation, leakage, pipeline, registry, trainer
 from nlp.corpus import read_petitions
 
 
@@ -73,6 +73,14 @@ def _reliability(args: argparse.Namespace) -> int:
     return 0
 
 
+def _overlap(args: argparse.Namespace) -> int:
+    data = Path(args.data) if args.data else corpus.DATA_DIR
+    texts = [p.text for p in corpus.training_petitions(data / "petitions")]
+    found = leakage.overlap(texts, [r.text for r in read_petitions(Path(args.path))], args.ngram)
+    _print({"corpus_petitions": len(texts), **found.as_dict()})
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests)."""
     root = argparse.ArgumentParser(prog="python -m nlp", description=__doc__)
@@ -95,6 +103,11 @@ def parser() -> argparse.ArgumentParser:
     rel = sub.add_parser("reliability", help="accuracy above each confidence threshold")
     rel.add_argument("path")
     rel.set_defaults(func=_reliability)
+    over = sub.add_parser("overlap", help="wording an evaluation file shares with the corpus")
+    over.add_argument("path")
+    over.add_argument("--ngram", type=int, default=leakage.NGRAM, help="syllables per n-gram")
+    over.add_argument("--data", metavar="DIR", help="corpus directory (default nlp/data)")
+    over.set_defaults(func=_overlap)
     return root
 
 

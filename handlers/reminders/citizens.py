@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from handlers import messages
 from handlers.outbox import HELD_UNREACHABLE, QUEUED_FLAG, Button
-from handlers.outbox import _zalo_payload as outbox_payload
+from handlers.outbox.queueing import zalo_payload
 from handlers.reminders.notices import dedup
 from handlers.workflow.notify import FEEDBACK_NO, FEEDBACK_YES
 from storage.models import Citizen, OutboxMessage, Petition
@@ -82,7 +82,7 @@ def _queue(session: Session, messages: Sequence[Queued]) -> int:
                 "citizen_id": target.citizen_id,
                 "petition_id": target.petition_id,
                 "kind": "text",
-                "payload": outbox_payload("text", text, buttons, None, None, None),
+                "payload": zalo_payload("text", text, buttons, None, None, None),
                 "dedup_key": dedup(key, "citizen"),
                 "state": OutboxState.HELD if held else OutboxState.PENDING,
                 "last_error": HELD_UNREACHABLE if held else None,

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot.zalo import services_of
 from bot.zalo.standin import StandIn
 from bot.zalo.tokens import TokenPair, store_pair
+from handlers import outbox
 from handlers import workflow as wf
 from handlers.jobs import JobContext, run_job
 from storage.models import OutboxMessage, Petition
@@ -222,3 +223,24 @@ def test_usable_on_a_phone(live: Live, browser: Browser) -> None:
         assert phone.evaluate("document.documentElement.scrollWidth") <= 400, wide
     finally:
         context.close()
+
+
+def test_a_supervisor_sends_a_dead_letter_again(live: Live, page: Page) -> None:
+    with live.sessions() as s, s.begin():
+        h.staff(s, "supervisor", username="giamsat.tinnhan")
+        citizen = h.citizen(s)
+        row = outbox.queue_zalo(s, citizen=citizen, text="Kết quả giải quyết <i>hồ sơ</i>")
+        s.flush()
+        outbox.dead_letter(s, row.id, now=utcnow(), reason="user_not_exist (-213)")
+        row_id = row.id
+    sign_in(page, live, "giamsat.tinnhan")
+    page.get_by_role("link", name="Tin chưa gửi").click()
+    dead = page.locator("#dead")
+    expect(dead).to_contain_text("Kết quả giải quyết <i>hồ sơ</i>")  # shown as text, escaped
+    shot(page, "admin-delivery")
+    dead.locator("tr", has_text="user_not_exist").get_by_role("button", name="Gửi lại").click()
+    expect(page.get_by_role("status")).to_contain_text("gửi lại")
+    expect(page.locator("#dead")).not_to_contain_text("user_not_exist")
+    with live.sessions() as s:
+        state = s.scalar(select(OutboxMessage.state).where(OutboxMessage.id == row_id))
+    assert state == "pending"  # queued again; this server sends nothing inline

@@ -52,7 +52,7 @@ _DEPTH = r"(?:gần |hơn |khoảng |trên |tới |đến )?(?:0[,.][5-9]|[1-9](
 # Urgent on their own.
 _STRONG: tuple[_Cue, ...] = (
     _cue("fire", r"đám cháy|bốc cháy|hỏa hoạn|cháy (?:lớn|dữ dội|ngùn ngụt)|lửa bốc"),
-    _cue("electric", r"điện giật|giật điện"),
+    _cue("electric", r"điện giật|giật điện(?! thoại)"),  # not "giật điện thoại" (phone snatching)
     _cue(
         "flood",
         r"lũ (?:cuốn|quét)|"

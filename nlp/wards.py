@@ -148,16 +148,27 @@ class _Scan:
             self.foreign.append(start)
 
     def _foreign_name(self, k: Key, start: int, end: int) -> bool:
+        prefix = _prefix(self.folded, start)
+        if prefix == "feature" or (prefix != "upper" and self._name_goes_on(end)):
+            return False  # "đường Điện Biên Phủ", "Điện Biên Phủ": a street, not the province
         province = self.gaz.foreign.get(k)
         if province is not None and _spelled_right(self.words[start:end], province):
             return not self._inside_longer_name(start)
         district = self.gaz.districts.get(k)
         if district is None:
             return False
-        if _prefix(self.folded, start) == "upper":
+        if prefix == "upper":
             return _spelled_right(self.words[start:end], district)
-        bare_ok = len(k) > 1 and self._exact(start, end, district)
+        bare_ok = len(k) > 1 and self._exact(start, end, district) and self._capitalised(start)
         return bare_ok and not self._inside_longer_name(start)
+
+    def _name_goes_on(self, end: int) -> bool:
+        """A capitalised word right after ("Điện Biên Phủ") makes it part of a longer name."""
+        return self.cased and end < len(self.words) and self.words[end][:1].isupper()
+
+    def _capitalised(self, start: int) -> bool:
+        """In text that uses capitals, a proper name is capitalised ("chợ mới" is a new market)."""
+        return not self.cased or self.words[start][:1].isupper()
 
     def abroad(self, start: int, end: int, prefixed: bool) -> bool:
         """Another province or district is named: anywhere for a bare name; for

@@ -14,6 +14,8 @@ URGENT = [
     ("Cả xóm ăn đám giỗ xong bị ngộ độc tập thể, nhiều người đang nôn mửa", "medical"),
     ("Có người đuối nước ở sông Bàn Thạch", "medical"),
     ("Nhà bên cạnh rò rỉ gas, mùi nồng nặc", "gas"),
+    ("Một cháu nhỏ vừa bị điện giật ở trụ đèn công viên", "electric"),
+    ("Có người bị giật điện khi chạm vào cột đèn", "electric"),
     ("Cả nhà bị mắc kẹt trên mái vì nước lên", "trapped"),
     ("Trần lớp học vừa rơi một mảng, may mà các cháu đang ra chơi", "collapse"),
 ]
@@ -45,6 +47,7 @@ def test_urgent_without_diacritics(text, reason):
         "Sau sáp nhập, hồ sơ đất đai của tôi bị trả lại.",
         "Xe buýt đang chạy qua phường mỗi ngày mấy chuyến?",
         "Bóng đèn đường bị cháy 2 tuần nay chưa thay.",
+        "Tối qua tôi bị hai thanh niên đi xe máy giật điện thoại ngay trước nhà.",
         "",
         "😀",
     ],

@@ -33,6 +33,10 @@ from nlp.wards import WardMatch, resolve
         # misspellings: missing tone, joined words
         ("p Hòa Thuân", "ban_thach"),
         ("o anmy", "tam_ky"),
+        # streets and common words that are also names of places elsewhere
+        ("duong dien bien phu, truong xuan bi ngap", "tam_ky"),
+        ("Cống trên đường Điện Biên Phủ đoạn qua An Mỹ bị vỡ", "tam_ky"),
+        ("Dự án chợ mới tại khối phố 3 An Phú chậm tiến độ", "quang_phu"),
     ],
 )
 def test_names_resolve_to_current_ward(text, code):
@@ -54,6 +58,8 @@ def test_match_carries_display_name_and_words():
         "phường Hòa Thuận Tây, quận Hải Châu",  # a longer name is not ours
         "phường An Phú, TP Thủ Đức",  # same name, other province
         "phường An Phú, TP.HCM",
+        "Cử tri xã An Phú, huyện Chợ Mới kiến nghị nâng cấp đê bao",  # the district, capitalised
+        "Cử tri xã Tam Thanh, tỉnh Điện Biên kiến nghị",
         "thị xã Hương Trà, Huế",  # district level, other province
         "tâm thành của người dân",  # Tâm ≠ Tam once diacritics are typed
         "ăn mỳ ở quán",

@@ -57,7 +57,7 @@ _STRONG: tuple[_Cue, ...] = (
         "flood",
         r"lũ (?:cuốn|quét)|"
         r"ngập (?:sâu )?(?:tới|đến|ngang|quá) (?:cổ|ngực|nóc|mái|bụng|đầu(?! gối))|"
-        rf"ngập (?:sâu )?{_DEPTH}|(?:dùng|bằng|phải đi) (?:ghe|thuyền|xuồng|ca nô)",
+        rf"ngập (?:sâu )?{_DEPTH}|phải (?:dùng|đi(?: bằng)?) (?:ghe|thuyền|xuồng|ca nô)",
     ),
     _cue("trapped", r"mắc kẹt|bị kẹt (?:lại|trong)|bị cô lập|cứu (?:với|tôi|em|con|cháu)"),
     _cue("violence", r"đâm chém|nổ súng|bắt cóc|hỗn chiến"),

@@ -148,13 +148,14 @@ class _Scan:
             self.foreign.append(start)
 
     def _foreign_name(self, k: Key, start: int, end: int) -> bool:
+        province, district = self.gaz.foreign.get(k), self.gaz.districts.get(k)
+        if province is None and district is None:
+            return False
         prefix = _prefix(self.folded, start)
         if prefix == "feature" or (prefix != "upper" and self._name_goes_on(end)):
             return False  # "đường Điện Biên Phủ", "Điện Biên Phủ": a street, not the province
-        province = self.gaz.foreign.get(k)
         if province is not None and _spelled_right(self.words[start:end], province):
             return not self._inside_longer_name(start)
-        district = self.gaz.districts.get(k)
         if district is None:
             return False
         if prefix == "upper":

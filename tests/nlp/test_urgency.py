@@ -48,6 +48,7 @@ def test_urgent_without_diacritics(text, reason):
         "Xe buýt đang chạy qua phường mỗi ngày mấy chuyến?",
         "Bóng đèn đường bị cháy 2 tuần nay chưa thay.",
         "Tối qua tôi bị hai thanh niên đi xe máy giật điện thoại ngay trước nhà.",
+        "Mùa gặt bà con phải chở lúa bằng thuyền vì đường nội đồng chưa làm.",
         "",
         "😀",
     ],

@@ -37,6 +37,7 @@ from nlp.wards import WardMatch, resolve
         ("duong dien bien phu, truong xuan bi ngap", "tam_ky"),
         ("Cống trên đường Điện Biên Phủ đoạn qua An Mỹ bị vỡ", "tam_ky"),
         ("Dự án chợ mới tại khối phố 3 An Phú chậm tiến độ", "quang_phu"),
+        ("Bà con thôn 4 Tam Phú đã thống nhất hiến đất làm đường", "quang_phu"),
     ],
 )
 def test_names_resolve_to_current_ward(text, code):

@@ -64,10 +64,13 @@ def fold(text: str) -> str:
     return " ".join(text.lower().translate(_FOLD_TABLE).split())
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def has_diacritics_mostly(text: str) -> bool:
     """Tell whether ``text`` was typed with diacritics (a fifth of its words carry them)."""
-    words = [w for w in _WS.split(text) if any(c.isalpha() for c in w)]
-    marked = sum(1 for w in words if fold(w) != w.lower())
+    words = [w for w in text.lower().split() if _LETTER.search(w)]
+    marked = sum(1 for w in words if not w.isascii() and w.translate(_FOLD_TABLE) != w)
     return bool(words) and marked * 5 >= len(words)
 
 

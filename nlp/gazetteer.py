@@ -14,6 +14,7 @@ import importlib.util
 import json
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,11 +66,20 @@ class Gazetteer:
     foreign: dict[Key, str]  # provinces outside Quảng Nam/Đà Nẵng
     districts: dict[Key, str]  # old district names other than Tam Kỳ
     max_len: int
+    prefixes: frozenset[Key]  # every leading part of every key above
+
+
+def prefixes(keys: Iterable[Key]) -> frozenset[Key]:
+    """Every leading part of every key, so a scan stops extending a span that starts no name."""
+    return frozenset(k[:j] for k in keys for j in range(1, len(k) + 1))
+
+
+_WORD = re.compile(r"[^\W_]+")
 
 
 def words(name: str) -> list[str]:
     """The words of a name, as typed ("Bà Rịa - Vũng Tàu" → Bà, Rịa, Vũng, Tàu)."""
-    return re.findall(r"[^\W_]+", name)
+    return _WORD.findall(name)
 
 
 def key(name: str) -> Key:
@@ -125,19 +135,27 @@ def _national(
     wards: dict[Key, str] = {}
     provinces: dict[Key, str] = {}
     districts: dict[Key, str] = {}
+    seen: dict[str, tuple[Key, str]] = {}  # the ~10,000 records repeat their names
+
+    def spelled(name: str) -> tuple[Key, str]:
+        found = seen.get(name)
+        if found is None:
+            typed = words(name)
+            found = seen[name] = (tuple(fold(w) for w in typed), " ".join(typed))
+        return found
+
     for rec in records:
         if "province" in rec:
-            provinces.setdefault(key(rec["province"]), " ".join(words(rec["province"])))
+            provinces.setdefault(*spelled(rec["province"]))
             continue
         if rec.get("old_district") == HOME_DISTRICT:
             continue
         for field in ("old_ward", "new_ward"):
             if rec.get(field):
-                name = bare_name(rec[field])
-                wards.setdefault(key(name), " ".join(words(name)))
-        district = bare_name(rec.get("old_district", ""))
-        if key(district) and not key(district)[0].isdigit():
-            districts.setdefault(key(district), " ".join(words(district)))
+                wards.setdefault(*spelled(bare_name(rec[field])))
+        district_key, district = spelled(bare_name(rec.get("old_district", "")))
+        if district_key and not district_key[0].isdigit():
+            districts.setdefault(district_key, district)
     provinces = {k: v for k, v in provinces.items() if k and " ".join(k) not in HOME_PROVINCES}
     return wards, provinces, districts
 
@@ -162,6 +180,7 @@ def build(records: list[dict[str, Any]]) -> Gazetteer:
         foreign=provinces,
         districts=districts,
         max_len=max(len(k) for k in [*names, *national, *provinces]),
+        prefixes=prefixes([*names, *national, *provinces, *districts]),
     )
 
 

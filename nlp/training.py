@@ -109,7 +109,7 @@ def out_of_fold_logits(
     for fold in range(config.folds):
         train = [i for i, f in enumerate(fold_ids) if f != fold]
         fitted = fit([docs[i] for i in train], [ys[i] for i in train], n_classes, config)
-        model = LinearModel(labels, fitted.weights, fitted.idf, fitted.bias)
+        model = LinearModel.from_rows(labels, fitted.weights, fitted.idf, fitted.bias)
         for i, f in enumerate(fold_ids):
             if f == fold:
                 result[i] = model.logits(model.vector(docs[i]))
@@ -146,11 +146,11 @@ def build_model(
     """Fit on all examples and wrap the result with its temperature and version."""
     index = {c: i for i, c in enumerate(classes)}
     fitted = fit(docs, [index[label] for label in labels], len(classes), config)
-    return LinearModel(
-        classes=tuple(classes),
-        weights=fitted.weights,
-        idf=fitted.idf,
-        bias=fitted.bias,
+    return LinearModel.from_rows(
+        classes,
+        fitted.weights,
+        fitted.idf,
+        fitted.bias,
         temperature=temperature,
         config=features,
         version=version,

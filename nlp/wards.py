@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nlp.gazetteer import GAZETTEER, WARD_NAMES, Gazetteer, Key, PlaceName, key
+from nlp.gazetteer import GAZETTEER, WARD_NAMES, Gazetteer, Key, PlaceName, key, prefixes
 from nlp.normalize import fold, normalize
 
 __all__ = ["WARD_NAMES", "WardMatch", "resolve"]
@@ -35,6 +35,7 @@ _FEATURE_PREFIX = frozenset({("song",), ("cau",), ("duong",), ("pho",), ("ho",),
 _EXTRA_FOREIGN = frozenset(
     {("hcm",), ("tphcm",), ("sai", "gon"), ("vung", "tau"), ("ha", "noi"), ("hue",)}
 )
+_EXTRA_PREFIXES = prefixes(_EXTRA_FOREIGN)
 STRONG, NORMAL, WEAK = 3, 2, 1
 
 
@@ -57,13 +58,13 @@ class _Hit:
 
 
 @lru_cache(maxsize=64)
-def _locals(items: tuple[tuple[str, str], ...]) -> dict[Key, PlaceName]:
-    """Fold configured local names once per distinct configuration."""
+def _locals(items: tuple[tuple[str, str], ...]) -> tuple[dict[Key, PlaceName], frozenset[Key]]:
+    """Fold configured local names (and their prefixes) once per distinct configuration."""
     result: dict[Key, PlaceName] = {}
     for name, code in items:
         if code in WARD_NAMES and key(name):
             result[key(name)] = PlaceName(code, "", "local", ambiguous=True)
-    return result
+    return result, prefixes(result)
 
 
 def _untoned(word: str) -> str:
@@ -110,7 +111,13 @@ def _prefix(folded: list[str], i: int) -> str:
 class _Scan:
     """Every span of the text that names a place, and what the text says around them."""
 
-    def __init__(self, text: str, gaz: Gazetteer, local: dict[Key, PlaceName]) -> None:
+    def __init__(
+        self,
+        text: str,
+        gaz: Gazetteer,
+        local: dict[Key, PlaceName],
+        local_prefixes: frozenset[Key] = frozenset(),
+    ) -> None:
         self.words = _TOKEN.findall(text)
         self.folded = [fold(w) for w in self.words]
         self.gaz, self.local = gaz, local
@@ -122,7 +129,10 @@ class _Scan:
         longest = max([gaz.max_len, *map(len, local)])
         for i in range(len(self.folded)):
             for size in range(1, min(longest, len(self.folded) - i) + 1):
-                self._look(tuple(self.folded[i : i + size]), i, i + size)
+                k = tuple(self.folded[i : i + size])
+                if k not in gaz.prefixes and k not in _EXTRA_PREFIXES and k not in local_prefixes:
+                    break  # no name starts with these words, nor with any longer span
+                self._look(k, i, i + size)
 
     def _exact(self, start: int, end: int, spelling: str) -> bool:
         """Typed with exactly these diacritics (case aside): no folding ambiguity."""
@@ -231,6 +241,8 @@ def resolve(text: str, extra_names: Mapping[str, str] | None = None) -> WardMatc
     """
     if not isinstance(text, str) or not text.strip():
         return None
-    local = _locals(tuple(sorted(extra_names.items()))) if extra_names else {}
-    scan = _Scan(normalize(text[:20_000]), GAZETTEER.get(), local)
+    local, local_prefixes = (
+        _locals(tuple(sorted(extra_names.items()))) if extra_names else ({}, frozenset())
+    )
+    scan = _Scan(normalize(text[:20_000]), GAZETTEER.get(), local, local_prefixes)
     return _decide(_hits(scan))

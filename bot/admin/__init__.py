@@ -12,6 +12,7 @@ from bot.admin import (
     views_holidays,
     views_inbox,
     views_petition,
+    views_reports,
     views_templates,
 )
 from bot.admin.blueprint import bp
@@ -26,5 +27,6 @@ __all__ = [
     "views_holidays",
     "views_inbox",
     "views_petition",
+    "views_reports",
     "views_templates",
 ]

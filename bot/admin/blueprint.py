@@ -17,8 +17,12 @@ from config import Settings
 from handlers.workflow import Actor, local_date
 from handlers.workflow.calendar import LOCAL_TZ
 from storage.models import StaffUser
+from storage.models.enums import Role
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+#: Roles that see the whole area's screens: templates, holidays, undelivered messages, reports.
+MANAGERS: tuple[str, ...] = (Role.ADMIN, Role.SUPERVISOR)
 
 #: Endpoints reachable without signing in (CSRF still applies to their POSTs).
 PUBLIC_ENDPOINTS = frozenset({"admin.login", "admin.login_post"})
@@ -122,7 +126,7 @@ def security_headers(response: Response) -> Response:
 
 @bp.app_context_processor
 def _template_globals() -> dict[str, Any]:
-    return {"csrf_token": csrf_token, "current_user": current_user}
+    return {"csrf_token": csrf_token, "current_user": current_user, "managers": MANAGERS}
 
 
 @bp.app_template_filter("vn_dt")

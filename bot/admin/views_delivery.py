@@ -14,14 +14,12 @@ from flask import abort, flash, render_template
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from bot.admin.blueprint import back, bp, require_role, utcnow, vn_datetime
+from bot.admin.blueprint import MANAGERS, back, bp, require_role, utcnow, vn_datetime
 from bot.database import db_session
 from bot.zalo import processing
 from handlers import outbox
 from storage.models import Citizen, OutboxMessage, Petition
-from storage.models.enums import Role
 
-VIEWERS = (Role.ADMIN, Role.SUPERVISOR)
 EXCERPT = 160
 #: `outbox.dead_letter` writes "YYYY-MM-DD HH:MM reason" (UTC).
 _STAMPED = re.compile(r"^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}) (.*)$", re.S)
@@ -58,7 +56,7 @@ def failure(message: OutboxMessage) -> str:
 @bp.get("/delivery")
 def delivery() -> ResponseReturnValue:
     """Dead letters, messages held for the citizen, and parked webhook events."""
-    require_role(*VIEWERS)
+    require_role(*MANAGERS)
     s = db_session()
     dead = outbox.dead_letters(s)
     held = outbox.held_messages(s)
@@ -78,7 +76,7 @@ def delivery() -> ResponseReturnValue:
 @bp.post("/delivery/messages/<int:message_id>/requeue")
 def delivery_requeue(message_id: int) -> ResponseReturnValue:
     """Send a dead letter again (the sender picks it up at once)."""
-    require_role(*VIEWERS)
+    require_role(*MANAGERS)
     s = db_session()
     row = s.get(OutboxMessage, message_id)
     if row is None:
@@ -94,7 +92,7 @@ def delivery_requeue(message_id: int) -> ResponseReturnValue:
 @bp.post("/delivery/events/<int:event_id>/requeue")
 def delivery_reprocess(event_id: int) -> ResponseReturnValue:
     """Process a parked webhook event again, after its cause was fixed."""
-    require_role(*VIEWERS)
+    require_role(*MANAGERS)
     s = db_session()
     if processing.requeue(s, event_id, now=utcnow()):
         s.commit()

@@ -7,19 +7,16 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import extract, select
 
 from bot.admin import forms
-from bot.admin.blueprint import bp, require_role, utcnow
+from bot.admin.blueprint import MANAGERS, bp, require_role, utcnow
 from bot.database import db_session
 from handlers.workflow import InvalidInput, local_date
 from storage.models import Holiday
-from storage.models.enums import Role
-
-EDITORS = (Role.ADMIN, Role.SUPERVISOR)
 
 
 @bp.get("/holidays")
 def holidays() -> ResponseReturnValue:
     """One year's days off and làm-bù Saturdays."""
-    require_role(*EDITORS)
+    require_role(*MANAGERS)
     year = request.args.get("year", "")
     year_n = int(year) if year.isdigit() else local_date(utcnow()).year
     rows = db_session().scalars(
@@ -31,7 +28,7 @@ def holidays() -> ResponseReturnValue:
 @bp.post("/holidays")
 def holiday_add() -> ResponseReturnValue:
     """Add (or change) one day; clocks computed from now on use it."""
-    require_role(*EDITORS)
+    require_role(*MANAGERS)
     s = db_session()
     try:
         day = forms.day(request.form, "day")
@@ -51,7 +48,7 @@ def holiday_add() -> ResponseReturnValue:
 
 @bp.post("/holidays/<int:hid>/delete")
 def holiday_delete(hid: int) -> ResponseReturnValue:
-    require_role(*EDITORS)
+    require_role(*MANAGERS)
     s = db_session()
     row = s.get(Holiday, hid)
     if row is None:

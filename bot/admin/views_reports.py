@@ -9,12 +9,10 @@ from flask.typing import ResponseReturnValue
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from bot.admin.blueprint import bp, require_role, utcnow
+from bot.admin.blueprint import MANAGERS, bp, require_role, utcnow
 from bot.database import db_session
 from handlers.reports import BadPeriod, MonthReport, Row, month_report, parse_period
-from storage.models.enums import Role
 
-VIEWERS = (Role.ADMIN, Role.SUPERVISOR)
 COLUMNS = (
     ("received", "Tiếp nhận"),
     ("forwarded", "Đã chuyển"),
@@ -36,7 +34,7 @@ def _report() -> MonthReport:
 @bp.get("/reports")
 def reports() -> ResponseReturnValue:
     """One month's figures by field, ward and agency, and the agencies' on-time ranking."""
-    require_role(*VIEWERS)
+    require_role(*MANAGERS)
     return render_template("admin/reports.html", report=_report(), columns=COLUMNS)
 
 
@@ -57,7 +55,7 @@ def _sheet(book: Workbook, title: str, rows: list[Row], heading: str) -> None:
 @bp.get("/reports.xlsx")
 def reports_xlsx() -> ResponseReturnValue:
     """The same report as an Excel workbook: a sheet per table."""
-    require_role(*VIEWERS)
+    require_role(*MANAGERS)
     report = _report()
     book = Workbook()
     summary = book.worksheets[0]

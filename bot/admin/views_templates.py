@@ -7,15 +7,12 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from bot.admin import forms
-from bot.admin.blueprint import bp, require_role, utcnow
+from bot.admin.blueprint import MANAGERS, bp, require_role, utcnow
 from bot.admin.lookups import Lookups
 from bot.admin.replies import REPLY_PREFIX
 from bot.database import db_session
 from handlers import messages
 from storage.models import ResponseTemplate
-from storage.models.enums import Role
-
-EDITORS = (Role.ADMIN, Role.SUPERVISOR)
 
 
 def _override(key: str) -> ResponseTemplate | None:
@@ -29,7 +26,7 @@ def _override(key: str) -> ResponseTemplate | None:
 @bp.get("/templates")
 def templates() -> ResponseReturnValue:
     """Every catalogue key with its override, and the reply templates."""
-    require_role(*EDITORS)
+    require_role(*MANAGERS)
     s = db_session()
     rows = s.scalars(select(ResponseTemplate).order_by(ResponseTemplate.key)).all()
     overrides = {r.key: r for r in rows if r.category_id is None and r.key in messages.CATALOGUE}
@@ -45,7 +42,7 @@ def templates() -> ResponseReturnValue:
 
 @bp.get("/templates/edit")
 def template_edit() -> ResponseReturnValue:
-    require_role(*EDITORS)
+    require_role(*MANAGERS)
     key = request.args.get("key", "")
     if key not in messages.CATALOGUE:
         abort(404)
@@ -62,7 +59,7 @@ def template_edit() -> ResponseReturnValue:
 @bp.post("/templates/edit")
 def template_save() -> ResponseReturnValue:
     """Save (or reset) an override; it may use only the default's placeholders."""
-    require_role(*EDITORS)
+    require_role(*MANAGERS)
     key = request.form.get("key", "")
     if key not in messages.CATALOGUE:
         abort(404)
@@ -100,7 +97,7 @@ def template_save() -> ResponseReturnValue:
 @bp.post("/templates/replies")
 def reply_save() -> ResponseReturnValue:
     """Add or change a staff reply template (title, text, optional field)."""
-    require_role(*EDITORS)
+    require_role(*MANAGERS)
     s = db_session()
     f = request.form
     title, body = forms.text(f, "title", 200), forms.text(f, "body", 4000)
@@ -122,7 +119,7 @@ def reply_save() -> ResponseReturnValue:
 
 @bp.post("/templates/replies/<int:rid>/delete")
 def reply_delete(rid: int) -> ResponseReturnValue:
-    require_role(*EDITORS)
+    require_role(*MANAGERS)
     s = db_session()
     row = s.get(ResponseTemplate, rid)
     if row is None or not row.key.startswith(REPLY_PREFIX):

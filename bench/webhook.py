@@ -21,7 +21,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,7 +30,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
-import requests
 from flask import Flask
 from sqlalchemy import func, make_url, select
 
@@ -39,6 +37,7 @@ from bot.zalo import signature
 from storage import migrate
 from storage.db import make_engine
 from storage.models import InboundEvent
+from tests.support import free_port, start_gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_ID, OA = "1000000000000000001", "388613280878808645"
@@ -153,12 +152,6 @@ def run_load(port: int, requests_: list[bytes], connections: int, seconds: float
 # --- the server ---------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def start_server(url: str, port: int, workdir: Path, args: argparse.Namespace) -> subprocess.Popen:
     env = {
         **os.environ,
@@ -170,38 +163,9 @@ def start_server(url: str, port: int, workdir: Path, args: argparse.Namespace) -
         "ATTACHMENT_DIR": str(workdir / "attachments"),
         "LOG_LEVEL": "WARNING",
     }
-    with (workdir / "gunicorn.log").open("ab") as log:
-        proc = subprocess.Popen(
-            [
-                str(ROOT / ".venv/bin/gunicorn"),
-                "-w",
-                str(args.workers),
-                "--worker-class",
-                args.worker_class,
-                "--threads",
-                str(args.threads),
-                "-b",
-                f"127.0.0.1:{port}",
-                "--no-control-socket",
-                "--backlog",
-                "2048",
-                "bench.webhook:make_app()",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-            start_new_session=True,
-        )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return proc
-        except requests.RequestException:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError((workdir / "gunicorn.log").read_text()[-3000:])
+    options = ["-w", str(args.workers), "--worker-class", args.worker_class]
+    options += ["--threads", str(args.threads), "--no-control-socket", "--backlog", "2048"]
+    return start_gunicorn("bench.webhook:make_app()", port, env, workdir / "gunicorn.log", options)
 
 
 def stop_server(proc: subprocess.Popen) -> None:
@@ -219,7 +183,7 @@ def stop_server(proc: subprocess.Popen) -> None:
 def bench_backend(name: str, url: str, args: argparse.Namespace, workdir: Path) -> dict:
     engine = make_engine(url)
     migrate.upgrade(engine)
-    port = _free_port()
+    port = free_port()
     server = start_server(url, port, workdir, args)
     try:
         expected = int(args.seconds * 6000)  # more than the server can take in that time

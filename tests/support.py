@@ -1,13 +1,18 @@
-"""Helpers shared by the test packages: throwaway databases and a stand-in with demo secrets."""
+"""Helpers shared by the test packages and the benchmarks: throwaway databases, a stand-in
+with demo secrets, free ports and a gunicorn started in its own process group."""
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
+import requests
 from sqlalchemy import make_url
 
 from bot.zalo.standin import StandIn, StandinState
@@ -47,3 +52,39 @@ def start_standin() -> StandIn:
         oa_id=OA_ID,
     )
     return StandIn(state).start()
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_gunicorn(
+    app: str, port: int, env: Mapping[str, str], log: Path, options: Sequence[str] = ()
+) -> subprocess.Popen[bytes]:
+    """Serve `app` ("module:callable") with the project's gunicorn on 127.0.0.1:`port`, in a
+    process group of its own (so a test can kill the whole server); return once /healthz
+    answers 200, or raise with the end of the log after 60 s."""
+    with log.open("ab") as handle:
+        proc = subprocess.Popen(
+            [str(ROOT / ".venv/bin/gunicorn"), "-b", f"127.0.0.1:{port}", *options, app],
+            cwd=ROOT,
+            env=dict(env),
+            stdout=subprocess.DEVNULL,
+            stderr=handle,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return proc
+        except requests.RequestException:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("gunicorn did not start: " + log.read_text()[-3000:])

@@ -19,7 +19,8 @@ from bot.zalo.services import build
 from handlers.outbox import queue_email, queue_zalo
 from storage.models import Citizen, OutboxMessage
 from tests.conftest import make_settings
-from tests.reminders.conftest import Inbox, SmtpServer, free_port
+from tests.reminders.conftest import Inbox, SmtpServer
+from tests.support import free_port
 
 
 @dataclass

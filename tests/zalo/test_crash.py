@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -24,17 +23,12 @@ from config import Settings
 from storage.db import transaction
 from storage.models import InboundEvent, OutboxMessage, PetitionMessage
 from tests.conftest import make_settings
+from tests.support import free_port, start_gunicorn
 from tests.zalo.crash_handlers import crash_router
 from tests.zalo.helpers import sign, text_event
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENTS = 240
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _start(url: str, standin: StandIn, port: int, tmp: Path) -> subprocess.Popen[bytes]:
@@ -49,34 +43,8 @@ def _start(url: str, standin: StandIn, port: int, tmp: Path) -> subprocess.Popen
         "ATTACHMENT_DIR": str(tmp / "attachments"),
         "LOG_LEVEL": "WARNING",
     }
-    with (tmp / "gunicorn.log").open("ab") as log:
-        proc = subprocess.Popen(
-            [
-                str(ROOT / ".venv/bin/gunicorn"),
-                "-w",
-                "2",
-                "-b",
-                f"127.0.0.1:{port}",
-                "--graceful-timeout",
-                "1",
-                "--no-control-socket",
-                "tests.zalo.crash_app:app",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-            start_new_session=True,
-        )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return proc
-        except requests.RequestException:
-            time.sleep(0.1)
-    proc.kill()
-    raise AssertionError("gunicorn did not start: " + (tmp / "gunicorn.log").read_text()[-2000:])
+    options = ["-w", "2", "--graceful-timeout", "1", "--no-control-socket"]
+    return start_gunicorn("tests.zalo.crash_app:app", port, env, tmp / "gunicorn.log", options)
 
 
 def _deliver(
@@ -133,7 +101,7 @@ def test_sigkill_while_deliveries_are_in_flight_loses_and_repeats_nothing(
         for i in range(EVENTS)
     }
     chunks = [dict(list(bodies.items())[k::6]) for k in range(6)]
-    port = _free_port()
+    port = free_port()
     server = _start(fresh_url, standin, port, tmp_path)
     ok: set[str] = set()
     stop, lock = threading.Event(), threading.Lock()

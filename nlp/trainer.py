@@ -32,8 +32,10 @@ from nlp.training import TrainConfig, build_model, fit_temperature, out_of_fold_
 
 logger = logging.getLogger(__name__)
 
-CODE_VERSION = "1"  # bump when features or training change meaning
-AUX_CONFIG = TrainConfig(epochs=20, folds=3)
+CODE_VERSION = "2"  # bump when features or training change meaning
+# The smaller heads get a stronger prior: their biases then still decide, as they did under
+# SGD, what a message with no known word is (the conversation relies on it).
+AUX_CONFIG = TrainConfig(folds=3, l2=1e-4)
 PETITION_STRIDE = 6  # the intent head sees every 6th petition
 
 

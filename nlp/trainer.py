@@ -26,7 +26,7 @@ from nlp.evaluation import evaluate_records
 from nlp.features import FeatureConfig, extract
 from nlp.keywords import CATEGORIES, LEXICON
 from nlp.legal_type import LEGAL_TYPES
-from nlp.model import LinearModel
+from nlp.model import LinearModel, softmax
 from nlp.registry import MANIFEST, models_dir, read_manifest
 from nlp.training import TrainConfig, build_model, fit_temperature, out_of_fold_logits
 
@@ -78,9 +78,19 @@ def _head(
     logits = out_of_fold_logits(docs, ys, len(classes), config)
     temperature = fit_temperature(logits, ys)
     predicted = [_argmax(s, classes) for s in logits]
+    confidences = [max(softmax(s, temperature)) for s in logits]
     cv = {
         "cv_accuracy": metrics.accuracy(labels, predicted),
         "cv_macro_f1": metrics.macro_f1(labels, predicted, classes),
+        "cv_ece": metrics.expected_calibration_error(
+            list(
+                zip(
+                    confidences,
+                    (p == g for p, g in zip(predicted, labels, strict=True)),
+                    strict=True,
+                )
+            )
+        ),
         "temperature": temperature,
     }
     logger.info("%s: %s", name, cv)

@@ -5,7 +5,18 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot import admin, cli, conversation, database, errors, health, logs, simulator, zalo
+from bot import (
+    admin,
+    cli,
+    conversation,
+    database,
+    errors,
+    health,
+    logs,
+    nlp_models,
+    simulator,
+    zalo,
+)
 from config import Settings, load_settings
 
 
@@ -33,5 +44,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     zalo.init_app(app, settings)  # issue 3: webhook, `zalo` CLI, in-process sending
     conversation.init_app(app, settings)  # issue 5: the citizen's conversation, its tick
     simulator.init_app(app)  # issue 5: /simulator (404 outside demo and tests)
+    nlp_models.init_app(app, settings)  # issue 16: model versions, following the active one
     cli.init_app(app)
     return app

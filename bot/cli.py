@@ -150,11 +150,13 @@ def _parse_now(text: str | None) -> datetime:
 
 def _job_services() -> dict[str, object]:
     """Services jobs may use; later layers (Zalo client, mailer) register theirs here."""
+    from bot.nlp_models import job_services as nlp_job_services
     from bot.zalo import job_services  # issue 3: zalo-inbound, outbox-drain, token refresh
 
     settings = current_app.extensions["pakn.settings"]
     return {
         **job_services(current_app),
+        **nlp_job_services(current_app),
         **reminder_services(current_app),
         RETENTION_SERVICE: settings.inbound_raw_retention_days,
     }

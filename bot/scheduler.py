@@ -77,6 +77,7 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("monthly-stats", "cron", {"day": 1, "hour": 1, "minute": 30}, grace=6 * 3600),
     JobSpec("holidays-sync", "cron", {"day": 2, "hour": 2, "minute": 0}, grace=6 * 3600),
     JobSpec("inbound-purge", "cron", {"hour": 2, "minute": 30}, grace=6 * 3600),
+    JobSpec("model-retrain", "cron", {"day": 5, "hour": 3, "minute": 0}, grace=6 * 3600),
 )
 
 DRAIN_JOB = "outbox-drain"

@@ -124,6 +124,9 @@ class Settings:
     conversation_office_hours: tuple[str, ...] = ("07:30-11:30", "13:30-17:00")
     # How often each web process answers bursts whose quiet window passed (0: only the job).
     conversation_tick_ms: int = 1000
+    # --- The classifier's learning loop (issue 16; nlp engineer) ---
+    # Model versions trained in service (never the package's nlp/models).
+    nlp_model_dir: str = str(INSTANCE_DIR / "models")
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property

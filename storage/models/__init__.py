@@ -2,6 +2,7 @@
 
 from storage.models.base import Base, UTCDateTime, utcnow
 from storage.models.jobs import JobRun, MonthlyStat, Reminder, SchedulerLease
+from storage.models.nlp_models import ActiveModel, LabelReview, ModelVersion, TrainingRun
 from storage.models.people import Citizen, Conversation, StaffNotification, StaffUser, staff_wards
 from storage.models.petitions import (
     Attachment,
@@ -26,6 +27,7 @@ from storage.models.reference import (
 from storage.models.zalo import InboundEvent, OutboxMessage, ZaloToken
 
 __all__ = [
+    "ActiveModel",
     "Agency",
     "Attachment",
     "Base",
@@ -38,6 +40,8 @@ __all__ = [
     "Holiday",
     "InboundEvent",
     "JobRun",
+    "LabelReview",
+    "ModelVersion",
     "MonthlyStat",
     "OrgUnit",
     "OutboxMessage",
@@ -51,6 +55,7 @@ __all__ = [
     "SchedulerLease",
     "StaffNotification",
     "StaffUser",
+    "TrainingRun",
     "UTCDateTime",
     "Ward",
     "WardAlias",

@@ -19,6 +19,7 @@ SHORT = {
     "kinh_te_nong_nghiep": "Kinh tế", "khac": "Khác",
 }  # fmt: skip
 CELL, LEFT, TOP = 34, 92, 96
+MONTH_SLOTS = 12
 
 
 def _shade(share: float, diagonal: bool) -> str:
@@ -75,7 +76,7 @@ def confusion_svg(confusion: Mapping[str, Mapping[str, int]], labels: Sequence[s
 def drift_svg(months: Sequence[tuple[str, int, int]]) -> Markup:
     """One bar per month: the share of suggested fields that staff corrected."""
     bar, gap, height, base = 44, 12, 160, 130
-    width = max(1, len(months)) * (bar + gap) + 40
+    width = max(MONTH_SLOTS, len(months)) * (bar + gap) + 40  # bars keep their size
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'class="chart drift" role="img" aria-labelledby="drift-title">',

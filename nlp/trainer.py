@@ -38,6 +38,7 @@ CODE_VERSION = "2"  # bump when features or training change meaning
 # SGD, what a message with no known word is (the conversation relies on it).
 AUX_CONFIG = TrainConfig(folds=3, l2=1e-4)
 PETITION_STRIDE = 6  # the intent head sees every 6th petition
+MIN_CALIBRATION = 200  # staff labels needed to calibrate on them
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,29 +71,31 @@ def _head(
     classes: Sequence[str],
     config: TrainConfig,
     version: str,
+    calibrate_on: Sequence[bool] | None = None,
 ) -> Head:
-    """Cross-validate (for metrics and temperature), then fit on everything."""
+    """Cross-validate (for metrics and temperature), then fit on everything.
+
+    The temperature is fitted on the out-of-fold logits of all examples, or of those
+    ``calibrate_on`` marks when there are at least ``MIN_CALIBRATION`` of them.
+    """
     features = FeatureConfig()
     docs = [extract(t, features) for t in texts]
     index = {c: i for i, c in enumerate(classes)}
     ys = [index[label] for label in labels]
     logits = out_of_fold_logits(docs, ys, len(classes), config)
-    temperature = fit_temperature(logits, ys)
+    chosen = [k for k, on in enumerate(calibrate_on or ()) if on]
+    if len(chosen) < MIN_CALIBRATION:
+        chosen = list(range(len(ys)))
+    temperature = fit_temperature([logits[k] for k in chosen], [ys[k] for k in chosen])
     predicted = [_argmax(s, classes) for s in logits]
+    right = [p == g for p, g in zip(predicted, labels, strict=True)]
     confidences = [max(softmax(s, temperature)) for s in logits]
     cv = {
         "cv_accuracy": metrics.accuracy(labels, predicted),
         "cv_macro_f1": metrics.macro_f1(labels, predicted, classes),
-        "cv_ece": metrics.expected_calibration_error(
-            list(
-                zip(
-                    confidences,
-                    (p == g for p, g in zip(predicted, labels, strict=True)),
-                    strict=True,
-                )
-            )
-        ),
+        "cv_ece": metrics.expected_calibration_error(list(zip(confidences, right, strict=True))),
         "temperature": temperature,
+        "calibrated_on": len(chosen),
     }
     logger.info("%s: %s", name, cv)
     model = build_model(docs, labels, classes, temperature, config, features, version)
@@ -110,12 +113,20 @@ def _version(petitions: Sequence[corpus.Petition], messages: Sequence[corpus.Mes
 
 
 def fit_heads(
-    petitions: Sequence[corpus.Petition], messages: Sequence[corpus.Message], version: str
+    petitions: Sequence[corpus.Petition],
+    messages: Sequence[corpus.Message],
+    version: str,
+    staff_texts: frozenset[str] = frozenset(),
 ) -> list[Head]:
-    """Train category, legal-type and (when there is dialogue data) intent heads."""
+    """Train category, legal-type and (when there is dialogue data) intent heads.
+
+    Once enough staff labels exist, the category head's confidence is calibrated on
+    them (real petitions) rather than on the team's texts, which it reads more surely.
+    """
     texts = [p.text for p in petitions]
     categories = [p.category for p in petitions]
-    heads = [_head("category", texts, categories, CATEGORIES, TrainConfig(), version)]
+    real = [t in staff_texts for t in texts]
+    heads = [_head("category", texts, categories, CATEGORIES, TrainConfig(), version, real)]
     typed = [p for p in petitions if p.legal_type in LEGAL_TYPES]
     if typed:
         legal = [str(p.legal_type) for p in typed]
@@ -156,7 +167,7 @@ def fit_version(
     train_part, eval_part = figures.split(team)
     petitions = corpus.deduplicate([*train_part, *staff])  # a staff label beats the corpus
     version = _version(petitions, messages)
-    heads = tuple(fit_heads(petitions, messages, version))
+    heads = tuple(fit_heads(petitions, messages, version, frozenset(p.text for p in staff)))
     manifest: dict[str, Any] = {
         "version": version,
         "data_hash": corpus.fingerprint([*petitions, *messages]),
@@ -193,8 +204,11 @@ def _gate(
     """Decide whether the new category model replaces the current one."""
     if not old_manifest:
         return True, "no current model", {}
-    if eval_records:
+    try:
         old = model_io.load(directory / old_manifest["files"]["category"])
+    except (OSError, ValueError, KeyError):
+        return True, "the current model cannot be read", {}
+    if eval_records:
         new_f1 = figures.figures(new.category, eval_records)["category_macro_f1"]
         old_f1 = figures.figures(old, eval_records)["category_macro_f1"]
         gate = {"eval_n": len(eval_records), "new_macro_f1": new_f1, "old_macro_f1": old_f1}

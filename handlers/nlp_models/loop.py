@@ -1,17 +1,24 @@
 """One run of the learning loop: train a candidate, measure it beside the installed version,
 install it only when it is better.
 
-"Better" (``judge``): on the held-out staff labels the candidate is at least as
-accurate, on the team's evaluation set its macro-F1 drops by no more than
-``TEAM_TOLERANCE`` (about one petition in a few hundred flipping), and on one of
-the two it gains at least ``MARGIN``.  With no held-out staff labels yet, the
-team set alone decides, with the same margin.  A candidate equal to the
-installed version (no new labels) is not a change at all.
+"Better" (``judge``) compares the two models on the same petitions:
+- on the held-out staff labels, petition by petition: ``gained`` (the candidate
+  right, the installed one wrong) against ``lost`` (the reverse);
+- on the team's evaluation set, macro-F1.
+The candidate is *worse* when it loses at least ``STAFF_LOSS`` more staff
+petitions than it gains, or its team macro-F1 drops by more than
+``TEAM_TOLERANCE`` (about one petition in a few hundred flipping).  It is
+*better* when it is not worse and it either gains at least ``MARGIN`` team
+macro-F1 or wins at least max(2, 2 %) more staff petitions than it loses.
+Counting flips rather than comparing two accuracies keeps a handful of
+held-out labels from deciding by noise.  A candidate equal to the installed
+version (no new labels) is not a change at all.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,7 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from handlers.nlp_models import labels, versions
 from handlers.nlp_models.store import TRAINED, ModelStore
-from nlp import figures, registry, trainer
+from nlp import classifier, figures, registry, trainer
 from nlp.model import LinearModel
 from storage.db import transaction
 from storage.models import ModelVersion, TrainingRun
@@ -31,6 +38,8 @@ logger = logging.getLogger(__name__)
 
 MARGIN = 0.01
 TEAM_TOLERANCE = 0.005
+STAFF_LOSS = 2  # net staff petitions lost that make a candidate worse
+STAFF_GAIN_SHARE = 0.02
 STALE_AFTER = timedelta(hours=2)  # a run still "running" after this died with its process
 Clock = Callable[[], datetime]
 
@@ -43,17 +52,38 @@ class Verdict:
     reason: str
 
 
-def judge(new: dict[str, float | None], old: dict[str, float | None]) -> Verdict:
-    """Compare {"team": macro-F1, "staff": accuracy} of the candidate and the installed model."""
-    gains = {k: (new[k] or 0.0) - (old[k] or 0.0) for k in ("team", "staff") if new[k] is not None}
-    if "team" in gains and gains["team"] < -TEAM_TOLERANCE:
-        return Verdict(False, f"Kém hơn trên bộ đánh giá của nhóm ({gains['team']:+.3f}).")
-    if "staff" in gains and gains["staff"] < 0:
-        return Verdict(False, f"Kém hơn trên nhãn cán bộ để riêng ({gains['staff']:+.3f}).")
-    if not gains or max(gains.values()) < MARGIN:
-        return Verdict(False, f"Không tốt hơn đủ {MARGIN:.2f} trên bộ nào.")
-    shown = ", ".join(f"{k} {v:+.3f}" for k, v in sorted(gains.items()))
-    return Verdict(True, f"Tốt hơn ({shown}).")
+@dataclass(frozen=True)
+class Comparison:
+    """The candidate beside the installed model on the same petitions."""
+
+    team_new: float | None  # macro-F1 on the team's evaluation set (None: no such set)
+    team_old: float | None
+    gained: int = 0  # held-out staff labels the candidate gets right and the installed one not
+    lost: int = 0
+    staff_n: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"team_new": self.team_new, "team_old": self.team_old, "gained": self.gained,
+                "lost": self.lost, "staff_n": self.staff_n}  # fmt: skip
+
+
+def judge(c: Comparison) -> Verdict:
+    """Install only a candidate that is better by a margin and worse nowhere."""
+    team = None if c.team_new is None or c.team_old is None else c.team_new - c.team_old
+    net = c.gained - c.lost
+    if team is not None and team < -TEAM_TOLERANCE:
+        return Verdict(False, f"Kém hơn trên bộ đánh giá của nhóm (macro-F1 {team:+.3f}).")
+    if net <= -STAFF_LOSS:
+        return Verdict(
+            False, f"Kém hơn trên nhãn cán bộ để riêng ({c.gained} đúng thêm, {c.lost} sai thêm)."
+        )
+    need = max(2, math.ceil(STAFF_GAIN_SHARE * c.staff_n))
+    if (team is not None and team >= MARGIN) or (c.staff_n and net >= need):
+        shown = f"macro-F1 {team:+.3f}, " if team is not None else ""
+        return Verdict(
+            True, f"Tốt hơn ({shown}{c.gained} nhãn cán bộ đúng thêm, {c.lost} sai thêm)."
+        )
+    return Verdict(False, "Không tốt hơn đủ mức yêu cầu.")
 
 
 def queue_run(
@@ -85,6 +115,17 @@ def _measure(model: LinearModel | None, records: list[Any]) -> dict[str, Any]:
         "accuracy": found["category_accuracy"],
         "ece": found["ece"],
     }
+
+
+def _flips(new: LinearModel, old: LinearModel | None, records: list[Any]) -> tuple[int, int]:
+    """(gained, lost): petitions only the candidate / only the installed model gets right."""
+    gained = lost = 0
+    for record in records:
+        new_ok = classifier.predict(record.text, new).category == record.category
+        old_ok = classifier.predict(record.text, old).category == record.category
+        gained += new_ok and not old_ok
+        lost += old_ok and not new_ok
+    return gained, lost
 
 
 def _installed_model(session: Session, store: ModelStore) -> tuple[str | None, LinearModel | None]:
@@ -131,19 +172,19 @@ def _execute(sessions: sessionmaker[Session], store: ModelStore, run_id: int, cl
         "labels": {"train": len(staff.train), "held_out": len(staff.held_out),
                    "waiting": staff.waiting, "excluded": staff.excluded},
     }  # fmt: skip
-    verdict = judge(*(_key_figures(scores[side]) for side in ("new", "old")))
+    gained, lost = _flips(trained.category, installed, staff.held_out)
+    team_new, team_old = scores["new"]["team"], scores["old"]["team"]
+    comparison = Comparison(
+        team_new["macro_f1"] if team_new["n"] else None,
+        team_old["macro_f1"] if team_old["n"] else None,
+        gained, lost, len(staff.held_out),
+    )  # fmt: skip
+    scores["comparison"] = comparison.as_dict()
+    verdict = judge(comparison)
     if verdict.install:
         trainer.write(trained, store.trained_dir)
     outcome = "installed" if verdict.install else "kept"
     return _finish(sessions, run_id, clock(), outcome, verdict.reason, trained, scores)
-
-
-def _key_figures(side: dict[str, Any]) -> dict[str, float | None]:
-    team, staff = side["team"], side["staff"]
-    return {
-        "team": team.get("macro_f1") if team["n"] else None,
-        "staff": staff.get("accuracy") if staff["n"] else None,
-    }
 
 
 def _finish(

@@ -19,19 +19,22 @@ __all__ = ["following"]  # the fixture, imported for pytest
 
 
 @pytest.mark.parametrize(
-    ("new", "old", "install"),
+    ("team_new", "team_old", "gained", "lost", "n", "install"),
     [
-        ({"team": 0.90, "staff": 0.80}, {"team": 0.90, "staff": 0.70}, True),
-        ({"team": 0.92, "staff": None}, {"team": 0.90, "staff": None}, True),
-        ({"team": 0.904, "staff": None}, {"team": 0.90, "staff": None}, False),  # under margin
-        ({"team": 0.896, "staff": 0.90}, {"team": 0.90, "staff": 0.80}, True),  # within tolerance
-        ({"team": 0.88, "staff": 0.95}, {"team": 0.90, "staff": 0.80}, False),  # team worse
-        ({"team": 0.95, "staff": 0.79}, {"team": 0.90, "staff": 0.80}, False),  # staff worse
-        ({"team": None, "staff": None}, {"team": None, "staff": None}, False),
+        (0.92, 0.90, 0, 0, 0, True),  # team set alone, past the margin
+        (0.904, 0.90, 0, 0, 0, False),  # under the margin
+        (0.90, 0.90, 5, 1, 100, True),  # 4 more staff petitions right, 2 needed
+        (0.896, 0.90, 5, 1, 100, True),  # team within tolerance
+        (0.90, 0.90, 3, 2, 100, False),  # one net petition is noise
+        (0.90, 0.90, 12, 1, 600, False),  # 11 net, 12 needed (2 % of 600)
+        (0.94, 0.90, 1, 3, 100, False),  # loses staff petitions: never installed
+        (0.88, 0.90, 20, 0, 100, False),  # team worse beyond tolerance
+        (None, None, 0, 0, 0, False),
     ],
 )
-def test_judge_needs_a_margin_and_no_loss(new, old, install):
-    assert loop.judge(new, old).install is install
+def test_judge_needs_a_margin_and_no_loss(team_new, team_old, gained, lost, n, install):
+    verdict = loop.judge(loop.Comparison(team_new, team_old, gained, lost, n))
+    assert verdict.install is install, verdict.reason
 
 
 def _run(sessions: sessionmaker[Session], store, trigger: str = "cli") -> TrainingRun:
@@ -68,6 +71,7 @@ def test_better_candidate_is_installed_and_followed_then_rolled_back(
         run.candidate,
     )
     assert run.figures["new"]["staff"]["accuracy"] > run.figures["old"]["staff"]["accuracy"]
+    assert run.figures["comparison"]["gained"] > run.figures["comparison"]["lost"]
     assert (store.trained_dir / f"manifest-{trained.version}.json").is_file()
     assert registry.bundle().version == trained.version  # this process follows the row
     assert registry.bundle().category.proba(["w=trom", "w=cap"])[0][0] == "an_ninh_trat_tu"

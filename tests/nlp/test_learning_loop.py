@@ -134,6 +134,14 @@ def test_labels_against_the_rules_wait_for_review(db_session: Session):
     ]  # fmt: skip
 
 
+def test_a_label_confirming_the_model_is_not_held(db_session: Session):
+    confirmed = "Hồ sơ cấp sổ đỏ của tôi bị trễ hẹn hai tháng"
+    labelled(db_session, confirmed, "hanh_chinh_can_bo", "hanh_chinh_can_bo", now())
+    overridden = labelled(db_session, "Cấp sổ đỏ bị chậm", "khac", "dat_dai", now())
+    assert labels.sync_reviews(db_session, now()) == 1
+    assert [label.id for _, label, _ in labels.queue(db_session)] == [overridden.id]
+
+
 def test_excluded_label_is_not_used(db_session: Session):
     labelled(db_session, "Con tôi chưa được làm giấy khai sinh", "y_te", None, now())
     labels.sync_reviews(db_session, now())

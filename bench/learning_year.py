@@ -112,12 +112,25 @@ def review(sessions: Any, truth: dict[str, str], at: datetime) -> dict[str, int]
     return {"review_kept": kept, "review_excluded": excluded}
 
 
-def team_f1(store: ModelStore, evaluation: list[corpus.Petition], sessions: Any) -> float:
+def installed_model(store: ModelStore, sessions: Any) -> Any:
     with sessions() as session:
         chosen = versions.selection(session, store)
     assert chosen is not None  # noqa: S101 - the shipped version is installed first
-    model = registry.load_bundle(chosen[1], chosen[0]).category
+    return registry.load_bundle(chosen[1], chosen[0]).category
+
+
+def team_f1(store: ModelStore, evaluation: list[corpus.Petition], sessions: Any) -> float:
+    model = installed_model(store, sessions)
     return float(figures.figures(model, evaluation)["category_macro_f1"])
+
+
+def accuracy(model: Any, records: list[corpus.Petition]) -> float | None:
+    """Share of ``records`` the model gets right (None for none)."""
+    if not records:
+        return None
+    return sum(classifier.predict(r.text, model).category == r.category for r in records) / len(
+        records
+    )
 
 
 def simulate(kind: str, months: int, noise: float, seed: int) -> dict[str, Any]:
@@ -149,6 +162,8 @@ def simulate(kind: str, months: int, noise: float, seed: int) -> dict[str, Any]:
         batch = stream[(m - 1) * per_month : m * per_month]
         row: dict[str, Any] = {"month": m, **month_of(sessions, store, batch, at, rng, noise)}
         row.update(review(sessions, truth, at))
+        before = installed_model(store, sessions)
+        future = stream[m * per_month :]  # petitions that arrive later: neither model saw them
         with transaction(sessions) as session:
             run = loop.queue_run(session, at, "job")
             assert run is not None  # noqa: S101 - one run a month
@@ -162,6 +177,9 @@ def simulate(kind: str, months: int, noise: float, seed: int) -> dict[str, Any]:
             row["figures"] = done.figures
             row["reason"] = done.reason
         row["team_macro_f1"] = team_f1(store, evaluation, sessions)
+        if row["outcome"] == "installed":
+            row["future_before"] = accuracy(before, future)
+            row["future_after"] = accuracy(installed_model(store, sessions), future)
         rows.append(row)
         print(line(row), file=sys.stderr, flush=True)
     with sessions() as session:
@@ -175,9 +193,13 @@ def simulate(kind: str, months: int, noise: float, seed: int) -> dict[str, Any]:
 
 
 def worse_installs(rows: list[dict[str, Any]]) -> list[int]:
-    """Months whose install lowered a figure beyond the gate's tolerance (should be none)."""
+    """Months whose install lowered a figure beyond the gate's tolerance (should be none),
+    or did worse on the petitions still to come (an independent judge)."""
     bad = []
     for row in rows:
+        if row.get("future_before") is not None and row["future_after"] < row["future_before"]:
+            bad.append(row["month"])
+            continue
         f = row.get("figures") or {}
         if row.get("outcome") != "installed" or "new" not in f:
             continue
@@ -207,11 +229,14 @@ def line(row: dict[str, Any]) -> str:
         return f"{a:.3f}→{b:.3f}"
 
     share = row["corrected"] / row["judged"] if row.get("judged") else 0
+    later = ""
+    if row.get("future_before") is not None:
+        later = f" later petitions {row['future_before']:.3f}→{row['future_after']:.3f}"
     return (f"{row['month']:>5} {row.get('judged', 0):>6} {share:>9.1%} "
             f"{row.get('review_excluded', 0):>8} {row['outcome']:>9} "
             f"{pair('team', 'macro_f1'):>13} {pair('staff', 'accuracy'):>13} "
             f"{flips(f):>7} "
-            f"{row['team_macro_f1']:>9.4f} {row['train_s']:>7}")  # fmt: skip
+            f"{row['team_macro_f1']:>9.4f} {row['train_s']:>7}{later}")  # fmt: skip
 
 
 def main() -> int:

@@ -119,7 +119,8 @@ def _check_source() -> None:
         return  # another thread is checking; use what is loaded meanwhile
     try:
         _FOLLOW.next_check = time.monotonic() + _FOLLOW.every
-        selection = _FOLLOW.source()
+        source = _FOLLOW.source
+        selection = source() if source is not None else None
         if selection is not None and (not BUNDLE.loaded or BUNDLE.get().version != selection[0]):
             switch(*selection)
     except Exception:  # a database hiccup must not stop classification

@@ -187,3 +187,16 @@ def test_the_monthly_job_records_its_run(
     assert run_job("model-retrain", JobContext(sessions=session_factory, now=now())) == {
         "skipped": "no model store wired"
     }
+
+
+def test_a_failing_source_keeps_the_loaded_model(use_tiny_models: Path, following):
+    version = registry.bundle().version
+
+    def broken() -> registry.Selection:
+        raise RuntimeError("database down")
+
+    registry.follow(broken, every=0)
+    assert registry.bundle().version == version
+    registry.follow(lambda: ("ffffffffffff", use_tiny_models), every=0)  # no such files
+    assert registry.bundle().version == version
+    assert registry.bundle().category is not None

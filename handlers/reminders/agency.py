@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.jobs import JobContext, job
+from handlers.jobs import JobContext
 from handlers.reminders import engine, ladder, letters, notices, texts
 from handlers.reminders.citizens import tell_overdue
 from handlers.reminders.engine import Item, Pass, Planned, by_rung, ward_of
@@ -231,6 +231,7 @@ def _letters(session: Session, p: Pass, ward: int | None, members: list[Planned]
             (pl.item.petition_id, p.agencies[pl.item.row.agency_id].name, pl.act.key)
             for pl in members
         ],
+        p.now,
     )
     return counts
 
@@ -271,7 +272,6 @@ def handle(session: Session, p: Pass, group: Hashable, acted: list[Planned]) -> 
     return counts
 
 
-@job("reminders-agency")
 def agency_ladder(ctx: JobContext) -> Mapping[str, Any]:
     """Chase every running forward: reminder, overdue + letter, second letter, agenda."""
     return engine.run(ctx, _items, handle, prepare=_prepare)

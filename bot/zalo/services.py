@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.zalo.client import ZaloClient
 from bot.zalo.media import Downloader
 from bot.zalo.processing import Processor
+from bot.zalo.reach import ReachTransport
+from bot.zalo.reach_rules import ReachConfig
 from bot.zalo.sender import Sender, Transport, mail_transport
 from bot.zalo.tokens import OAuthClient, TokenStore
 from bot.zalo.transport import ZaloTransport
@@ -75,7 +77,9 @@ def build(
         services=dict(handler_services or {}),
         max_attempts=settings.inbound_max_attempts,
     )
-    chosen: dict[str, Transport] = {"zalo": ZaloTransport(client, sessions)}
+    cs = ZaloTransport(client, sessions)
+    reach = ReachTransport(cs, client, sessions, ReachConfig.from_settings(settings))
+    chosen: dict[str, Transport] = {"zalo": reach}
     mail = mail_transport(settings)
     if mail is not None:
         chosen["email"] = mail

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -53,16 +53,20 @@ def queue_zalo(
     dedup_key: str | None = None,
     subtitle: str | None = None,
     quote_msg_id: str | None = None,
+    notice: Mapping[str, Any] | None = None,
 ) -> OutboxMessage:
     """Queue a Zalo message; a repeated dedup_key returns the row already queued.
 
     kind "text": text (any length; split at 2000 characters when sent) with optional buttons;
     "image": image_url with an optional caption; "request_user_info": the consent/contact card
-    with text as its title, subtitle and image_url.
+    with text as its title, subtitle and image_url. A status message passes its `notice`
+    (handlers.outbox.notices.notice_for): the template it falls back to outside the window.
     """
     if not citizen.zalo_user_id:
         raise OutboxError("citizen has no Zalo id")
     payload = zalo_payload(kind, text, tuple(buttons), image_url, subtitle, quote_msg_id)
+    if notice is not None:
+        payload["notice"] = dict(notice)
     row = OutboxMessage(
         channel=OutboxChannel.ZALO,
         recipient=citizen.zalo_user_id,
@@ -72,8 +76,9 @@ def queue_zalo(
         payload=payload,
         dedup_key=dedup_key,
     )
-    if citizen.unreachable_at is not None:
-        # Blocked or unfollowed: keep it for staff and send if the citizen comes back.
+    if citizen.unreachable_at is not None and notice is None:
+        # Blocked or unfollowed: keep it for staff and send if the citizen comes back
+        # (a notice may still reach them another way: the sender decides).
         row.state = OutboxState.HELD
         row.last_error = HELD_UNREACHABLE
     return _insert(session, row)

@@ -35,6 +35,10 @@ CATALOGUE: dict[str, str] = {
         "Ủy ban MTTQ sẽ theo dõi, đôn đốc việc giải quyết."
     ),
     "notify.answered_by_front": "Hồ sơ {code}: Ủy ban MTTQ trả lời Ông/Bà như sau:\n{answer}",
+    "notify.extended": (
+        "Hồ sơ {code}: {agency} đã gia hạn thời hạn giải quyết đến ngày {due_date}. Ủy ban MTTQ "
+        "tiếp tục theo dõi, đôn đốc."
+    ),
     "notify.overdue": (
         "Hồ sơ {code}: {agency} chưa có kết quả giải quyết đúng hạn. Ủy ban MTTQ đã gửi văn bản "
         "đôn đốc và tiếp tục theo dõi."

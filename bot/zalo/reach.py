@@ -47,16 +47,23 @@ from storage.models.enums import MessageDirection
 logger = logging.getLogger(__name__)
 
 TRYING = "reach_try"
+#: When only a quota or a template's approval stands in the way, look again after this.
+RETRY_PASSING = timedelta(hours=1)
 
 
 class NoRoute(ZaloError):
-    """No kind of message can reach the citizen now; `reasons` say why (codes)."""
+    """No kind of message can reach the citizen now; `reasons` say why (codes).
+
+    `retry_at` is set when a reason may pass by itself (a quota, a template awaiting
+    approval): the row is tried again then, not held until the citizen writes.
+    """
 
     action = Action.HOLD
 
-    def __init__(self, reasons: list[str]) -> None:
+    def __init__(self, reasons: list[str], retry_at: datetime | None = None) -> None:
         super().__init__(",".join(reasons))
         self.reasons = reasons
+        self.retry_at = retry_at
 
 
 class DeliveryUnknown(ZaloError):
@@ -143,7 +150,8 @@ class ReachTransport:
                     raise Deferred(now + timedelta(hours=8)) from None
                 refusals = ZNS_REFUSALS if via == "zns" else FOLLOWER_REFUSALS
                 self._refused(message, who, refusals, exc, reasons, now, via=via)
-        raise NoRoute(reasons)
+        passing = {"quota", "template_not_approved"} & set(reasons)
+        raise NoRoute(reasons, now + RETRY_PASSING if passing else None)
 
     # --- which kinds apply -------------------------------------------------------------
 

@@ -135,7 +135,7 @@ class Sender:
             else:
                 external_id = transport.send(row)
         except NoRoute as exc:
-            return self._wait(row, exc.reasons)
+            return self._wait(row, exc.reasons, exc.retry_at)
         except DeliveryUnknown as exc:
             return self._unknown(row, now, exc)
         except Deferred as exc:
@@ -159,12 +159,15 @@ class Sender:
                 reach.delivered(session, row.id, via=via, now=now)
         return "sent"
 
-    def _wait(self, row: OutboxMessage, reasons: list[str]) -> str:
-        """No kind of message can reach the citizen now: hold it, with the reasons."""
+    def _wait(self, row: OutboxMessage, reasons: list[str], retry_at: datetime | None) -> str:
+        """No kind of message can reach the citizen now: hold it (or look again later)."""
         with transaction(self.sessions) as session:
-            outbox.hold(session, row.id, reason=outbox.HELD_WINDOW, held=row)
+            if retry_at is not None:
+                outbox.fail(session, row.id, error="waiting", retry_at=retry_at, held=row)
+            else:
+                outbox.hold(session, row.id, reason=outbox.HELD_WINDOW, held=row)
             reach.waiting(session, row.id, reasons)
-        return "held"
+        return "held" if retry_at is None else "waiting"
 
     def _unknown(self, row: OutboxMessage, now: datetime, exc: Exception) -> str:
         with transaction(self.sessions) as session:

@@ -9,14 +9,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from handlers import messages
-from handlers.outbox import HELD_UNREACHABLE, QUEUED_FLAG, Button
+from handlers.outbox import HELD_UNREACHABLE, QUEUED_FLAG, Button, notices
 from handlers.outbox.queueing import zalo_payload
 from handlers.reminders.notices import dedup
+from handlers.workflow.calendar import local_date
 from handlers.workflow.notify import FEEDBACK_NO, FEEDBACK_YES
 from storage.models import Citizen, OutboxMessage, Petition
 from storage.models.base import utcnow
@@ -60,7 +62,7 @@ def _targets(session: Session, ids: Sequence[int]) -> dict[int, Target]:
     return found
 
 
-Queued = tuple[Target, str, str, tuple[Button, ...]]
+Queued = tuple[Target, str, str, tuple[Button, ...], dict[str, Any] | None]
 
 
 def _queue(session: Session, messages: Sequence[Queued]) -> int:
@@ -73,8 +75,13 @@ def _queue(session: Session, messages: Sequence[Queued]) -> int:
         return 0
     now = utcnow()
     rows = []
-    for target, text, key, buttons in messages:
-        held = target.unreachable  # blocked or unfollowed: kept for staff, sent if they return
+    for target, text, key, buttons, notice in messages:
+        # Blocked or unfollowed: kept for staff, sent if they return (unless a template may
+        # still reach them: the sender decides).
+        held = target.unreachable and notice is None
+        payload = zalo_payload("text", text, buttons, None, None, None)
+        if notice is not None:
+            payload["notice"] = notice
         rows.append(
             {
                 "channel": OutboxChannel.ZALO,
@@ -82,7 +89,7 @@ def _queue(session: Session, messages: Sequence[Queued]) -> int:
                 "citizen_id": target.citizen_id,
                 "petition_id": target.petition_id,
                 "kind": "text",
-                "payload": zalo_payload("text", text, buttons, None, None, None),
+                "payload": payload,
                 "dedup_key": dedup(key, "citizen"),
                 "state": OutboxState.HELD if held else OutboxState.PENDING,
                 "last_error": HELD_UNREACHABLE if held else None,
@@ -105,7 +112,8 @@ def tell_overdue(session: Session, items: Sequence[tuple[int, str, str]]) -> int
         target = targets.get(pid)
         if target is not None:
             text = _fill(session, template, OVERDUE_KEY, code=target.code, agency=agency)
-            queued.append((target, text, key, ()))
+            notice = _notice(OVERDUE_KEY, target.code, agency=agency)
+            queued.append((target, text, key, (), notice))
     return _queue(session, queued)
 
 
@@ -124,8 +132,14 @@ def ask_feedback_again(session: Session, items: Sequence[tuple[int, str]]) -> in
                 Button(yes, FEEDBACK_YES.format(code=target.code)),
                 Button(no, FEEDBACK_NO.format(code=target.code)),
             )
-            queued.append((target, text, key, buttons))
+            notice = _notice(FEEDBACK_REMINDER_KEY, target.code)
+            queued.append((target, text, key, buttons, notice))
     return _queue(session, queued)
+
+
+def _notice(key: str, code: str, **params: str) -> dict[str, Any] | None:
+    """The template this message falls back to beyond Zalo's 7-day window."""
+    return notices.notice_for(key, code, local_date(utcnow()), params)
 
 
 def _fill(session: Session, template: str, key: str, **params: str) -> str:

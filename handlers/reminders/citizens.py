@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -103,7 +104,9 @@ def _queue(session: Session, messages: Sequence[Queued]) -> int:
     return len(rows)
 
 
-def tell_overdue(session: Session, items: Sequence[tuple[int, str, str]]) -> int:
+def tell_overdue(
+    session: Session, items: Sequence[tuple[int, str, str]], *, now: datetime | None = None
+) -> int:
     """(petition id, agency name, reminder key) → notify.overdue; return how many queued."""
     targets = _targets(session, [pid for pid, _, _ in items])
     template = messages.template_for(session, OVERDUE_KEY)
@@ -112,12 +115,14 @@ def tell_overdue(session: Session, items: Sequence[tuple[int, str, str]]) -> int
         target = targets.get(pid)
         if target is not None:
             text = _fill(session, template, OVERDUE_KEY, code=target.code, agency=agency)
-            notice = _notice(OVERDUE_KEY, target.code, agency=agency)
+            notice = _notice(OVERDUE_KEY, target.code, now, agency=agency)
             queued.append((target, text, key, (), notice))
     return _queue(session, queued)
 
 
-def ask_feedback_again(session: Session, items: Sequence[tuple[int, str]]) -> int:
+def ask_feedback_again(
+    session: Session, items: Sequence[tuple[int, str]], *, now: datetime | None = None
+) -> int:
     """(petition id, reminder key) → the satisfaction question once more, with its buttons."""
     targets = _targets(session, [pid for pid, _ in items])
     template = messages.template_for(session, FEEDBACK_REMINDER_KEY)
@@ -132,14 +137,14 @@ def ask_feedback_again(session: Session, items: Sequence[tuple[int, str]]) -> in
                 Button(yes, FEEDBACK_YES.format(code=target.code)),
                 Button(no, FEEDBACK_NO.format(code=target.code)),
             )
-            notice = _notice(FEEDBACK_REMINDER_KEY, target.code)
+            notice = _notice(FEEDBACK_REMINDER_KEY, target.code, now)
             queued.append((target, text, key, buttons, notice))
     return _queue(session, queued)
 
 
-def _notice(key: str, code: str, **params: str) -> dict[str, Any] | None:
-    """The template this message falls back to beyond Zalo's 7-day window."""
-    return notices.notice_for(key, code, local_date(utcnow()), params)
+def _notice(key: str, code: str, now: datetime | None, **params: str) -> dict[str, Any] | None:
+    """The template this message falls back to beyond Zalo's 7-day window (dated `now`)."""
+    return notices.notice_for(key, code, local_date(now or utcnow()), params)
 
 
 def _fill(session: Session, template: str, key: str, **params: str) -> str:

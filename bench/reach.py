@@ -97,7 +97,10 @@ class Figures:
                     via[v] += n
             kinds = ", ".join(f"{v} {n}" for v, n in sorted(via.items()))
             lines.append(f"{group:<11}{cells}{self.share(group):>9.0%}   {kinds}")
-        left = ", ".join(f"{reason}: {n}" for (_, reason), n in sorted(self.waiting.items()))
+        by_reason = Counter[str]()
+        for (_, reason), n in self.waiting.items():
+            by_reason[reason] += n
+        left = ", ".join(f"{reason}: {n}" for reason, n in sorted(by_reason.items()))
         lines.append(f"not reached, listed for staff: {left or 'none'}")
         lines.append(f"not reached and no reason shown: {self.without_reason}")
         lines.append(f"sent twice: {self.sent_twice}")

@@ -23,6 +23,10 @@ MAX_BUTTON_TITLE = 20
 BUTTON_TYPES = frozenset({"oa.query.hide", "oa.query.show", "oa.open.url", "oa.open.phone"})
 ZALO_KINDS = frozenset({"text", "image", "request_user_info"})
 
+#: The kind of a status message (a text with its template notice): what the look-up and the
+#: petition page report on.
+NOTICE_KIND = "notice"
+
 #: Reasons stored in last_error for held rows (shown to staff).
 HELD_WINDOW = "window"
 HELD_UNREACHABLE = "unreachable"
@@ -72,7 +76,7 @@ def queue_zalo(
         recipient=citizen.zalo_user_id,
         citizen_id=citizen.id,
         petition_id=petition.id if petition is not None else None,
-        kind=kind,
+        kind=kind if notice is None else NOTICE_KIND,
         payload=payload,
         dedup_key=dedup_key,
     )

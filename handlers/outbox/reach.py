@@ -224,6 +224,10 @@ class Reach:
     reason: str | None
 
     @property
+    def reason_text(self) -> str:
+        return reason_text(self.reason)
+
+    @property
     def text(self) -> str:
         """One Vietnamese sentence for the petition page, the inbox and the look-up."""
         if self.state == "sent":
@@ -237,7 +241,7 @@ class Reach:
 
 
 def latest(session: Session, petition_ids: Sequence[int]) -> dict[int, Reach]:
-    """The latest citizen message per petition (Zalo or email), in one query per 500."""
+    """The latest status message per petition (Zalo notice or result email), per 500 ids."""
     found: dict[int, Reach] = {}
     for start in range(0, len(petition_ids), 500):
         chunk = list(petition_ids[start : start + 500])
@@ -245,7 +249,7 @@ def latest(session: Session, petition_ids: Sequence[int]) -> dict[int, Reach]:
             select(func.max(OutboxMessage.id))
             .where(
                 OutboxMessage.petition_id.in_(chunk),
-                (OutboxMessage.citizen_id.is_not(None)) | (OutboxMessage.kind == "result_email"),
+                OutboxMessage.kind.in_(("notice", "result_email")),
             )
             .group_by(OutboxMessage.petition_id)
         )

@@ -89,7 +89,7 @@ def _queue(session: Session, messages: Sequence[Queued]) -> int:
                 "recipient": target.zalo_user_id,
                 "citizen_id": target.citizen_id,
                 "petition_id": target.petition_id,
-                "kind": "text",
+                "kind": "notice" if notice is not None else "text",
                 "payload": payload,
                 "dedup_key": dedup(key, "citizen"),
                 "state": OutboxState.HELD if held else OutboxState.PENDING,

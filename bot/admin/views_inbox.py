@@ -10,8 +10,8 @@ from flask.typing import ResponseReturnValue
 from bot.admin.blueprint import actor, bp, utcnow
 from bot.admin.lookups import Lookups, deadline_badge
 from bot.database import db_session
-from handlers.workflow.inbox import SORTS, InboxFilter, inbox_page
 from handlers.outbox import reach
+from handlers.workflow.inbox import SORTS, InboxFilter, inbox_page
 from handlers.workflow.labels import LEGAL_TYPE_LABELS, STAFF_STATE_LABELS
 from nlp.pii import mask
 from storage.models.enums import LegalType, PetitionState

@@ -46,6 +46,7 @@ REASON_LABELS = {
     "no_phone": "không có số điện thoại được người dân đồng ý nhận tin",
     "phone_unreachable": "số điện thoại không nhận được tin Zalo",
     "off": "gửi tin mẫu đang tắt",
+    "not_zalo": "người dân không gửi qua Zalo: cần gọi điện hoặc gửi văn bản báo kết quả",
 }
 
 #: Quota periods: template (by user id) per local month, zns (by phone) per local day.
@@ -233,8 +234,10 @@ class Reach:
         if self.state == "sent":
             when = f" lúc {self.at:%d/%m/%Y}" if self.at else ""
             return f"Đã đến người dân qua {VIA_LABELS.get(self.via or '', self.via)}{when}"
-        if self.state == "waiting":
+        if self.state == "waiting" and self.reason:
             return f"Đang chờ gửi: {reason_text(self.reason)}"
+        if self.state == "waiting":
+            return "Đang chờ gửi (sẽ gửi trong ít phút)"
         if self.state == "failed":
             return f"Không gửi được: {self.reason or 'lỗi'} (xem «Tin chưa gửi»)"
         return "Chưa có tin nhắn nào gửi người dân"
@@ -256,6 +259,13 @@ def latest(session: Session, petition_ids: Sequence[int]) -> dict[int, Reach]:
         rows = session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(newest)))
         for row in rows:
             found[int(row.petition_id or 0)] = _reach_of(row)
+        untold = select(Petition.id).where(
+            Petition.id.in_([i for i in chunk if i not in found]),
+            Petition.result_sent_at.is_not(None),
+            Petition.result_delivered_at.is_(None),
+        )
+        for pid in session.scalars(untold):
+            found[pid] = Reach("waiting", None, None, "not_zalo")
     return found
 
 

@@ -110,7 +110,7 @@ class ReachTransport:
         now = now or utcnow()
         notice = message.payload.get("notice")
         if not notice or int(message.payload.get("sent_parts", 0)) > 0:
-            message.delivered_via = "cs"  # type: ignore[attr-defined]
+            message.delivered_via = "cs"
             return self.cs.send(message)
         if message.payload.get(TRYING):
             raise DeliveryUnknown(f"{message.payload[TRYING]} attempt of unknown fate")
@@ -122,7 +122,7 @@ class ReachTransport:
             reasons.append("window")
         else:
             try:
-                message.delivered_via = "cs"  # type: ignore[attr-defined]
+                message.delivered_via = "cs"
                 return self.cs.send(message)
             except ZaloApiError as exc:
                 self._refused(message, who, CS_REFUSALS, exc, reasons, now)
@@ -217,7 +217,7 @@ class ReachTransport:
             raise
         external = str(answer.get("message_id") or answer.get("msg_id") or "") or None
         self._record(message, notice, via, external, answer, now)
-        message.delivered_via = via  # type: ignore[attr-defined]
+        message.delivered_via = via
         return external
 
     def _call(

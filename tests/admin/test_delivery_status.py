@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from handlers import workflow as wf
 from handlers.outbox import reach
-from storage.models import OutboxMessage, PetitionEvent, StaffNotification
+from storage.models import OutboxMessage, Petition, PetitionEvent, StaffNotification
 from storage.models.base import utcnow
 from storage.models.enums import Channel
 from tests.admin.conftest import login, post
@@ -119,3 +119,23 @@ def test_the_inbox_says_a_zalo_citizen_has_not_heard_yet(
     assert login(client, officer.username).status_code == 302
     page = client.get("/admin/").get_data(as_text=True)
     assert "Đang chờ gửi: quá 7 ngày" in page and "không quan tâm OA" in page
+
+
+def test_entry_on_behalf_keeps_the_email_for_the_result(
+    client: FlaskClient, db_session: Session
+) -> None:
+    officer = h.staff(db_session, "staff", wards=("tam_ky",))
+    db_session.commit()
+    assert login(client, officer.username).status_code == 302
+    form = {
+        "channel": "email",
+        "ward": h.ward(db_session).id,
+        "reporter_name": "Lê Thị Hoa",
+        "text": "Đề nghị sửa đèn chiếu sáng đường Hùng Vương bị hỏng.",
+    }
+    bad = post(client, "/admin/entry", {**form, "email": "hoa at example"})
+    assert bad.status_code == 400 and "thư điện tử không hợp lệ" in bad.get_data(as_text=True)
+    ok = post(client, "/admin/entry", {**form, "email": "hoa@example.vn"})
+    assert ok.status_code == 302
+    p = db_session.scalars(select(Petition).order_by(Petition.id.desc())).first()
+    assert p is not None and p.contact_email == "hoa@example.vn"

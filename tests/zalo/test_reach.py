@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -29,6 +30,7 @@ from tests.conftest import make_settings
 from tests.zalo.conftest import control
 from tests.zalo.helpers import OA
 
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
 IDS = ("status=T-STATUS", "result=T-RESULT", "satisfaction=T-SAT")
 PARAMS = {
     "T-STATUS": ["ma_ho_so", "trang_thai", "ngay_cap_nhat", "noi_dung"],
@@ -267,7 +269,9 @@ def test_quiet_hours_defer_templates_to_the_morning(
 ) -> None:
     from bot.zalo.services import build
 
-    night = datetime(2027, 3, 3, 16, 30, tzinfo=UTC)  # 23:30 in Tam Kỳ: the point of the test
+    # 23:30 in Tam Kỳ on a day after every row is queued (rows are due from their queue time).
+    local = (NOW + timedelta(days=1)).astimezone(VN)
+    night = local.replace(hour=23, minute=30, second=0, microsecond=0).astimezone(UTC)
     zalo = build(settings.with_overrides(zalo_template_quiet_hours="22:00-06:00"), _sessions(app))
     citizen = person(db_session, standin, "u-night", days_ago=10)
     citizen.last_interaction_at = night - timedelta(days=10)
@@ -276,5 +280,6 @@ def test_quiet_hours_defer_templates_to_the_morning(
     zalo.sender.drain(now=night)
     db_session.expire_all()
     row = db_session.scalars(select(OutboxMessage)).one()
-    assert row.state == "pending" and row.next_attempt_at == datetime(2027, 3, 3, 23, 5, tzinfo=UTC)
+    morning = (local + timedelta(days=1)).replace(hour=6, minute=5, second=0, microsecond=0)
+    assert row.state == "pending" and row.next_attempt_at == morning.astimezone(UTC)
     assert sent(standin, "template") == []

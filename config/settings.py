@@ -126,6 +126,30 @@ class Settings:
     conversation_abuse_flag_after: int = 3
     # Local office hours, Monday–Friday except holidays ("07:30-11:30,13:30-17:00").
     conversation_office_hours: tuple[str, ...] = ("07:30-11:30", "13:30-17:00")
+    # --- Reaching the citizen beyond Zalo's 7-day window (docs/zalo-messages.md) ---
+    # What reaches a follower outside the window: template (approved template by user id,
+    # /v3.0/oa/message/template), transaction (the OA transaction message, reported shut
+    # down on 2026-03-01) or off.
+    zalo_follower_kind: str = "template"
+    # Where the user id goes in a template-by-UID body: recipient ({"recipient":
+    # {"user_id"}}) or flat ({"user_id"}); sources disagree.
+    zalo_template_recipient: str = "recipient"
+    # Approved template ids per notice: "status=ID,result=ID,satisfaction=ID" (by UID).
+    zalo_template_ids: tuple[str, ...] = ()
+    # The same for ZNS by phone; empty = the ids above (templates approved since
+    # 10/12/2025 serve both channels).
+    zns_template_ids: tuple[str, ...] = ()
+    zns_api_base: str = "https://business.openapi.zalo.me"
+    # Send ZNS in Zalo's development mode (only OA/app administrators receive it).
+    zns_development_mode: bool = False
+    # Quotas the product counts against (Zalo's own answer wins when it reports one).
+    zalo_template_monthly_quota: int = 1000
+    zns_daily_quota: int = 500
+    # Warn administrators when this share of a quota is used.
+    zalo_quota_warn_percent: int = 80
+    # Templates and ZNS wait for the morning in these local hours (push is suppressed or
+    # the send refused at night); empty = send at any hour.
+    zalo_template_quiet_hours: str = "22:00-06:00"
 
     @property
     def is_sqlite(self) -> bool:

@@ -35,6 +35,10 @@ CATALOGUE: dict[str, str] = {
         "Ủy ban MTTQ sẽ theo dõi, đôn đốc việc giải quyết."
     ),
     "notify.answered_by_front": "Hồ sơ {code}: Ủy ban MTTQ trả lời Ông/Bà như sau:\n{answer}",
+    "notify.extended": (
+        "Hồ sơ {code}: {agency} đã gia hạn thời hạn giải quyết đến ngày {due_date}. Ủy ban MTTQ "
+        "tiếp tục theo dõi, đôn đốc."
+    ),
     "notify.overdue": (
         "Hồ sơ {code}: {agency} chưa có kết quả giải quyết đúng hạn. Ủy ban MTTQ đã gửi văn bản "
         "đôn đốc và tiếp tục theo dõi."
@@ -77,6 +81,7 @@ CATALOGUE: dict[str, str] = {
     "button.data_delete": "Yêu cầu xóa",
     "button.confirm_delete": "Xác nhận xóa",
     "button.cancel": "Không",
+    "button.zns_yes": "Nhận tin qua SĐT",
     "button.ward": "P. {ward}",
     # First contact and consent (petition-workflow.md, "Personal data").
     "bot.front_name": "Ủy ban MTTQ Việt Nam",  # when no Front committee is configured
@@ -143,6 +148,15 @@ CATALOGUE: dict[str, str] = {
     "bot.summary_place": "Địa điểm: {place}\n",
     "bot.summary_attachments": "Kèm theo: {count} ảnh/tệp\n",
     "bot.summary_phone": "Số điện thoại liên hệ: {phone}\n",
+    "bot.summary_zns": (
+        "Nếu đồng ý, khi Ông/Bà không nhắn OA trên 7 ngày, thông báo về hồ sơ sẽ được gửi qua "
+        "Zalo đến số điện thoại này (bấm «Nhận tin qua SĐT»; gõ «rút đồng ý» để dừng).\n"
+    ),
+    "bot.zns_thanks": (
+        "Đã ghi nhận: thông báo về hồ sơ có thể được gửi qua Zalo đến số {phone}. Ông/Bà gõ "
+        "«rút đồng ý» bất cứ lúc nào để dừng."
+    ),
+    "bot.zns_bad_phone": "Số {phone} không phải số di động nên không nhận được tin Zalo.",
     "bot.summary_location": "vị trí đã chia sẻ",
     "bot.summary_old_name": "{ward} ({old} cũ)",
     "bot.category_unknown": "chưa xác định lĩnh vực, cán bộ sẽ phân loại",
@@ -175,6 +189,11 @@ CATALOGUE: dict[str, str] = {
         "Chúng tôi đang chờ Ông/Bà bổ sung thông tin; thời hạn xử lý tạm dừng.\n"
     ),
     "bot.lookup_result": "Kết quả đã gửi Ông/Bà ngày {date}.\n",
+    "bot.lookup_result_text": "Kết quả: {result}\n",
+    "bot.lookup_last_sent": "Tin báo gần nhất đã đến Ông/Bà qua {via} ngày {date}.\n",
+    "bot.lookup_last_waiting": (
+        "Tin báo gần nhất chưa đến được Ông/Bà ({reason}); tin đó được gửi ngay sau đây.\n"
+    ),
     "bot.lookup_closed": "Đóng ngày {date}.\n",
     "bot.lookup_not_found": (
         "Không tìm thấy hồ sơ {code} trong các hồ sơ Ông/Bà đã gửi qua Zalo này. Vui lòng kiểm "

@@ -17,6 +17,7 @@ from sqlalchemy import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.runtime import services_from
+from bot.zalo.sender import Transport
 from bot.zalo.services import ZaloServices
 from bot.zalo.services import build as build_zalo
 from bot.zalo.standin import StandIn, StandinState
@@ -113,7 +114,10 @@ def start_command(
 
 
 def zalo_layer(
-    settings: Settings, sessions: sessionmaker[Session], router: Router | None = None
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    router: Router | None = None,
+    transports: Mapping[str, Transport] | None = None,
 ) -> ZaloServices:
     """The Zalo layer a process with these settings builds, on the given sessions."""
     return build_zalo(
@@ -121,4 +125,5 @@ def zalo_layer(
         sessions,
         router=router or default_router,
         services=services_from(settings),
+        transports=transports,
     )

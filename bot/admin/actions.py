@@ -18,6 +18,7 @@ from bot.admin.views_petition import load_petition
 from bot.database import db_session
 from handlers import workflow as wf
 from handlers.workflow import Actor, InvalidInput, InvalidState, NotAllowed, OutOfScope, core, rules
+from handlers.workflow.delivered import record_delivery
 from handlers.workflow.files import store_upload
 from handlers.workflow.slips import write_slip
 from storage.models import Agency, Attachment, OrgUnit, Petition, StaffUser
@@ -201,7 +202,21 @@ def _extend(s: Session, p: Petition, who: Actor, f: forms.Form, now: datetime) -
 @action("send_result")
 def _send_result(s: Session, p: Petition, who: Actor, f: forms.Form, now: datetime) -> str:
     wf.send_result(s, p, actor=who, result_text=forms.text(f, "result", 4000), now=now)
-    return "Đã gửi kết quả cho người dân."
+    if p.citizen is not None and p.citizen.zalo_user_id:
+        return "Đã gửi kết quả vào hàng đợi tin Zalo cho người dân (xem «Tin báo người dân»)."
+    if p.contact_email:
+        return "Đã gửi kết quả vào hàng đợi thư điện tử cho người dân."
+    return (
+        "Đã duyệt kết quả. Người dân không dùng Zalo: cần gọi điện hoặc gửi văn bản báo kết "
+        "quả, rồi bấm «Ghi nhận đã báo kết quả»."
+    )
+
+
+@action("record_delivery")
+def _record_delivery(s: Session, p: Petition, who: Actor, f: forms.Form, now: datetime) -> str:
+    via = forms.text(f, "via", 16)
+    record_delivery(s, p, actor=who, via=via, note=forms.text(f, "note", 1000), now=now)
+    return "Đã ghi nhận việc báo kết quả cho người dân."
 
 
 @action("merge")

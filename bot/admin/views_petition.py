@@ -14,7 +14,8 @@ from bot.admin.lookups import Lookups, deadline_badge
 from bot.admin.replies import reply_templates
 from bot.database import db_session
 from handlers import workflow as wf
-from handlers.workflow import labels
+from handlers.outbox import delivery, reach
+from handlers.workflow import labels, rules
 from handlers.workflow.forwarding import FORWARD_CHANNELS
 from handlers.workflow.slips import is_protected
 from handlers.workflow.suggest import duplicate_candidates, top_suggestions
@@ -94,6 +95,13 @@ def _staff_context(s: Session, p: Petition, names: Lookups) -> dict[str, Any]:
     today = wf.local_date(utcnow())
     due, basis = wf.default_due(s, p, today)
     return {
+        "reach": reach.latest(s, [p.id]).get(p.id),
+        "reach_labels": reach.VIA_LABELS,
+        "reach_reason": reach.reason_text,
+        "delivery_vias": delivery.MANUAL_VIAS,
+        "may_record_delivery": rules.may(actor(), "record_delivery")
+        and p.state in rules.RULES["record_delivery"].from_states
+        and p.result_sent_at is not None,
         "thread": _thread(s, p),
         "outbox": list(
             s.scalars(

@@ -32,8 +32,10 @@ from bot.zalo import alerts
 from bot.zalo.client import build_messages
 from bot.zalo.errors import Action, TokenError, ZaloApiError, ZaloError
 from bot.zalo.processing import backoff
+from bot.zalo.reach import Deferred, DeliveryUnknown, NoRoute
 from handlers import outbox
 from handlers.clock import Clock
+from handlers.outbox import reach
 from storage.db import transaction
 from storage.models import Citizen, OutboxMessage
 
@@ -128,7 +130,18 @@ class Sender:
     def _send(self, row: OutboxMessage, now: datetime) -> str:
         transport = self.transports[row.channel]
         try:
-            external_id = transport.send(row)
+            if getattr(transport, "takes_now", False):
+                external_id = transport.send(row, now=now)  # type: ignore[call-arg]
+            else:
+                external_id = transport.send(row)
+        except NoRoute as exc:
+            return self._wait(row, exc.reasons, exc.retry_at)
+        except DeliveryUnknown as exc:
+            return self._unknown(row, now, exc)
+        except Deferred as exc:
+            with transaction(self.sessions) as session:
+                outbox.fail(session, row.id, error="quiet hours", retry_at=exc.until, held=row)
+            return "deferred"
         except outbox.ClaimLost:
             logger.warning("outbox %s was taken over by a reconciliation; left to it", row.id)
             return "superseded"
@@ -140,9 +153,32 @@ class Sender:
         except Exception as exc:  # a transport we do not know (mail): retry with back-off
             logger.warning("outbox %s (%s) failed: %s", row.id, row.channel, type(exc).__name__)
             return self._failed(row, Action.RETRY, exc, now)
+        via = getattr(row, "delivered_via", None) or ("cs" if row.channel == "zalo" else "email")
         with transaction(self.sessions) as session:
-            outbox.complete(session, row.id, now=now, external_id=external_id, held=row)
+            if outbox.complete(session, row.id, now=now, external_id=external_id, held=row):
+                reach.delivered(session, row.id, via=via, now=now)
         return "sent"
+
+    def _wait(self, row: OutboxMessage, reasons: list[str], retry_at: datetime | None) -> str:
+        """No kind of message can reach the citizen now: hold it (or look again later)."""
+        with transaction(self.sessions) as session:
+            if retry_at is not None:
+                outbox.fail(session, row.id, error="waiting", retry_at=retry_at, held=row)
+            else:
+                outbox.hold(session, row.id, reason=outbox.HELD_WINDOW, held=row)
+            reach.waiting(session, row.id, reasons)
+        return "held" if retry_at is None else "waiting"
+
+    def _unknown(self, row: OutboxMessage, now: datetime, exc: Exception) -> str:
+        with transaction(self.sessions) as session:
+            outbox.dead_letter(
+                session,
+                row.id,
+                now=now,
+                reason=f"delivery unknown ({exc}); ask the citizen before sending again",
+                held=row,
+            )
+        return "dead"
 
     def _failed(self, row: OutboxMessage, action: Action, exc: Exception, now: datetime) -> str:
         reason = _reason(exc)
@@ -209,6 +245,9 @@ class Sender:
                 settled = reconcile(row, claimed_at=claimed_at) if callable(reconcile) else False
             except outbox.ClaimLost:  # another reconciliation took it over meanwhile
                 continue
+            except DeliveryUnknown as exc:
+                counts[self._unknown(row, now, exc)] += 1
+                continue
             with transaction(self.sessions) as session:
                 if settled is None:  # cannot tell yet: look again after another lease
                     outbox.extend_claim(session, row.id, until=now + self.lease, held=row)
@@ -223,6 +262,8 @@ class Sender:
                     counts["dead"] += 1
                 elif _all_sent(row):
                     outbox.complete(session, row.id, now=now, external_id=_last_id(row), held=row)
+                    via = str(row.payload.get("via") or "cs")
+                    reach.delivered(session, row.id, via=via, now=now)
                     counts["recovered"] += 1
                 else:
                     outbox.fail(

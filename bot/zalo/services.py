@@ -17,6 +17,8 @@ from bot.mail import transport as mail_transport
 from bot.zalo.client import ZaloClient
 from bot.zalo.media import Downloader
 from bot.zalo.processing import Processor
+from bot.zalo.reach import ReachTransport
+from bot.zalo.reach_rules import ReachConfig
 from bot.zalo.sender import Sender, Transport
 from bot.zalo.tokens import OAuthClient, TokenStore
 from bot.zalo.transport import ZaloTransport
@@ -84,10 +86,9 @@ def build(
         lease=timedelta(seconds=settings.inbound_lease_seconds),
         clock=clock,
     )
-    chosen: dict[str, Transport] = {
-        "zalo": ZaloTransport(client, deferred or sessions, clock=clock),
-        "email": mail_transport(settings),
-    }
+    cs = ZaloTransport(client, deferred or sessions, clock=clock)
+    reach = ReachTransport(cs, client, sessions, ReachConfig.from_settings(settings), clock=clock)
+    chosen: dict[str, Transport] = {"zalo": reach, "email": mail_transport(settings)}
     chosen.update(transports or {})
     sender = Sender(
         sessions,

@@ -11,7 +11,8 @@ committing:
                          └ dead_letter (permanent; staff see it, `requeue` puts it back)
 
 Zalo messages to one citizen leave in the order they were queued: a row is not claimed while
-an older row for the same recipient is pending, sending or held.
+an older row for the same recipient is pending, sending or held — except a row held because
+no kind of message can reach the citizen (it carries its wait_reason; see bot.zalo.reach).
 
 A claim is identified by (attempts, claimed_until). Every change a sender makes to a row it
 claimed names that claim (`held=`), and before each send it confirms the claim

@@ -231,7 +231,7 @@ def _letters(session: Session, p: Pass, ward: int | None, members: list[Planned]
             (pl.item.petition_id, p.agencies[pl.item.row.agency_id].name, pl.act.key)
             for pl in members
         ],
-        p.now,
+        now=p.now,
     )
     return counts
 

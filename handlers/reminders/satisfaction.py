@@ -100,7 +100,7 @@ def handle(session: Session, p: Pass, group: Hashable, acted: list[Planned]) -> 
     asked = rungs[ladder.FEEDBACK_REMIND]
     if asked:
         counts["citizens"] += ask_feedback_again(
-            session, [(pl.item.petition_id, pl.act.key) for pl in asked], p.now
+            session, [(pl.item.petition_id, pl.act.key) for pl in asked], now=p.now
         )
     closing = rungs[ladder.FEEDBACK_CLOSE]
     if closing:

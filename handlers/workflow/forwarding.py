@@ -193,7 +193,7 @@ def extend_deadline(
     note = required(note, "căn cứ gia hạn")
     fwd.handler_due_on = new_due_on
     fwd.deadline_version += 1
-    record(
+    event = record(
         session,
         petition,
         who,
@@ -202,6 +202,15 @@ def extend_deadline(
         note=f"Gia hạn đến {new_due_on:%d/%m/%Y} (lần {fwd.deadline_version - 1}): {note}",
     )
     settle_clocks(session, petition, calendar_of(session, calendar), fwd)
+    notify_citizen(
+        session,
+        petition,
+        "notify.extended",
+        event,
+        include_duplicates=True,
+        agency=fwd.agency.name,
+        due_date=f"{new_due_on:%d/%m/%Y}",
+    )
     return fwd
 
 

@@ -31,7 +31,7 @@ STAFF_STATE_LABELS: dict[str, str] = {
     S.FORWARDED: "Đã chuyển",
     S.AGENCY_ACKNOWLEDGED: "Cơ quan đã nhận",
     S.AGENCY_ANSWERED: "Cơ quan đã trả lời",
-    S.RESULT_SENT: "Đã gửi kết quả",
+    S.RESULT_SENT: "Đã có kết quả",
     S.REOPENED: "Mở lại",
     S.CLOSED: "Đã đóng",
 }
@@ -64,6 +64,7 @@ CHANNEL_LABELS: dict[str, str] = {
 }
 
 ACTION_LABELS: dict[str, str] = {
+    "record_delivery": "Ghi nhận đã báo kết quả",
     "submit": "Tiếp nhận",
     "withdraw": "Rút đơn",
     "feedback": "Ý kiến người gửi",

@@ -62,6 +62,9 @@ RULES: dict[str, Rule] = {
     "close": Rule(STAFF_ROLES, OPEN_STATES),
     "redact": Rule(STAFF_ROLES, NOT_DRAFT),
     "note": Rule(STAFF_ROLES, NOT_DRAFT),
+    "record_delivery": Rule(
+        STAFF_ROLES, frozenset({S.RESULT_SENT, S.ANSWERED_BY_FRONT, S.REOPENED, S.CLOSED})
+    ),
 }
 
 #: The actions a staff member sees as buttons on the petition page, in display order.

@@ -23,7 +23,7 @@ from storage.models.reference import (
     Ward,
     WardAlias,
 )
-from storage.models.zalo import InboundEvent, OutboxMessage, ZaloToken
+from storage.models.zalo import InboundEvent, OutboxMessage, ZaloQuotaUsage, ZaloToken
 
 __all__ = [
     "Agency",
@@ -54,6 +54,7 @@ __all__ = [
     "UTCDateTime",
     "Ward",
     "WardAlias",
+    "ZaloQuotaUsage",
     "ZaloToken",
     "staff_wards",
     "utcnow",

@@ -69,6 +69,7 @@ class Petition(Base):
     longitude: Mapped[float | None] = mapped_column(Float)
     callback_phone: Mapped[str | None] = mapped_column(String(32))
     reporter_name: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(200))
     # Lower-case, diacritics folded code + text + phone: the inbox's search key.
     search_text: Mapped[str] = mapped_column(Text, default="")
     # What the NLP suggested (top 3, confidence, ward, urgency, legal type, model version).
@@ -83,6 +84,11 @@ class Petition(Base):
     triaged_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
     result_sent_at: Mapped[datetime | None]
+    # When and how the result actually reached the citizen (zalo kinds, email, phone call,
+    # letter, in person); result_sent_at only says staff released it.
+    result_delivered_at: Mapped[datetime | None]
+    result_delivered_via: Mapped[str | None] = mapped_column(String(16))
+    result_delivery_note: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[datetime | None]
     close_reason: Mapped[str | None] = mapped_column(String(24))
     # Clocks: due dates are local calendar dates (working-day arithmetic happens in handlers).

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from handlers.agencies.mail import agency_digest
 from handlers.jobs import JobContext, job
 from handlers.reminders import engine, ladder, letters, notices, texts
 from handlers.reminders.citizens import tell_overdue
@@ -156,8 +157,14 @@ def _remind(session: Session, p: Pass, ward: int | None, members: list[Planned])
             items=texts.item_lines([_line(p, pl) for pl in group]),
         )
         key = min(pl.act.key for pl in group)
-        counts["emails"] += notices.email_address(
-            session, key=key, to=agency.contact_email, rendered=rendered
+        counts["emails"] += agency_digest(
+            session,
+            dedup=lambda address, key=key: notices.dedup(key, "to", address),
+            agency_id=agency_id,
+            forward_ids=[pl.item.row.id for pl in group],
+            subject=rendered.subject,
+            body=rendered.body,
+            now=p.now,
         )
         counts["emails"] += notices.post(
             session,

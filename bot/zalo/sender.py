@@ -33,6 +33,7 @@ from bot.zalo.client import build_messages
 from bot.zalo.errors import Action, TokenError, ZaloApiError, ZaloError
 from bot.zalo.processing import backoff
 from handlers import outbox
+from handlers.agencies.mail import delivery_failed
 from storage.db import transaction
 from storage.models import Citizen, OutboxMessage
 from storage.models.base import utcnow
@@ -139,7 +140,8 @@ class Sender:
             return self._failed(row, exc.action, exc, now)
         except Exception as exc:  # a transport we do not know (mail): retry with back-off
             logger.warning("outbox %s (%s) failed: %s", row.id, row.channel, type(exc).__name__)
-            return self._failed(row, Action.RETRY, exc, now)
+            permanent = getattr(exc, "permanent", False)  # MailError: the server refused it
+            return self._failed(row, Action.INVALID if permanent else Action.RETRY, exc, now)
         with transaction(self.sessions) as session:
             outbox.complete(session, row.id, now=now, external_id=external_id, held=row)
         return "sent"
@@ -158,6 +160,7 @@ class Sender:
                 return "dead"
             if action is Action.INVALID:
                 outbox.dead_letter(session, row.id, now=now, reason=f"invalid: {reason}", held=row)
+                delivery_failed(session, row.id, reason, now)  # an agency email: tell the Front
                 return "dead"
             if action in (Action.CONFIG, Action.REFRESH):
                 alerts.alert_admins(
@@ -183,6 +186,7 @@ class Sender:
                     reason=f"gave up after {row.attempts} tries: {reason}",
                     held=row,
                 )
+                delivery_failed(session, row.id, reason, now)
                 return "dead"
             retry_at = now + backoff(row.attempts, self.rng, base=15, cap=900)
             outbox.fail(session, row.id, error=reason, retry_at=retry_at, held=row)

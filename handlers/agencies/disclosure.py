@@ -1,7 +1,8 @@
 """What an agency may read about a petition: the one filter every agency-facing text goes through.
 
 Emails, slips, the liaison's pages and the internal thread all call `for_agency`. It masks
-personal data (phones, ID numbers, emails, accounts) everywhere, and for a protected petition
+personal data (phones, ID numbers, emails, accounts, and any other run of six or more digits,
+such as a phone number cut short) everywhere, and for a protected petition
 (a tố cáo, or a field handled confidentially) it also removes every way the author is named
 that the petition knows of: the name the citizen gave and their Zalo display name, matched
 without regard to case or diacritics ("Lê Văn Tám", "le van tam", "LÊ VĂN TÁM").
@@ -24,6 +25,10 @@ AUTHOR = "[người tố cáo]"
 PROTECTED_AUTHOR = "Người tố cáo (thông tin được giữ bí mật theo Điều 47 Luật Tố cáo năm 2018)"
 #: Names shorter than this (after folding) are not searched for: too many false hits.
 _MIN_NAME = 3
+#: What stands where six or more digits were that the personal-data masker did not take
+#: (a phone number cut short by a summary's length limit, "0905 123").
+DIGITS = "[số đã che]"
+_LONG_DIGITS = re.compile(r"(?<![\w-])\d(?:[ .]?\d){5,}(?!\w)")
 
 
 def is_protected(petition: Petition) -> bool:
@@ -34,7 +39,7 @@ def is_protected(petition: Petition) -> bool:
 
 def for_agency(petition: Petition, text: str | None) -> str:
     """The text as an agency may read it (see the module docstring)."""
-    out = mask(unicodedata.normalize("NFC", text or ""))
+    out = _LONG_DIGITS.sub(DIGITS, mask(unicodedata.normalize("NFC", text or "")))
     if not out or not is_protected(petition):
         return out
     for name in author_names(petition):

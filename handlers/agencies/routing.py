@@ -54,14 +54,14 @@ class RuleGroup:
 
 
 def keyword_list(keywords: str) -> list[str]:
-    """The folded keywords of a rule."""
-    return [k for k in (fold(p) for p in re.split(r"[,;\n]+", keywords or "")) if k]
+    """The keywords of a rule, as staff typed them."""
+    return [k.strip() for k in re.split(r"[,;\n]+", keywords or "") if fold(k)]
 
 
 def _matched(keywords: str, haystack: str) -> str | None:
-    """The first keyword found in the folded text (as whole words), or None."""
+    """The first keyword found in the folded text (whole words, no diacritics), or None."""
     for word in keyword_list(keywords):
-        if re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", haystack):
+        if re.search(r"(?<!\w)" + re.escape(fold(word)) + r"(?!\w)", haystack):
             return word
     return None
 

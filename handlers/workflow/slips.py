@@ -21,6 +21,8 @@ from typing import Any
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 from sqlalchemy import select
@@ -49,9 +51,10 @@ class FrontUnit:
 
     @property
     def header(self) -> tuple[str, str]:
-        """The two upper-case header lines: the Front, then the ward (or area)."""
-        area = self.name.removeprefix(FRONT).strip()
-        return FRONT.upper(), area.upper()
+        """The name in capitals on two lines that fit the header's column:
+        'ỦY BAN MẶT TRẬN TỔ QUỐC' / 'VIỆT NAM PHƯỜNG BÀN THẠCH'."""
+        words = self.name.upper().split()
+        return " ".join(words[:6]), " ".join(words[6:])
 
     @property
     def short(self) -> str:
@@ -123,7 +126,9 @@ def slip_values(
         "place_date": f"{unit.place}, {document_date(forward.sent_on)}",
         "agency_name": forward.agency.name,
         "code": petition.code or "",
-        "legal_type": LEGAL_TYPE_LABELS.get(petition.legal_type or "", "Phản ánh, kiến nghị"),
+        "legal_type": LEGAL_TYPE_LABELS.get(
+            petition.legal_type or "", "phản ánh, kiến nghị"
+        ).lower(),
         "reporter": reporter,
         "contact": contact or "(không cung cấp)",
         "received_date": f"{petition.received_at:%d/%m/%Y}" if petition.received_at else "",
@@ -134,13 +139,13 @@ def slip_values(
         "summary": for_agency(petition, petition.summary) or "(không có)",
         "content": for_agency(petition, petition.text or petition.summary),
         "additions": (
-            "Thông tin người gửi bổ sung sau khi tiếp nhận:\n" + "\n".join(later) if later else ""
+            "Thông tin người gửi bổ sung sau khi tiếp nhận: " + "; ".join(later) if later else ""
         ),
         "due_date": f"{forward.handler_due_on:%d/%m/%Y}",
         "due_working_days": str(
             max(0, cal.working_days_between(forward.sent_on, forward.handler_due_on))
         ),
-        "due_basis": due_basis or "theo quy định",
+        "due_basis": (due_basis[:1].lower() + due_basis[1:]) if due_basis else "theo quy định",
         "link": link or "(đăng nhập trang quản trị PAKN Tam Kỳ)",
         "confidential_note": (
             "Đề nghị cơ quan giữ bí mật họ tên, địa chỉ, bút tích và thông tin cá nhân khác "
@@ -229,9 +234,9 @@ def write_default_template(path: Path = TEMPLATE) -> None:
     normal.font.size = Pt(13)
     normal.paragraph_format.space_after = Pt(3)
     _header(doc)
-    _centered(doc, "PHIẾU CHUYỂN ĐƠN", bold=True, size=14)
+    _centered(doc, "PHIẾU CHUYỂN ĐƠN", bold=True, size=14).paragraph_format.space_before = Pt(18)
     _centered(doc, "(V/v chuyển {{legal_type}} của Nhân dân, mã hồ sơ {{code}})", italic=True)
-    _centered(doc, "Kính gửi: {{agency_name}}.", size=14)
+    _centered(doc, "Kính gửi: {{agency_name}}.", size=14).paragraph_format.space_after = Pt(9)
     for line in _BODY:
         paragraph = doc.add_paragraph(line)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -261,11 +266,12 @@ _BODY = (
 
 def _centered(
     doc: Any, text: str, *, bold: bool = False, italic: bool = False, size: int = 13
-) -> None:
+) -> Paragraph:
     paragraph = doc.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = paragraph.add_run(text)
     run.bold, run.italic, run.font.size = bold, italic, Pt(size)
+    return paragraph
 
 
 def _cell_line(
@@ -282,12 +288,36 @@ def _cell_line(
     run.bold, run.italic, run.font.size = bold, italic, Pt(size)
 
 
+def _fixed_table(doc: Any, *widths: Any) -> Any:
+    """A borderless one-row table whose columns keep their widths (Word and LibreOffice)."""
+    table = doc.add_table(rows=1, cols=len(widths))
+    table.autofit = False
+    properties = table._tbl.tblPr
+    total = OxmlElement("w:tblW")
+    total.set(qn("w:w"), str(sum(int(w.twips) for w in widths)))
+    total.set(qn("w:type"), "dxa")
+    for old in properties.findall(qn("w:tblW")):
+        properties.remove(old)
+    properties.append(total)
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), "57")  # 1 mm: the header's long lines fit their column
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    properties.append(margins)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+    return table
+
+
 def _header(doc: Any) -> None:
     """Left: the issuing body and the number; right: the national name, motto, place and date."""
-    table = doc.add_table(rows=1, cols=2)
+    table = _fixed_table(doc, Cm(6.9), Cm(9.6))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = table.rows[0].cells
-    left.width, right.width = Cm(7), Cm(9.5)
     _cell_line(left, "{{front_line}}", size=12)
     _cell_line(left, "{{unit_line}}", size=12)
     _cell_line(left, "BAN THƯỜNG TRỰC", bold=True, size=12)
@@ -300,9 +330,8 @@ def _header(doc: Any) -> None:
 
 
 def _signature(doc: Any) -> None:
-    table = doc.add_table(rows=1, cols=2)
+    table = _fixed_table(doc, Cm(8), Cm(8.5))
     left, right = table.rows[0].cells
-    left.width, right.width = Cm(8), Cm(8.5)
     first = left.paragraphs[0]
     run = first.add_run("Nơi nhận:")
     run.bold, run.italic, run.font.size = True, True, Pt(12)

@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -159,7 +160,7 @@ def _remind(session: Session, p: Pass, ward: int | None, members: list[Planned])
         key = min(pl.act.key for pl in group)
         counts["emails"] += agency_digest(
             session,
-            dedup=lambda address, key=key: notices.dedup(key, "to", address),
+            dedup=partial(notices.dedup, key, "to"),
             agency_id=agency_id,
             forward_ids=[pl.item.row.id for pl in group],
             subject=rendered.subject,

@@ -60,7 +60,7 @@ def test_forward_return_reroute_answer_result(
     expected_to = {"vanthu.ubnd@tamky.test", "tiepdan.ubnd@tamky.test", "lienlac.ubnd@lienlac.test"}
     assert {str(m["To"]) for m in inbox} == expected_to
     message = a.to(inbox, "vanthu.ubnd@tamky.test")[0]
-    assert p.code in str(message["Subject"]) and "hạn giải quyết" in str(message["Subject"])
+    assert str(p.code) in str(message["Subject"]) and "hạn giải quyết" in str(message["Subject"])
     assert f"{mail.base_url}/admin/petitions/{p.id}" in a.body(message)
     [(name, slip)] = a.attachments(message).items()
     assert name == f"{p.code}-{first.id}.docx"

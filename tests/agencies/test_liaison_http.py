@@ -143,6 +143,7 @@ def test_an_answer_keeps_its_document_and_files_from_other_agencies(
     assert old is not None and new is not None
     wf.return_forward(s, p, actor=old, reason="Không thuộc phường", now=t0)
     officer = s.get(type(old), p.assignee_id)
+    assert officer is not None
     forward_petition(
         s,
         p,

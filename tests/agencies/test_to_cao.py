@@ -121,7 +121,7 @@ def test_the_author_of_a_to_cao_reaches_no_agency(
     inbox = client.get("/admin/")
     page = client.get(f"/admin/petitions/{p.id}")
     assert inbox.status_code == page.status_code == 200
-    assert p.code in inbox.get_data(as_text=True)
+    assert str(p.code) in inbox.get_data(as_text=True)
     shown = page.get_data(as_text=True)
     assert _leaks(inbox.get_data(as_text=True)) == [] and _leaks(shown) == []
     assert "tố cáo cán bộ địa chính" in shown and "[người tố cáo]" in shown

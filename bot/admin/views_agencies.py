@@ -37,10 +37,14 @@ def agencies() -> ResponseReturnValue:
             .group_by(StaffUser.agency_id)
         ).all()
     )
-    rows = s.scalars(select(Agency).order_by(Agency.active.desc(), Agency.kind, Agency.name))
+    order = {kind: n for n, kind in enumerate(directory.KIND_LABELS)}
+    rows = sorted(
+        s.scalars(select(Agency)),
+        key=lambda a: (not a.active, order.get(a.kind, 99), a.ward_id or 0, a.name),
+    )
     return render_template(
         "admin/agencies.html",
-        rows=list(rows),
+        rows=rows,
         liaison_counts=counts,
         kinds=directory.KIND_LABELS,
         names=Lookups.load(s),

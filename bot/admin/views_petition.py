@@ -102,7 +102,7 @@ def _staff_context(s: Session, p: Petition, names: Lookups) -> dict[str, Any]:
         "outbox": list(
             s.scalars(
                 select(OutboxMessage)
-                .where(OutboxMessage.petition_id == p.id)
+                .where(OutboxMessage.petition_id == p.id, OutboxMessage.channel == "zalo")
                 .order_by(OutboxMessage.id)
             )
         ),

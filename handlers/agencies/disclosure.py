@@ -29,6 +29,7 @@ _MIN_NAME = 3
 #: (a phone number cut short by a summary's length limit, "0905 123").
 DIGITS = "[số đã che]"
 _LONG_DIGITS = re.compile(r"(?<![\w-])\d(?:[ .]?\d){5,}(?!\w)")
+_LINK = re.compile(r"(https?://[^\s<>\"]+)")
 
 
 def is_protected(petition: Petition) -> bool:
@@ -38,11 +39,18 @@ def is_protected(petition: Petition) -> bool:
 
 
 def for_agency(petition: Petition, text: str | None) -> str:
-    """The text as an agency may read it (see the module docstring)."""
-    out = _LONG_DIGITS.sub(DIGITS, mask(unicodedata.normalize("NFC", text or "")))
-    if not out or not is_protected(petition):
-        return out
-    for name in author_names(petition):
+    """The text as an agency may read it (see the module docstring).
+
+    Links (the petition's page in an email) pass untouched: masking would break them.
+    """
+    parts = _LINK.split(unicodedata.normalize("NFC", text or ""))
+    names = author_names(petition) if is_protected(petition) else []
+    return "".join(part if n % 2 else _filter(part, names) for n, part in enumerate(parts))
+
+
+def _filter(text: str, names: list[str]) -> str:
+    out = _LONG_DIGITS.sub(DIGITS, mask(text))
+    for name in names:
         out = _name_pattern(name).sub(AUTHOR, out)
     return out
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from handlers.agencies.disclosure import for_agency
 from handlers.agencies.mail import deliveries_of
 from handlers.agencies.routing import propose
 from handlers.agencies.thread import read_thread, thread_agencies
@@ -48,13 +51,35 @@ def agency_context(s: Session, p: Petition, who: Actor, running: Forward | None)
     }
 
 
-def _history(s: Session, p: Petition, who: Actor) -> list[ExtensionRequest]:
+@dataclass(frozen=True)
+class RequestLine:
+    """An extension request as its reader sees it (the Front's note filtered for a liaison)."""
+
+    created_at: datetime
+    proposed_due_on: date
+    reason: str
+    state: str
+    granted_due_on: date | None
+    decision_note: str
+
+
+def _history(s: Session, p: Petition, who: Actor) -> list[RequestLine]:
     query = select(ExtensionRequest).where(ExtensionRequest.petition_id == p.id)
     if who.is_liaison:
         query = query.join(Forward, Forward.id == ExtensionRequest.forward_id).where(
             Forward.agency_id == who.agency_id
         )
-    return list(s.scalars(query.order_by(ExtensionRequest.id)))
+    return [
+        RequestLine(
+            r.created_at,
+            r.proposed_due_on,
+            r.reason,
+            r.state,
+            r.granted_due_on,
+            for_agency(p, r.decision_note) if who.is_liaison else r.decision_note,
+        )
+        for r in s.scalars(query.order_by(ExtensionRequest.id))
+    ]
 
 
 def staff_agency_context(s: Session, p: Petition) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers.agencies.disclosure import for_agency
+from handlers.agencies.texts import LINK
 from handlers.outbox import queue_email
 from handlers.workflow import SYSTEM, Actor
 from handlers.workflow.core import record
@@ -67,19 +68,21 @@ def notify_agency(
     key: str | None = None,
     contacts: bool = True,
     actor: Actor = SYSTEM,
+    link: str = "",
 ) -> list[AgencyDelivery]:
     """Email the forward's agency about it, with files; record each delivery on the timeline.
 
     `key` names this email for de-duplication (default: purpose, subject and files), so
-    calling again for the same email queues nothing new. Without any address, the timeline
-    says so and the Front officer gets an item to send the paper slip.
+    calling again for the same email queues nothing new. `link` (the petition's page, see
+    `flows.MailContext.petition_link`) is added as the line liaisons follow. Without any
+    address, the timeline says so and the Front officer gets an item to send the paper slip.
     """
     petition = session.get(Petition, forward.petition_id)
     if petition is None:
         raise ValueError(f"forward {forward.id} has no petition")
     agency = forward.agency
     subject = for_agency(petition, subject).replace("\n", " ")[:250]
-    body = for_agency(petition, body)
+    body = for_agency(petition, body) + (LINK.format(link=link) if link else "")
     files = [str(a) for a in attachments]
     names = [Path(f).name for f in files]
     email_key = key or _digest(purpose, subject, *names)

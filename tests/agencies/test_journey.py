@@ -259,10 +259,12 @@ def test_forwarding_twice_in_one_request_queues_each_email_once(
     )
     letter = tmp_path / "don-doc.docx"
     letter.write_bytes(b"PK\x03\x04")
-    first = notify_agency(s, fwd, "Văn bản đôn đốc lần 1", "Kính gửi…", [letter], t0)
+    link = mail.petition_link(p)
+    first = notify_agency(s, fwd, "Văn bản đôn đốc lần 1", "Kính gửi…", [letter], t0, link=link)
     again = notify_agency(s, fwd, "Văn bản đôn đốc lần 1", "Kính gửi…", [letter], t0)
     other = notify_agency(s, fwd, "Văn bản đôn đốc lần 2", "Kính gửi…", [letter], t0)
     assert len(first) == 2 and again == [] and len(other) == 2
     rows = s.scalars(select(OutboxMessage).where(OutboxMessage.petition_id == p.id)).all()
     assert sum(r.channel == "email" for r in rows) == 4
     assert all(r.payload["attachments"] == [str(letter)] for r in rows if r.channel == "email")
+    assert link in rows[-4].payload["body"] and link not in rows[-1].payload["body"]

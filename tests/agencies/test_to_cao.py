@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from handlers import workflow as wf
+from handlers.agencies import flows
 from handlers.agencies.flows import MailContext, forward_petition
 from handlers.agencies.thread import post_message, read_thread
 from nlp.normalize import fold
@@ -89,7 +90,7 @@ def test_the_author_of_a_to_cao_reaches_no_agency(
         now=t0 + timedelta(hours=1),
         mail=mail,
     )
-    wf.request_extension(
+    request = wf.request_extension(
         s,
         p,
         actor=liaison,
@@ -97,10 +98,20 @@ def test_the_author_of_a_to_cao_reaches_no_agency(
         proposed_due_on=fwd.handler_due_on + timedelta(days=30),
         now=t0 + timedelta(hours=2),
     )
+    flows.decide_extension(
+        s,
+        p,
+        actor=officer,
+        request=request,
+        approve=False,
+        note=f"Không gia hạn: ông {NAME} đã chờ lâu.",
+        now=t0 + timedelta(hours=3),
+        mail=mail,
+    )
     s.commit()
 
     # Every email, with its attachments, over real SMTP.
-    assert a.drain(session_factory, smtp_server.url)["sent"] == 3  # slip ×2, thread ×1
+    assert a.drain(session_factory, smtp_server.url)["sent"] == 5  # slip ×2, thread, refusal ×2
     for message in smtp_server.inbox.messages:
         assert _leaks(a.everything(message)) == [], message["Subject"]
     slip = a.docx_text((mail.files_dir / str(fwd.slip_path)).read_bytes())
@@ -125,6 +136,7 @@ def test_the_author_of_a_to_cao_reaches_no_agency(
     shown = page.get_data(as_text=True)
     assert _leaks(inbox.get_data(as_text=True)) == [] and _leaks(shown) == []
     assert "tố cáo cán bộ địa chính" in shown and "[người tố cáo]" in shown
+    assert "Không gia hạn: ông [người tố cáo] đã chờ lâu." in html.unescape(shown)
     download = client.get(f"/admin/forwards/{fwd.id}/slip.docx")
     assert download.status_code == 200 and _leaks(a.docx_text(download.data)) == []
     download.close()

@@ -106,7 +106,9 @@ def test_forward_return_reroute_answer_result(
     )
     s.commit()
     assert second.id != first.id and second.active and second.deadline_version == 1
-    assert second.handler_due_on > first.handler_due_on  # a new clock from the new date
+    # A new handler clock, counted from the new date.
+    assert second.handler_due_on == wf.default_due(s, p, second.sent_on)[0]
+    assert second.sent_on > first.sent_on
     told = a.zalo_texts(s, p)[-1]
     assert "UBND phường Tam Kỳ cho biết" in told and "Sở Xây dựng thành phố Đà Nẵng" in told
     assert f"{second.handler_due_on:%d/%m/%Y}" in told

@@ -14,6 +14,7 @@ from bot.admin.blueprint import MANAGERS, actor, bp, utcnow
 from bot.admin.lookups import Lookups
 from bot.database import db_session
 from handlers.agencies import directory
+from handlers.agencies.audit import describe
 from handlers.workflow import InvalidInput
 from storage.models import Agency, AgencyChange, StaffUser
 from storage.models.enums import Role
@@ -86,6 +87,7 @@ def _edit_page(agency: Agency | None, form: directory.AgencyInput) -> str:
         liaisons=directory.liaisons(s, agency.id) if agency else [],
         unlinked=directory.unlinked_liaisons(s),
         changes=changes,
+        describe=describe,
     )
 
 

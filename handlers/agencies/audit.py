@@ -41,3 +41,40 @@ def record_change(
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     """The fields that changed, as {field: [old, new]}."""
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+FIELD_LABELS = {
+    "name": "Tên",
+    "kind": "Loại",
+    "ward_id": "Phường",
+    "contact_name": "Người liên hệ",
+    "contact_email": "Địa chỉ thư",
+    "head_title": "Chức danh thủ trưởng",
+    "head_email": "Thư thủ trưởng",
+    "active": "Hoạt động",
+    "confirmed": "Đã xác nhận",
+    "notes": "Ghi chú",
+    "username": "Tài khoản",
+}
+
+
+def describe(detail: dict[str, Any]) -> str:
+    """A change in words for the history list: 'Địa chỉ thư: (trống) → a@b; Đã xác nhận: có'."""
+    parts = []
+    for key, value in detail.items():
+        label = FIELD_LABELS.get(key)
+        if label is None:
+            continue
+        if isinstance(value, list) and len(value) == 2:
+            parts.append(f"{label}: {_word(value[0])} → {_word(value[1])}")
+        else:
+            parts.append(f"{label}: {_word(value)}")
+    return "; ".join(parts)
+
+
+def _word(value: Any) -> str:
+    if value is None or value == "":
+        return "(trống)"
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    return str(value)

@@ -93,6 +93,8 @@ def test_creating_and_editing_an_agency_is_validated_escaped_and_audited(
     assert changes[1].actor_id == admin.id
     assert changes[1].detail["confirmed"] == [False, True]
     assert "contact_email" in changes[1].detail and "kind" not in changes[1].detail
+    history = client.get(f"/admin/agencies/{agency.id}").get_data(as_text=True)
+    assert "Đã xác nhận: không → có" in history and "Địa chỉ thư: banql.cho@tamky.test" in history
     assert post(client, "/admin/agencies/999999", {"name": "x", "kind": "khac"}).status_code == 404
     no_csrf = client.post(f"/admin/agencies/{agency.id}", data={"name": "y", "kind": "khac"})
     assert no_csrf.status_code == 400

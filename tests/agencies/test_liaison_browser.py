@@ -129,6 +129,12 @@ def test_the_liaison_works_a_petition_without_paper(
     page.get_by_role("link", name="Phân công").click()
     expect(page.locator("table.routing")).to_contain_text("ngập úng")
     snap(page, "03-routing-desktop")
+    page.locator("form.filters select[name=category]").select_option(
+        label="Điện, nước sạch, chiếu sáng, thoát nước, ngập úng"
+    )
+    page.locator("form.filters").get_by_role("button", name="Lọc").click()
+    expect(page.locator("table.routing")).to_contain_text("Điện lực Tam Kỳ")
+    snap(page, "03b-routing-one-field-desktop")
     page.get_by_role("button", name="Đăng xuất").click()
 
     # The officer forwards both petitions; the form proposes the ward UBND, and says why.

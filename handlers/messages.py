@@ -34,11 +34,17 @@ CATALOGUE: dict[str, str] = {
         "Thời hạn cơ quan giải quyết dự kiến: {due_date}.\n"
         "Ủy ban MTTQ sẽ theo dõi, đôn đốc việc giải quyết."
     ),
-    "notify.answered_by_front": "Hồ sơ {code}: Ủy ban MTTQ trả lời Ông/Bà như sau:\n{answer}",
-    "notify.extended": (
-        "Hồ sơ {code}: {agency} đã gia hạn thời hạn giải quyết đến ngày {due_date}. Ủy ban MTTQ "
-        "tiếp tục theo dõi, đôn đốc."
+    "notify.rerouted": (
+        "Hồ sơ {code}: {old_agency} cho biết việc Ông/Bà phản ánh không thuộc thẩm quyền của "
+        "cơ quan này. Ủy ban MTTQ đã chuyển hồ sơ đến {agency} ngày {date}, văn bản số "
+        "{document_number}. Thời hạn giải quyết dự kiến: {due_date}.\n"
+        "Ủy ban MTTQ sẽ tiếp tục theo dõi, đôn đốc việc giải quyết."
     ),
+    "notify.extended": (
+        "Hồ sơ {code}: {agency} cần thêm thời gian để giải quyết. Ủy ban MTTQ đã đồng ý gia "
+        "hạn đến ngày {due_date} và tiếp tục theo dõi, đôn đốc."
+    ),
+    "notify.answered_by_front": "Hồ sơ {code}: Ủy ban MTTQ trả lời Ông/Bà như sau:\n{answer}",
     "notify.overdue": (
         "Hồ sơ {code}: {agency} chưa có kết quả giải quyết đúng hạn. Ủy ban MTTQ đã gửi văn bản "
         "đôn đốc và tiếp tục theo dõi."

@@ -34,6 +34,7 @@ from bot.zalo.errors import Action, TokenError, ZaloApiError, ZaloError
 from bot.zalo.processing import backoff
 from bot.zalo.reach import Deferred, DeliveryUnknown, NoRoute
 from handlers import outbox
+from handlers.agencies.mail import delivery_failed
 from handlers.clock import Clock
 from handlers.outbox import reach
 from storage.db import transaction
@@ -152,7 +153,8 @@ class Sender:
             return self._failed(row, exc.action, exc, now)
         except Exception as exc:  # a transport we do not know (mail): retry with back-off
             logger.warning("outbox %s (%s) failed: %s", row.id, row.channel, type(exc).__name__)
-            return self._failed(row, Action.RETRY, exc, now)
+            permanent = getattr(exc, "permanent", False)  # MailError: the server refused it
+            return self._failed(row, Action.INVALID if permanent else Action.RETRY, exc, now)
         via = getattr(row, "delivered_via", None) or ("cs" if row.channel == "zalo" else "email")
         with transaction(self.sessions) as session:
             if outbox.complete(session, row.id, now=now, external_id=external_id, held=row):
@@ -194,6 +196,7 @@ class Sender:
                 return "dead"
             if action is Action.INVALID:
                 outbox.dead_letter(session, row.id, now=now, reason=f"invalid: {reason}", held=row)
+                delivery_failed(session, row.id, reason, now)  # an agency email: tell the Front
                 return "dead"
             if action in (Action.CONFIG, Action.REFRESH):
                 alerts.alert_admins(
@@ -219,6 +222,7 @@ class Sender:
                     reason=f"gave up after {row.attempts} tries: {reason}",
                     held=row,
                 )
+                delivery_failed(session, row.id, reason, now)
                 return "dead"
             retry_at = now + backoff(row.attempts, self.rng, base=15, cap=900)
             outbox.fail(session, row.id, error=reason, retry_at=retry_at, held=row)

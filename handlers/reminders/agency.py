@@ -14,11 +14,13 @@ from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from handlers.agencies.mail import agency_digest
 from handlers.jobs import JobContext
 from handlers.reminders import engine, ladder, letters, notices, texts
 from handlers.reminders.citizens import tell_overdue
@@ -156,8 +158,14 @@ def _remind(session: Session, p: Pass, ward: int | None, members: list[Planned])
             items=texts.item_lines([_line(p, pl) for pl in group]),
         )
         key = min(pl.act.key for pl in group)
-        counts["emails"] += notices.email_address(
-            session, key=key, to=agency.contact_email, rendered=rendered
+        counts["emails"] += agency_digest(
+            session,
+            dedup=partial(notices.dedup, key, "to"),
+            agency_id=agency_id,
+            forward_ids=[pl.item.row.id for pl in group],
+            subject=rendered.subject,
+            body=rendered.body,
+            now=p.now,
         )
         counts["emails"] += notices.post(
             session,

@@ -1,5 +1,6 @@
 """All models, importable from one place (Alembic and the tests walk this metadata)."""
 
+from storage.models.agencies import AgencyChange, AgencyDelivery, AgencyMessage, ExtensionRequest
 from storage.models.base import Base, UTCDateTime, utcnow
 from storage.models.jobs import JobRun, MonthlyStat, Reminder, SchedulerLease
 from storage.models.people import Citizen, Conversation, StaffNotification, StaffUser, staff_wards
@@ -27,6 +28,9 @@ from storage.models.zalo import InboundEvent, OutboxMessage, ZaloQuotaUsage, Zal
 
 __all__ = [
     "Agency",
+    "AgencyChange",
+    "AgencyDelivery",
+    "AgencyMessage",
     "Attachment",
     "Base",
     "Category",
@@ -34,6 +38,7 @@ __all__ = [
     "ClassificationLabel",
     "CodeSequence",
     "Conversation",
+    "ExtensionRequest",
     "Forward",
     "Holiday",
     "InboundEvent",

@@ -185,6 +185,16 @@ class Forward(Base):
     answered_at: Mapped[datetime | None]
     answer_text: Mapped[str | None] = mapped_column(Text)
     answer_attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
+    # The agency's answer as a document: its number, date and every file (attachment ids).
+    answer_document_number: Mapped[str | None] = mapped_column(String(64))
+    answer_document_date: Mapped[date | None] = mapped_column(Date)
+    answer_files: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # "Not within our competence": the handler clock stops and the Front re-routes.
+    returned_at: Mapped[datetime | None]
+    return_reason: Mapped[str | None] = mapped_column(Text)
+    return_suggestion: Mapped[str | None] = mapped_column(String(300))
+    # No foreign key: see migration 0004 (SQLite cannot add one without rebuilding forwards).
+    suggested_agency_id: Mapped[int | None] = mapped_column(Integer)
     slip_path: Mapped[str | None] = mapped_column(String(400))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -34,6 +34,16 @@ CATALOGUE: dict[str, str] = {
         "Thời hạn cơ quan giải quyết dự kiến: {due_date}.\n"
         "Ủy ban MTTQ sẽ theo dõi, đôn đốc việc giải quyết."
     ),
+    "notify.rerouted": (
+        "Hồ sơ {code}: {old_agency} cho biết việc Ông/Bà phản ánh không thuộc thẩm quyền của "
+        "cơ quan này. Ủy ban MTTQ đã chuyển hồ sơ đến {agency} ngày {date}, văn bản số "
+        "{document_number}. Thời hạn giải quyết dự kiến: {due_date}.\n"
+        "Ủy ban MTTQ sẽ tiếp tục theo dõi, đôn đốc việc giải quyết."
+    ),
+    "notify.extended": (
+        "Hồ sơ {code}: {agency} cần thêm thời gian để giải quyết. Ủy ban MTTQ đã đồng ý gia "
+        "hạn đến ngày {due_date} và tiếp tục theo dõi, đôn đốc."
+    ),
     "notify.answered_by_front": "Hồ sơ {code}: Ủy ban MTTQ trả lời Ông/Bà như sau:\n{answer}",
     "notify.overdue": (
         "Hồ sơ {code}: {agency} chưa có kết quả giải quyết đúng hạn. Ủy ban MTTQ đã gửi văn bản "
@@ -48,9 +58,9 @@ CATALOGUE: dict[str, str] = {
         "mở lại trong vòng 30 ngày bằng cách gõ: MO LAI {code}"
     ),
     "notify.reopened": "Hồ sơ {code} đã được mở lại và sẽ được xem xét, xử lý tiếp.",
-    # issue 6: sent right after a result, with five rating buttons (#DG {code} 1..5)
+    # Sent right after a result, with five rating buttons (#DG {code} 1..5)
     "notify.rating": "Hồ sơ {code}: Ông/Bà đánh giá mức độ hài lòng (5 sao là rất hài lòng):",
-    # issue 7 (reminders-satisfaction): the result's question, asked once more
+    # reminders-satisfaction: the result's question, asked once more
     "notify.feedback_reminder": (
         "Hồ sơ {code}: Ủy ban MTTQ mong nhận được ý kiến của Ông/Bà về kết quả giải quyết đã gửi. "
         "Vấn đề đã được giải quyết chưa? Nếu không có phản hồi, hồ sơ sẽ được đóng sau 5 ngày "
@@ -59,7 +69,7 @@ CATALOGUE: dict[str, str] = {
     # --- buttons ---
     "button.resolved": "Đã giải quyết",
     "button.not_resolved": "Chưa giải quyết",
-    # === the citizen's conversation (issue 5; handlers/conversation) ===
+    # === the citizen's conversation (handlers/conversation) ===
     # Button titles: at most 20 characters (Zalo's limit).
     "button.consent_yes": "Đồng ý",
     "button.consent_no": "Không đồng ý",
@@ -77,6 +87,7 @@ CATALOGUE: dict[str, str] = {
     "button.data_delete": "Yêu cầu xóa",
     "button.confirm_delete": "Xác nhận xóa",
     "button.cancel": "Không",
+    "button.zns_yes": "Nhận tin qua SĐT",
     "button.ward": "P. {ward}",
     # First contact and consent (petition-workflow.md, "Personal data").
     "bot.front_name": "Ủy ban MTTQ Việt Nam",  # when no Front committee is configured
@@ -143,6 +154,15 @@ CATALOGUE: dict[str, str] = {
     "bot.summary_place": "Địa điểm: {place}\n",
     "bot.summary_attachments": "Kèm theo: {count} ảnh/tệp\n",
     "bot.summary_phone": "Số điện thoại liên hệ: {phone}\n",
+    "bot.summary_zns": (
+        "Nếu đồng ý, khi Ông/Bà không nhắn OA trên 7 ngày, thông báo về hồ sơ sẽ được gửi qua "
+        "Zalo đến số điện thoại này (bấm «Nhận tin qua SĐT»; gõ «rút đồng ý» để dừng).\n"
+    ),
+    "bot.zns_thanks": (
+        "Đã ghi nhận: thông báo về hồ sơ có thể được gửi qua Zalo đến số {phone}. Ông/Bà gõ "
+        "«rút đồng ý» bất cứ lúc nào để dừng."
+    ),
+    "bot.zns_bad_phone": "Số {phone} không phải số di động nên không nhận được tin Zalo.",
     "bot.summary_location": "vị trí đã chia sẻ",
     "bot.summary_old_name": "{ward} ({old} cũ)",
     "bot.category_unknown": "chưa xác định lĩnh vực, cán bộ sẽ phân loại",
@@ -175,6 +195,11 @@ CATALOGUE: dict[str, str] = {
         "Chúng tôi đang chờ Ông/Bà bổ sung thông tin; thời hạn xử lý tạm dừng.\n"
     ),
     "bot.lookup_result": "Kết quả đã gửi Ông/Bà ngày {date}.\n",
+    "bot.lookup_result_text": "Kết quả: {result}\n",
+    "bot.lookup_last_sent": "Tin báo gần nhất đã đến Ông/Bà qua {via} ngày {date}.\n",
+    "bot.lookup_last_waiting": (
+        "Tin báo gần nhất chưa đến được Ông/Bà ({reason}); tin đó được gửi ngay sau đây.\n"
+    ),
     "bot.lookup_closed": "Đóng ngày {date}.\n",
     "bot.lookup_not_found": (
         "Không tìm thấy hồ sơ {code} trong các hồ sơ Ông/Bà đã gửi qua Zalo này. Vui lòng kiểm "

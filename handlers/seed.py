@@ -106,10 +106,10 @@ def _seed_agencies(
 ) -> dict[str, Agency]:
     existing = {a.code: a for a in session.scalars(select(Agency))}
     wanted: list[Agency] = [
-        Agency(code=code, name=name, kind=kind, head_title=head)
-        for code, name, kind, _ward, head in ref.CITY_AGENCIES
+        Agency(code=code, name=name, kind=kind, head_title=head, notes=_note(note))
+        for code, name, kind, head, note in ref.CITY_AGENCIES
     ]
-    for prefix, pattern, kind, head in ref.WARD_AGENCIES:
+    for prefix, pattern, kind, head, note in ref.WARD_AGENCIES:
         for ward_code, ward in wards.items():
             wanted.append(
                 Agency(
@@ -118,15 +118,21 @@ def _seed_agencies(
                     kind=kind,
                     ward_id=ward.id,
                     head_title=head.format(ward=ward.name),
+                    notes=_note(note),
                 )
             )
     for agency in wanted:
         if agency.code not in existing:
+            agency.confirmed = False  # no address is guessed: an administrator confirms
             session.add(agency)
             existing[agency.code] = agency
             added["agencies"] += 1
     session.flush()
     return existing
+
+
+def _note(note: str) -> str:
+    return " ".join(filter(None, (note, ref.UNCONFIRMED)))
 
 
 def _seed_routing(
@@ -137,30 +143,45 @@ def _seed_routing(
     added: Counter[str],
 ) -> None:
     existing = {
-        (r.category_id, r.ward_id, r.agency_id) for r in session.scalars(select(RoutingRule))
+        (r.category_id, r.ward_id, r.agency_id, r.keywords)
+        for r in session.scalars(select(RoutingRule))
     }
-    for category_code, targets in ref.ROUTING.items():
+    for category_code, rules in ref.ROUTING.items():
         category = categories[category_code]
-        for priority, target in enumerate(targets):
-            per_ward = target in {prefix for prefix, *_ in ref.WARD_AGENCIES}
-            pairs = (
-                [(w.id, agencies[f"{target}_{code}"]) for code, w in wards.items()]
-                if per_ward
-                else [(None, agencies[target])]
-            )
-            for ward_id, agency in pairs:
-                key = (category.id, ward_id, agency.id)
-                if key not in existing:
-                    session.add(
-                        RoutingRule(
-                            category_id=category.id,
-                            ward_id=ward_id,
-                            agency_id=agency.id,
-                            priority=priority,
-                        )
+        for keywords, targets, note in rules:
+            for ward_id, agency, priority in _targets(wards, agencies, targets):
+                key = (category.id, ward_id, agency.id, keywords)
+                if key in existing:
+                    continue
+                session.add(
+                    RoutingRule(
+                        category_id=category.id,
+                        ward_id=ward_id,
+                        agency_id=agency.id,
+                        priority=priority,
+                        keywords=keywords,
+                        note=note,
                     )
-                    existing.add(key)
-                    added["routing_rules"] += 1
+                )
+                existing.add(key)
+                added["routing_rules"] += 1
+
+
+def _targets(
+    wards: dict[str, Ward], agencies: dict[str, Agency], targets: tuple[str, ...]
+) -> list[tuple[int | None, Agency, int]]:
+    """(ward id, agency, priority) rows of one seeded rule.
+
+    A rule naming a ward's own agency ("ubnd") becomes one rule per ward, in which the
+    city-wide agencies keep their place; a rule of city-wide agencies only is one rule.
+    """
+    if not any(t in ref.WARD_PREFIXES for t in targets):
+        return [(None, agencies[t], n) for n, t in enumerate(targets)]
+    return [
+        (ward.id, agencies[f"{t}_{code}" if t in ref.WARD_PREFIXES else t], n)
+        for code, ward in wards.items()
+        for n, t in enumerate(targets)
+    ]
 
 
 def seed_holidays(session: Session, years: tuple[int, ...], added: Counter[str]) -> None:

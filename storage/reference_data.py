@@ -93,71 +93,140 @@ CATEGORIES: tuple[tuple[str, str, str], ...] = (
 #: Categories whose petitions are handled confidentially (the author is never forwarded).
 CONFIDENTIAL_CATEGORIES = frozenset({"tham_nhung_tieu_cuc"})
 
-#: (code, name, kind, ward code or None, head title)
-CITY_AGENCIES: tuple[tuple[str, str, str, str | None, str], ...] = (
-    ("so_xay_dung", "Sở Xây dựng thành phố Đà Nẵng", "so", None, "Giám đốc Sở Xây dựng"),
+#: Said of every seeded body: no address is guessed; an administrator confirms and completes it.
+UNCONFIRMED = "Chưa xác nhận địa chỉ thư điện tử và người liên hệ."
+#: Said of the bodies whose name after the July 2025 reorganisation was not confirmed.
+NAME_UNCONFIRMED = "Chưa xác nhận tên và đơn vị chủ quản sau sắp xếp đơn vị hành chính (7/2025)."
+
+#: (code, name, kind, head title, note). Names checked against public sources where they
+#: could be; no email address is seeded (administrators add the real ones).
+CITY_AGENCIES: tuple[tuple[str, str, str, str, str], ...] = (
+    ("so_xay_dung", "Sở Xây dựng thành phố Đà Nẵng", "so", "Giám đốc Sở Xây dựng", ""),
     (
         "so_nn_mt",
         "Sở Nông nghiệp và Môi trường thành phố Đà Nẵng",
         "so",
-        None,
         "Giám đốc Sở Nông nghiệp và Môi trường",
+        "",
     ),
-    ("so_y_te", "Sở Y tế thành phố Đà Nẵng", "so", None, "Giám đốc Sở Y tế"),
+    ("so_y_te", "Sở Y tế thành phố Đà Nẵng", "so", "Giám đốc Sở Y tế", ""),
     (
         "so_gd_dt",
         "Sở Giáo dục và Đào tạo thành phố Đà Nẵng",
         "so",
-        None,
         "Giám đốc Sở Giáo dục và Đào tạo",
+        "",
     ),
-    ("bhxh", "Bảo hiểm xã hội cơ sở khu vực Tam Kỳ", "so", None, "Giám đốc BHXH cơ sở"),
-    ("thanh_tra_tp", "Thanh tra thành phố Đà Nẵng", "thanh_tra", None, "Chánh Thanh tra thành phố"),
+    ("so_noi_vu", "Sở Nội vụ thành phố Đà Nẵng", "so", "Giám đốc Sở Nội vụ", ""),
+    (
+        "bhxh",
+        "Bảo hiểm xã hội cơ sở khu vực Tam Kỳ",
+        "nganh_doc",
+        "Giám đốc Bảo hiểm xã hội cơ sở",
+        NAME_UNCONFIRMED,
+    ),
+    ("thanh_tra_tp", "Thanh tra thành phố Đà Nẵng", "thanh_tra", "Chánh Thanh tra thành phố", ""),
     (
         "dien_luc",
-        "Điện lực Tam Kỳ (Công ty Điện lực Quảng Nam)",
+        "Điện lực Tam Kỳ",
         "cong_ty",
-        None,
         "Giám đốc Điện lực Tam Kỳ",
+        "Trước 7/2025 trực thuộc Công ty Điện lực Quảng Nam (EVNCPC). " + NAME_UNCONFIRMED,
     ),
     (
         "cap_nuoc",
         "Công ty Cổ phần Cấp thoát nước Quảng Nam",
         "cong_ty",
-        None,
-        "Giám đốc Công ty Cấp thoát nước",
+        "Tổng Giám đốc Công ty Cổ phần Cấp thoát nước Quảng Nam",
+        "Cấp nước sạch và thoát nước đô thị khu vực Tam Kỳ.",
     ),
     (
         "moi_truong_do_thi",
         "Công ty Cổ phần Môi trường đô thị Quảng Nam",
         "cong_ty",
-        None,
-        "Giám đốc Công ty Môi trường đô thị",
+        "Giám đốc Công ty Cổ phần Môi trường đô thị Quảng Nam",
+        "Thu gom, vận chuyển rác thải sinh hoạt khu vực Tam Kỳ.",
     ),
 )
 
-#: Agencies created once per ward: (code prefix, name pattern, kind, head title pattern).
-WARD_AGENCIES: tuple[tuple[str, str, str, str], ...] = (
-    ("ubnd", "UBND phường {ward}", "ubnd_phuong", "Chủ tịch UBND phường {ward}"),
-    ("ca", "Công an phường {ward}", "cong_an_phuong", "Trưởng Công an phường {ward}"),
-    ("tyt", "Trạm Y tế phường {ward}", "tram_y_te", "Trưởng Trạm Y tế phường {ward}"),
+#: Agencies created once per ward: (code prefix, name pattern, kind, head title pattern, note).
+WARD_AGENCIES: tuple[tuple[str, str, str, str, str], ...] = (
+    ("ubnd", "UBND phường {ward}", "ubnd_phuong", "Chủ tịch UBND phường {ward}", ""),
+    (
+        "kt_hd",
+        "Phòng Kinh tế, Hạ tầng và Đô thị phường {ward}",
+        "phong_phuong",
+        "Trưởng phòng Kinh tế, Hạ tầng và Đô thị phường {ward}",
+        "Đất đai, xây dựng, hạ tầng đô thị của phường. Chưa xác nhận tên phòng.",
+    ),
+    ("ca", "Công an phường {ward}", "cong_an_phuong", "Trưởng Công an phường {ward}", ""),
+    ("tyt", "Trạm Y tế phường {ward}", "tram_y_te", "Trưởng Trạm Y tế phường {ward}", ""),
 )
 
-#: Default routing: category → agency codes, most likely first ("ubnd"/"ca"/"tyt" = the ward's).
-ROUTING: dict[str, tuple[str, ...]] = {
-    "dat_dai": ("ubnd", "so_nn_mt"),
-    "xay_dung_do_thi": ("ubnd",),
-    "giao_thong": ("ubnd", "so_xay_dung"),
-    "ha_tang_dien_nuoc": ("dien_luc", "cap_nuoc", "ubnd"),
-    "moi_truong": ("ubnd", "moi_truong_do_thi"),
-    "an_ninh_trat_tu": ("ca",),
-    "an_sinh_xa_hoi": ("ubnd", "bhxh"),
-    "y_te": ("tyt", "so_y_te"),
-    "giao_duc": ("ubnd", "so_gd_dt"),
-    "hanh_chinh_can_bo": ("ubnd",),
-    "tham_nhung_tieu_cuc": ("thanh_tra_tp",),
-    "kinh_te_nong_nghiep": ("ubnd", "so_nn_mt"),
-    "khac": (),
+#: The ward's own agencies, by code prefix ("ubnd" means the petition's ward's UBND).
+WARD_PREFIXES = frozenset(prefix for prefix, *_ in WARD_AGENCIES)
+
+#: Default routing: category → rules of (keywords, agency codes in order, why). A rule with
+#: keywords applies when one occurs in the petition; the rule without keywords is the default.
+ROUTING: dict[str, tuple[tuple[str, tuple[str, ...], str], ...]] = {
+    "dat_dai": (
+        ("", ("kt_hd", "ubnd", "so_nn_mt"), "Quản lý đất đai thuộc UBND phường (phòng chuyên môn)"),
+    ),
+    "xay_dung_do_thi": (
+        ("", ("ubnd", "kt_hd", "so_xay_dung"), "Trật tự xây dựng, đô thị do UBND phường quản lý"),
+    ),
+    "giao_thong": (("", ("ubnd", "so_xay_dung"), "Đường phường quản lý; đường chính do Sở"),),
+    "ha_tang_dien_nuoc": (
+        (
+            "mất điện, cúp điện, cắt điện, điện yếu, chập điện, công tơ, đồng hồ điện, "
+            "tiền điện, hóa đơn điện, dây điện, trụ điện, cột điện",
+            ("dien_luc",),
+            "Lưới điện, công tơ, hóa đơn tiền điện do đơn vị điện lực quản lý",
+        ),
+        (
+            "nước sạch, nước máy, mất nước, cúp nước, đồng hồ nước, tiền nước, "
+            "hóa đơn nước, ống nước, vỡ ống",
+            ("cap_nuoc",),
+            "Cấp nước sạch do công ty cấp thoát nước quản lý",
+        ),
+        (
+            "ngập, ngập úng, ngập nước, thoát nước, cống, mương, hố ga, nắp cống, nước đọng",
+            ("ubnd", "cap_nuoc"),
+            "Thoát nước, ngập úng: UBND phường chủ trì, công ty cấp thoát nước xử lý hệ thống cống",
+        ),
+        (
+            "đèn đường, chiếu sáng, đèn chiếu sáng",
+            ("ubnd",),
+            "Chiếu sáng công cộng do UBND phường quản lý",
+        ),
+        ("", ("ubnd",), "Chưa rõ loại hạ tầng: UBND phường xem xét, phân công"),
+    ),
+    "moi_truong": (
+        (
+            "rác, thu gom rác, xe rác, điểm tập kết rác",
+            ("moi_truong_do_thi", "ubnd"),
+            "Thu gom rác do công ty môi trường đô thị thực hiện",
+        ),
+        ("", ("ubnd", "so_nn_mt"), "Môi trường trên địa bàn do UBND phường quản lý"),
+    ),
+    "an_ninh_trat_tu": (("", ("ca",), "An ninh trật tự do Công an phường"),),
+    "an_sinh_xa_hoi": (
+        (
+            "bảo hiểm xã hội, bhxh, lương hưu, sổ bảo hiểm",
+            ("bhxh",),
+            "Chế độ bảo hiểm xã hội do cơ quan BHXH giải quyết",
+        ),
+        ("", ("ubnd", "so_noi_vu"), "Chính sách xã hội do UBND phường thực hiện"),
+    ),
+    "y_te": (
+        ("bảo hiểm y tế, bhyt, thẻ bảo hiểm", ("bhxh", "tyt"), "Thẻ BHYT do cơ quan BHXH cấp"),
+        ("", ("tyt", "so_y_te"), "Y tế cơ sở do Trạm Y tế phường"),
+    ),
+    "giao_duc": (("", ("ubnd", "so_gd_dt"), "Trường mầm non, tiểu học, THCS do phường quản lý"),),
+    "hanh_chinh_can_bo": (("", ("ubnd",), "Thủ tục, cán bộ của UBND phường"),),
+    "tham_nhung_tieu_cuc": (("", ("thanh_tra_tp",), "Tố cáo tham nhũng chuyển Thanh tra"),),
+    "kinh_te_nong_nghiep": (("", ("ubnd", "so_nn_mt"), "Sản xuất, chợ do UBND phường quản lý"),),
+    "khac": (("", ("ubnd",), "Việc khác: UBND phường xem xét"),),
 }
 
 HOLIDAY_YEARS = (2025, 2026, 2027)

@@ -5,8 +5,10 @@ Importing the view modules registers their routes on `bp`; the app registers `bp
 
 from bot.admin import (
     actions,
+    actions_agency,
     auth,
     files,
+    views_agencies,
     views_delivery,
     views_entry,
     views_holidays,
@@ -14,12 +16,14 @@ from bot.admin import (
     views_model,
     views_petition,
     views_reports,
+    views_routing,
     views_templates,
 )
 from bot.admin.blueprint import bp
 
 __all__ = [
     "actions",
+    "actions_agency",
     "auth",
     "bp",
     "files",
@@ -30,5 +34,7 @@ __all__ = [
     "views_model",
     "views_petition",
     "views_reports",
+    "views_agencies",
+    "views_routing",
     "views_templates",
 ]

@@ -11,16 +11,19 @@ from flask import abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
+from werkzeug.datastructures import FileStorage
 
 from bot.admin import forms
+from bot.admin.agency_mail import mail_context
 from bot.admin.blueprint import actor, bp, settings, utcnow
 from bot.admin.views_petition import load_petition
 from bot.database import db_session
 from handlers import workflow as wf
+from handlers.agencies.flows import forward_petition
 from handlers.workflow import Actor, InvalidInput, InvalidState, NotAllowed, OutOfScope, core, rules
+from handlers.workflow.delivered import record_delivery
 from handlers.workflow.files import store_upload
-from handlers.workflow.slips import write_slip
-from storage.models import Agency, Attachment, OrgUnit, Petition, StaffUser
+from storage.models import Agency, Attachment, Petition, StaffUser
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +31,7 @@ Handler = Callable[[Session, Petition, Actor, forms.Form, datetime], str]
 ACTIONS: dict[str, Handler] = {}
 #: Page actions whose permission rule has another name.
 RULE_OF = {"redact_image": "redact"}
+MAX_FILES = 10
 
 
 def action(name: str) -> Callable[[Handler], Handler]:
@@ -71,17 +75,29 @@ def _upload(s: Session, p: Petition, field: str, kind: str, **extra: object) -> 
     file = request.files.get(field)
     if file is None or not file.filename:
         return None
+    return _store(s, p, file, kind, **extra)
+
+
+def _store(s: Session, p: Petition, file: FileStorage, kind: str, **extra: object) -> Attachment:
     cfg = settings()
     return store_upload(
         s,
         data=file.read(cfg.attachment_max_bytes + 1),
-        filename=file.filename,
+        filename=file.filename or "tep",
         base_dir=Path(cfg.attachment_dir),
         max_bytes=cfg.attachment_max_bytes,
         petition=p,
         kind=kind,
         **extra,  # type: ignore[arg-type]
     )
+
+
+def uploads(s: Session, p: Petition, field: str, kind: str) -> list[Attachment]:
+    """Every file of a multiple-file field (at most MAX_FILES)."""
+    files = [f for f in request.files.getlist(field) if f.filename]
+    if len(files) > MAX_FILES:
+        raise InvalidInput(f"Tối đa {MAX_FILES} tệp mỗi lần.")
+    return [_store(s, p, f, kind) for f in files]
 
 
 @action("triage")
@@ -140,37 +156,25 @@ def _forward(s: Session, p: Petition, who: Actor, f: forms.Form, now: datetime) 
     agency = s.get(Agency, forms.integer(f, "agency") or 0)
     if agency is None:
         raise InvalidInput("Cần chọn cơ quan.")
-    sent_on = forms.day(f, "sent_on") or wf.local_date(now)
-    complex_case = forms.flag(f, "complex")
-    due = forms.day(f, "due_on", required=False)
-    _, basis = wf.default_due(s, p, sent_on, complex_case=complex_case)
-    fwd = wf.forward(
+    forward_petition(
         s,
         p,
         actor=who,
         agency=agency,
         channel=forms.text(f, "channel"),
         document_number=forms.text(f, "document_number", 64),
-        sent_on=sent_on,
-        handler_due_on=due,
-        complex_case=complex_case,
+        sent_on=forms.day(f, "sent_on") or wf.local_date(now),
+        handler_due_on=forms.day(f, "due_on", required=False),
+        complex_case=forms.flag(f, "complex"),
         now=now,
+        mail=mail_context(),
     )
-    write_slip(
-        p,
-        fwd,
-        base_dir=Path(settings().attachment_dir),
-        unit_name=_unit_name(s, p),
-        due_basis=basis if due is None else "theo đề nghị của Ủy ban MTTQ",
-    )
-    return f"Đã chuyển đến {agency.name}; phiếu chuyển đã được tạo."
-
-
-def _unit_name(s: Session, p: Petition) -> str:
-    unit = s.get(OrgUnit, p.unit_id) if p.unit_id else None
-    if unit is None and p.ward_id is not None:
-        unit = s.scalar(select(OrgUnit).where(OrgUnit.ward_id == p.ward_id))
-    return unit.name.replace("Ủy ban MTTQ Việt Nam ", "") if unit else "khu vực Tam Kỳ"
+    if not agency.contact_addresses:
+        return (
+            f"Đã chuyển đến {agency.name}; phiếu chuyển đã được tạo. Cơ quan chưa có địa chỉ "
+            "thư điện tử: cần in và gửi phiếu chuyển bằng văn bản."
+        )
+    return f"Đã chuyển đến {agency.name}; phiếu chuyển đã được tạo và gửi thư cho cơ quan."
 
 
 @action("acknowledge")
@@ -181,9 +185,16 @@ def _acknowledge(s: Session, p: Petition, who: Actor, f: forms.Form, now: dateti
 
 @action("record_answer")
 def _record_answer(s: Session, p: Petition, who: Actor, f: forms.Form, now: datetime) -> str:
-    file = _upload(s, p, "file", "answer")
+    files = uploads(s, p, "file", "answer")
     wf.record_agency_answer(
-        s, p, actor=who, text=forms.text(f, "text", 8000), attachment=file, now=now
+        s,
+        p,
+        actor=who,
+        text=forms.text(f, "text", 8000),
+        files=files,
+        document_number=forms.text(f, "document_number", 64),
+        document_date=forms.day(f, "document_date", required=False),
+        now=now,
     )
     return "Đã ghi nhận trả lời của cơ quan."
 
@@ -201,7 +212,21 @@ def _extend(s: Session, p: Petition, who: Actor, f: forms.Form, now: datetime) -
 @action("send_result")
 def _send_result(s: Session, p: Petition, who: Actor, f: forms.Form, now: datetime) -> str:
     wf.send_result(s, p, actor=who, result_text=forms.text(f, "result", 4000), now=now)
-    return "Đã gửi kết quả cho người dân."
+    if p.citizen is not None and p.citizen.zalo_user_id:
+        return "Đã gửi kết quả vào hàng đợi tin Zalo cho người dân (xem «Tin báo người dân»)."
+    if p.contact_email:
+        return "Đã gửi kết quả vào hàng đợi thư điện tử cho người dân."
+    return (
+        "Đã duyệt kết quả. Người dân không dùng Zalo: cần gọi điện hoặc gửi văn bản báo kết "
+        "quả, rồi bấm «Ghi nhận đã báo kết quả»."
+    )
+
+
+@action("record_delivery")
+def _record_delivery(s: Session, p: Petition, who: Actor, f: forms.Form, now: datetime) -> str:
+    via = forms.text(f, "via", 16)
+    record_delivery(s, p, actor=who, via=via, note=forms.text(f, "note", 1000), now=now)
+    return "Đã ghi nhận việc báo kết quả cho người dân."
 
 
 @action("merge")

@@ -33,7 +33,7 @@ def file(attachment_id: int) -> ResponseReturnValue:
     if a is None or pid is None:
         abort(404)
     p = load_petition(pid)
-    if a.id not in {x.id for x in _attachments(s, p, actor().is_liaison)}:
+    if a.id not in {x.id for x in _attachments(s, p, actor())}:
         abort(404)
     path = resolve(Path(settings().attachment_dir), a.storage_path)
     if path is None:

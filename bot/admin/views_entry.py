@@ -72,6 +72,7 @@ def entry_post() -> ResponseReturnValue:
             urgent=forms.flag(f, "urgent"),
             reporter_name=forms.text(f, "reporter_name", 200) or None,
             callback_phone=forms.text(f, "phone", 32) or None,
+            contact_email=_email(forms.text(f, "email", 200)),
             place=forms.text(f, "place", 300) or None,
             summary=(forms.text(f, "summary", 300) or body[:120]),
             text=body,
@@ -87,6 +88,16 @@ def entry_post() -> ResponseReturnValue:
         return _form(str(exc), 400)
     flash(f"Đã tiếp nhận hồ sơ {p.code}.", "ok")
     return redirect(url_for("admin.petition", pid=p.id))
+
+
+def _email(value: str) -> str | None:
+    """The citizen's email for the result (optional); refuse what cannot be an address."""
+    if not value:
+        return None
+    local, _, domain = value.partition("@")
+    if not local or "." not in domain or any(c.isspace() for c in value):
+        raise InvalidInput("Địa chỉ thư điện tử không hợp lệ.")
+    return value
 
 
 def _suggest(s: object, p: Petition) -> None:

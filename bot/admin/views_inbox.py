@@ -10,9 +10,11 @@ from flask.typing import ResponseReturnValue
 from bot.admin.blueprint import actor, bp, utcnow
 from bot.admin.lookups import Lookups, deadline_badge
 from bot.database import db_session
+from handlers.agencies.disclosure import for_agency
+from handlers.outbox import reach
 from handlers.workflow.inbox import SORTS, InboxFilter, inbox_page
 from handlers.workflow.labels import LEGAL_TYPE_LABELS, STAFF_STATE_LABELS
-from nlp.pii import mask
+from storage.models import Petition
 from storage.models.enums import LegalType, PetitionState
 
 FLAGS = ("overdue", "urgent", "unassigned", "manual")
@@ -78,12 +80,16 @@ def inbox() -> ResponseReturnValue:
     now = utcnow()
     page = inbox_page(s, who, f, now=now, cursor=request.args.get("after"))
     names = Lookups.load(s)
+    told = {} if who.is_liaison else reach.latest(s, [r.id for r in page.rows])
+    # A liaison reads the list through the disclosure filter too (see handlers.agencies).
+    shown = {r.id: s.get(Petition, r.id) for r in page.rows} if who.is_liaison else {}
     rows = [
         {
             "row": r,
             "due": deadline_badge(r.state, r.next_due_at, now),
-            # A liaison never sees personal data in the list either.
-            "summary": mask(r.summary or "") if who.is_liaison else r.summary,
+            "summary": for_agency(found, r.summary) if (found := shown.get(r.id)) else r.summary,
+            # Whether the citizen heard the latest news (shown when they have not).
+            "reach": told.get(r.id),
         }
         for r in page.rows
     ]

@@ -9,14 +9,16 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.admin.agency_page import agency_context, staff_agency_context
 from bot.admin.blueprint import actor, bp, utcnow
 from bot.admin.lookups import Lookups, deadline_badge
 from bot.admin.replies import reply_templates
 from bot.database import db_session
 from handlers import workflow as wf
-from handlers.workflow import labels
+from handlers.agencies.disclosure import for_agency, is_protected
+from handlers.outbox import delivery, reach
+from handlers.workflow import Actor, labels, rules
 from handlers.workflow.forwarding import FORWARD_CHANNELS
-from handlers.workflow.slips import is_protected
 from handlers.workflow.suggest import duplicate_candidates, second_suggestion, top_suggestions
 from nlp.pii import mask
 from storage.models import (
@@ -27,7 +29,6 @@ from storage.models import (
     PetitionEvent,
     PetitionMessage,
     PetitionNote,
-    RoutingRule,
 )
 from storage.models.enums import ActorType, CloseReason, PetitionState
 
@@ -53,6 +54,7 @@ def petition(pid: int) -> ResponseReturnValue:
     forwards = wf.forwards_of(s, p)
     if who.is_liaison:
         forwards = [f for f in forwards if f.agency_id == who.agency_id]
+    running = wf.active_forward(s, p)
     context: dict[str, Any] = {
         "p": p,
         "names": names,
@@ -72,13 +74,16 @@ def petition(pid: int) -> ResponseReturnValue:
         "due": deadline_badge(p.state, p.next_due_at, now),
         "overdue": wf.is_overdue(p, now),
         "forwards": forwards,
-        "attachments": _attachments(s, p, who.is_liaison),
+        "attachments": _attachments(s, p, who),
+        "files_by_id": {a.id: a for a in _attachments(s, p, who)},
         "today": wf.local_date(now),
         "states": labels.STAFF_STATE_LABELS,
-        # A liaison never sees personal data, even where staff forgot to redact.
-        "display_text": mask(p.text or "") if who.is_liaison else p.text,
-        "display_summary": mask(p.summary or "") if who.is_liaison else p.summary,
-        "display_place": mask(p.place or "") if who.is_liaison else p.place,
+        # A liaison reads everything through the disclosure filter (personal data masked,
+        # a tố cáo's author never named), even where staff forgot to redact.
+        "display_text": for_agency(p, p.text) if who.is_liaison else p.text,
+        "display_summary": for_agency(p, p.summary) if who.is_liaison else p.summary,
+        "display_place": for_agency(p, p.place) if who.is_liaison else p.place,
+        **agency_context(s, p, who, running),
     }
     if not who.is_liaison:
         context.update(_staff_context(s, p, names))
@@ -94,11 +99,18 @@ def _staff_context(s: Session, p: Petition, names: Lookups) -> dict[str, Any]:
     today = wf.local_date(utcnow())
     due, basis = wf.default_due(s, p, today)
     return {
+        "reach": reach.latest(s, [p.id]).get(p.id),
+        "reach_labels": reach.VIA_LABELS,
+        "reach_reason": reach.reason_text,
+        "delivery_vias": delivery.MANUAL_VIAS,
+        "may_record_delivery": rules.may(actor(), "record_delivery")
+        and p.state in rules.RULES["record_delivery"].from_states
+        and p.result_sent_at is not None,
         "thread": _thread(s, p),
         "outbox": list(
             s.scalars(
                 select(OutboxMessage)
-                .where(OutboxMessage.petition_id == p.id)
+                .where(OutboxMessage.petition_id == p.id, OutboxMessage.channel == "zalo")
                 .order_by(OutboxMessage.id)
             )
         ),
@@ -126,7 +138,7 @@ def _staff_context(s: Session, p: Petition, names: Lookups) -> dict[str, Any]:
         "wards_all": list(names.wards.values()),
         "categories": [c for c in names.categories.values() if c.active],
         "agencies": [a for a in names.agencies.values() if a.active],
-        "route_agency_id": _routed_agency(s, p),
+        **staff_agency_context(s, p),
         "default_due": due,
         "due_basis": basis,
         "masked_text": mask(p.text or ""),
@@ -147,8 +159,9 @@ def _thread(s: Session, p: Petition) -> list[PetitionMessage]:
     )
 
 
-def _attachments(s: Session, p: Petition, liaison: bool) -> list[Attachment]:
-    """Files of the petition; a liaison gets redacted copies instead of their originals."""
+def _attachments(s: Session, p: Petition, who: Actor) -> list[Attachment]:
+    """Files of the petition; a liaison gets redacted copies instead of their originals, and
+    only their own agency's answer files."""
     rows = list(
         s.scalars(
             select(Attachment)
@@ -157,13 +170,16 @@ def _attachments(s: Session, p: Petition, liaison: bool) -> list[Attachment]:
             .order_by(Attachment.id)
         )
     )
-    if not liaison:
+    if not who.is_liaison:
         return rows
     superseded = {a.redacted_from_id for a in rows if a.redacted_from_id}
     protected = is_protected(p)
+    own = {i for f in wf.forwards_of(s, p) if f.agency_id == who.agency_id for i in f.answer_files}
 
     def visible(a: Attachment) -> bool:
-        if a.kind == "answer" or a.redacted_from_id:
+        if a.kind == "answer":
+            return a.id in own
+        if a.redacted_from_id:
             return True
         if protected or a.kind == "letter":
             return False
@@ -186,21 +202,6 @@ def _second(names: Lookups, p: Petition) -> tuple[Category, float] | None:
 
 def _category_by_code(names: Lookups, code: str) -> Category | None:
     return next((c for c in names.categories.values() if c.code == code), None)
-
-
-def _routed_agency(s: Session, p: Petition) -> int | None:
-    """The routing table's first agency for the petition's field and ward."""
-    if p.category_id is None:
-        return None
-    rules = s.scalars(
-        select(RoutingRule)
-        .where(
-            RoutingRule.category_id == p.category_id,
-            or_(RoutingRule.ward_id == p.ward_id, RoutingRule.ward_id.is_(None)),
-        )
-        .order_by(RoutingRule.priority)
-    ).all()
-    return rules[0].agency_id if rules else None
 
 
 def _actor_label(names: Lookups) -> Any:

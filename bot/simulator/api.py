@@ -10,13 +10,16 @@ import secrets
 from typing import Any
 
 import requests
-from flask import current_app, jsonify, request, url_for
+from flask import jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 
+from bot.runtime import runtime_of
 from bot.simulator import bp
 from bot.simulator.events import follow_event, message_event, new_msg_id, signed
 from bot.simulator.personas import PERSONAS
+from bot.zalo.reach_rules import slot_ids
 from config import Settings
+from handlers.outbox import notices
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +30,7 @@ TIMEOUT = 20
 
 
 def _settings() -> Settings:
-    settings: Settings = current_app.extensions["pakn.settings"]
-    return settings
+    return runtime_of().settings
 
 
 def _standin(path: str) -> str:
@@ -135,10 +137,66 @@ def messages() -> ResponseReturnValue:
     except requests.RequestException:
         return _problem(502, "Không đọc được tin nhắn từ máy chủ Zalo giả lập.")
     record = answer.json().get("messages", [])
-    return jsonify(messages=[_shown(m) for m in record[after:]], next=len(record))
+    slots = template_slots(_settings())
+    return jsonify(messages=[shown(m, slots) for m in record[after:]], next=len(record))
 
 
-def _shown(entry: dict[str, Any]) -> dict[str, Any]:
+#: How each kind of message is labelled in the simulated phone (what the citizen would see).
+KIND_LABELS = {
+    "template": "Tin mẫu Zalo từ OA (gửi khi đã quá 7 ngày kể từ lần nhắn cuối)",
+    "transaction": "Tin giao dịch Zalo từ OA",
+    "zns": "Thông báo Zalo (ZNS) đến số điện thoại {phone}",
+}
+
+
+def template_slots(settings: Settings) -> dict[str, str]:
+    """Template id → notice slot, from the configured ids of both channels."""
+    found: dict[str, str] = {}
+    for pairs in (settings.zalo_template_ids, settings.zns_template_ids):
+        found.update({template_id: slot for slot, template_id in slot_ids(pairs).items()})
+    return found
+
+
+def shown(entry: dict[str, Any], slots: dict[str, str]) -> dict[str, Any]:
+    """A recorded API message as the phone shows it: a template as its card, else _plain."""
+    kind = str(entry.get("kind") or "")
+    if kind not in KIND_LABELS:
+        return _plain(entry)
+    if kind == "transaction":
+        payload = ((entry.get("message") or {}).get("attachment") or {}).get("payload") or {}
+        text = transaction_text(payload)
+        buttons = [
+            {"title": str(b.get("title", "")), "payload": b.get("payload")}
+            for b in payload.get("buttons") or []
+        ]
+    else:
+        slot = slots.get(str(entry.get("template_id") or ""), "")
+        notice = {"slot": slot, "data": entry.get("template_data") or {}}
+        text, buttons = notices.preview(notice), []
+    phone = str(entry.get("phone") or "")
+    masked = phone[:4] + "…" + phone[-3:] if phone else ""
+    return {
+        "text": text,
+        "buttons": buttons,
+        "image_url": None,
+        "time": entry.get("time"),
+        "kind": kind,
+        "label": KIND_LABELS[kind].format(phone=masked),
+    }
+
+
+def transaction_text(payload: dict[str, Any]) -> str:
+    """A transaction message's header, texts and table as lines."""
+    lines = []
+    for element in payload.get("elements") or []:
+        if element.get("type") in {"header", "text"}:
+            lines.append(str(element.get("content") or ""))
+        elif element.get("type") == "table":
+            lines += [f"{r.get('key')}: {r.get('value')}" for r in element.get("content") or []]
+    return "\n".join(lines)
+
+
+def _plain(entry: dict[str, Any]) -> dict[str, Any]:
     """A recorded API message as the page shows it: text, buttons, an image."""
     message = entry.get("message") or {}
     payload = (message.get("attachment") or {}).get("payload") or {}

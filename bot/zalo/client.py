@@ -26,6 +26,9 @@ logger = logging.getLogger(__name__)
 
 MAX_TEXT = 2000
 CS_PATH = "/v3.0/oa/message/cs"
+TEMPLATE_PATH = "/v3.0/oa/message/template"
+TRANSACTION_PATH = "/v3.0/oa/message/transaction"
+ZNS_PATH = "/message/template"
 
 
 def zalo_len(text: str) -> int:
@@ -155,6 +158,41 @@ class ZaloClient:
         """Send a text of any length (split on sentence boundaries); the message ids."""
         return [self.send_message(user_id, {"text": part}) for part in split_text(text)]
 
+    def send_template(
+        self, user_id: str, template_id: str, data: Mapping[str, str], *, flat: bool = False
+    ) -> dict[str, Any]:
+        """An approved template by user id (ZBS): `message_id` and maybe `quota`."""
+        who: dict[str, Any] = {"user_id": user_id} if flat else {"recipient": {"user_id": user_id}}
+        body = {**who, "template_id": template_id, "template_data": dict(data)}
+        return dict(self.call("POST", TEMPLATE_PATH, json=body) or {})
+
+    def send_transaction(self, user_id: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """The OA transaction message (template payload of elements and buttons)."""
+        message = {"attachment": {"type": "template", "payload": dict(payload)}}
+        body = {"recipient": {"user_id": user_id}, "message": message}
+        return dict(self.call("POST", TRANSACTION_PATH, json=body) or {})
+
+    def send_zns(
+        self,
+        base: str,
+        phone: str,
+        template_id: str,
+        data: Mapping[str, str],
+        tracking_id: str,
+        *,
+        development: bool = False,
+    ) -> dict[str, Any]:
+        """A ZNS template to a phone number (84…): `msg_id` and `quota` (other host)."""
+        body: dict[str, Any] = {
+            "phone": phone,
+            "template_id": template_id,
+            "template_data": dict(data),
+            "tracking_id": tracking_id,
+        }
+        if development:
+            body["mode"] = "development"
+        return dict(self.call("POST", ZNS_PATH, json=body, base=base) or {})
+
     def user_detail(self, user_id: str) -> dict[str, Any]:
         """Display name, avatars and shared info of a follower."""
         return self.call("GET", "/v3.0/oa/user/detail", params={"user_id": user_id})
@@ -190,22 +228,24 @@ class ZaloClient:
         json: Mapping[str, Any] | None = None,
         params: Mapping[str, Any] | None = None,
         files: Mapping[str, Any] | None = None,
+        base: str | None = None,
     ) -> Any:
-        """One API call with one token refresh and one retry on -216/-220."""
+        """One API call with one token refresh and one retry on -216/-220 (-124 for ZNS)."""
+        url = (base.rstrip("/") if base else self.api_base) + path
         token = self.tokens.access_token()
         try:
-            return self._once(method, path, token, json=json, params=params, files=files)
+            return self._once(method, url, token, json=json, params=params, files=files)
         except ZaloApiError as exc:
-            if exc.action is not Action.REFRESH:
+            if exc.action is not Action.REFRESH and not (base and exc.code == -124):
                 raise
             logger.info("Zalo token refused (code %s); refreshing once", exc.code)
         token = self.tokens.refresh(stale=token)
-        return self._once(method, path, token, json=json, params=params, files=files)
+        return self._once(method, url, token, json=json, params=params, files=files)
 
     def _once(
         self,
         method: str,
-        path: str,
+        url: str,
         token: str,
         *,
         json: Mapping[str, Any] | None,
@@ -213,10 +253,11 @@ class ZaloClient:
         files: Mapping[str, Any] | None,
     ) -> Any:
         query = {"data": _dumps(params)} if params is not None else None
+        path = url.split("://", 1)[-1].partition("/")[2]
         try:
             resp = self._http().request(
                 method,
-                self.api_base + path,
+                url,
                 headers={"access_token": token},
                 json=json,
                 params=query,

@@ -1,8 +1,8 @@
 """The outbox sender: claims due rows, hands each to its channel's transport, records why.
 
 A transport is any object with `send(message: OutboxMessage) -> str | None` (the external
-id) that raises on failure; `zalo` is `ZaloTransport`, `email` is whatever `bot.mail`
-provides (see `mail_transport`). Rows of channels without a transport stay pending.
+id) that raises on failure; `zalo` is `ZaloTransport`, `email` is `bot.mail.MailTransport`.
+Rows of channels without a transport stay pending.
 A transport may also offer `reconcile(message, claimed_at=…) -> bool | None` to settle rows
 whose sender vanished mid-send; rows of one that cannot are dead-lettered rather than risk a
 second send. Such rows are taken over first (`outbox.take_over_stale`), so a sender that was
@@ -18,24 +18,27 @@ pending. Rows retried for longer than OUTBOX_GIVE_UP_HOURS are dead-lettered.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import random
 from collections import Counter
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import system_clock
 from bot.zalo import alerts
 from bot.zalo.client import build_messages
 from bot.zalo.errors import Action, TokenError, ZaloApiError, ZaloError
 from bot.zalo.processing import backoff
+from bot.zalo.reach import Deferred, DeliveryUnknown, NoRoute
 from handlers import outbox
+from handlers.agencies.mail import delivery_failed
+from handlers.clock import Clock
+from handlers.outbox import reach
 from storage.db import transaction
 from storage.models import Citizen, OutboxMessage
-from storage.models.base import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +61,7 @@ class Sender:
         *,
         lease: timedelta = timedelta(seconds=600),
         give_up_after: timedelta = timedelta(hours=48),
-        clock: Callable[[], datetime] = utcnow,
+        clock: Clock = system_clock,
         rng: random.Random | None = None,
         batch: int = 5,
     ) -> None:
@@ -128,7 +131,18 @@ class Sender:
     def _send(self, row: OutboxMessage, now: datetime) -> str:
         transport = self.transports[row.channel]
         try:
-            external_id = transport.send(row)
+            if getattr(transport, "takes_now", False):
+                external_id = transport.send(row, now=now)  # type: ignore[call-arg]
+            else:
+                external_id = transport.send(row)
+        except NoRoute as exc:
+            return self._wait(row, exc.reasons, exc.retry_at)
+        except DeliveryUnknown as exc:
+            return self._unknown(row, now, exc)
+        except Deferred as exc:
+            with transaction(self.sessions) as session:
+                outbox.fail(session, row.id, error="quiet hours", retry_at=exc.until, held=row)
+            return "deferred"
         except outbox.ClaimLost:
             logger.warning("outbox %s was taken over by a reconciliation; left to it", row.id)
             return "superseded"
@@ -139,10 +153,34 @@ class Sender:
             return self._failed(row, exc.action, exc, now)
         except Exception as exc:  # a transport we do not know (mail): retry with back-off
             logger.warning("outbox %s (%s) failed: %s", row.id, row.channel, type(exc).__name__)
-            return self._failed(row, Action.RETRY, exc, now)
+            permanent = getattr(exc, "permanent", False)  # MailError: the server refused it
+            return self._failed(row, Action.INVALID if permanent else Action.RETRY, exc, now)
+        via = getattr(row, "delivered_via", None) or ("cs" if row.channel == "zalo" else "email")
         with transaction(self.sessions) as session:
-            outbox.complete(session, row.id, now=now, external_id=external_id, held=row)
+            if outbox.complete(session, row.id, now=now, external_id=external_id, held=row):
+                reach.delivered(session, row.id, via=via, now=now)
         return "sent"
+
+    def _wait(self, row: OutboxMessage, reasons: list[str], retry_at: datetime | None) -> str:
+        """No kind of message can reach the citizen now: hold it (or look again later)."""
+        with transaction(self.sessions) as session:
+            if retry_at is not None:
+                outbox.fail(session, row.id, error="waiting", retry_at=retry_at, held=row)
+            else:
+                outbox.hold(session, row.id, reason=outbox.HELD_WINDOW, held=row)
+            reach.waiting(session, row.id, reasons)
+        return "held" if retry_at is None else "waiting"
+
+    def _unknown(self, row: OutboxMessage, now: datetime, exc: Exception) -> str:
+        with transaction(self.sessions) as session:
+            outbox.dead_letter(
+                session,
+                row.id,
+                now=now,
+                reason=f"delivery unknown ({exc}); ask the citizen before sending again",
+                held=row,
+            )
+        return "dead"
 
     def _failed(self, row: OutboxMessage, action: Action, exc: Exception, now: datetime) -> str:
         reason = _reason(exc)
@@ -158,6 +196,7 @@ class Sender:
                 return "dead"
             if action is Action.INVALID:
                 outbox.dead_letter(session, row.id, now=now, reason=f"invalid: {reason}", held=row)
+                delivery_failed(session, row.id, reason, now)  # an agency email: tell the Front
                 return "dead"
             if action in (Action.CONFIG, Action.REFRESH):
                 alerts.alert_admins(
@@ -183,6 +222,7 @@ class Sender:
                     reason=f"gave up after {row.attempts} tries: {reason}",
                     held=row,
                 )
+                delivery_failed(session, row.id, reason, now)
                 return "dead"
             retry_at = now + backoff(row.attempts, self.rng, base=15, cap=900)
             outbox.fail(session, row.id, error=reason, retry_at=retry_at, held=row)
@@ -209,6 +249,9 @@ class Sender:
                 settled = reconcile(row, claimed_at=claimed_at) if callable(reconcile) else False
             except outbox.ClaimLost:  # another reconciliation took it over meanwhile
                 continue
+            except DeliveryUnknown as exc:
+                counts[self._unknown(row, now, exc)] += 1
+                continue
             with transaction(self.sessions) as session:
                 if settled is None:  # cannot tell yet: look again after another lease
                     outbox.extend_claim(session, row.id, until=now + self.lease, held=row)
@@ -223,6 +266,8 @@ class Sender:
                     counts["dead"] += 1
                 elif _all_sent(row):
                     outbox.complete(session, row.id, now=now, external_id=_last_id(row), held=row)
+                    via = str(row.payload.get("via") or "cs")
+                    reach.delivered(session, row.id, via=via, now=now)
                     counts["recovered"] += 1
                 else:
                     outbox.fail(
@@ -256,30 +301,3 @@ def _mark_unreachable(
         citizen.unreachable_at = now
         if isinstance(exc, ZaloApiError) and exc.code == -213:
             citizen.following = False
-
-
-def mail_transport(settings: Any) -> Transport | None:
-    """The email transport from `bot.mail`, if that module exists yet.
-
-    `bot.mail` may offer `transport(settings)` returning an object with `send(message)`, or a
-    module-level `send(message) -> None` that raises on failure.
-    """
-    try:
-        mail = importlib.import_module("bot.mail")
-    except ModuleNotFoundError:
-        return None
-    factory = getattr(mail, "transport", None)
-    if callable(factory):
-        made: Transport = factory(settings)
-        return made
-    send = getattr(mail, "send", None)
-    return _FunctionTransport(send) if callable(send) else None
-
-
-class _FunctionTransport:
-    def __init__(self, fn: Callable[[OutboxMessage], Any]) -> None:
-        self.fn = fn
-
-    def send(self, message: OutboxMessage) -> str | None:
-        self.fn(message)
-        return None

@@ -4,7 +4,8 @@ A real HTTP server (stdlib, threaded) for tests, the simulator and local runs:
 `flask --app wsgi zalo standin --port 8099`, or in Python `with StandIn(...) as z: …`.
 It issues and rotates tokens (refresh tokens single-use), enforces the 2000-character and
 button limits, the 7-day window (-230) from a per-user last interaction, rate limits (-32),
-expired tokens (-216), answers -240 on v2 sends, and records every message sent.
+expired tokens (-216), answers -240 on v2 sends, and records every message sent. It also
+plays templates by user id, the transaction message and ZNS (bot/zalo/standin_reach.py).
 
 JSON control API (under /_standin/):
   GET  messages[?user_id=]  every message the OA sent, oldest first
@@ -16,7 +17,13 @@ JSON control API (under /_standin/):
                              "times" (-1: until reset)}
   POST outage               {"on": bool, "mode": http|drop|slow, "delay"} (every API path)
   POST clock                {"advance_seconds": n}
-  POST config               {"strict_window", "rate_per_minute", "webhook_url"}
+  POST config               {"strict_window", "rate_per_minute", "webhook_url",
+                             "template_monthly_quota", "zns_daily_quota",
+                             "transaction_enabled", "transaction_window_days",
+                             "cs_requires_follow", "zns_night_block"}
+  POST templates            {"id", "status": ENABLE|PENDING_REVIEW|REJECT|DISABLE,
+                             "params": [names], "uid": bool, "max_length"}
+  POST phones               {"phone": "84…", "on_zalo", "user_id", "refuses", "admin"}
   POST media                {"name", "content_b64", "content_type"} → GET /_standin/media/<name>;
                             {"name", "expired": true} → that link answers 404
   POST deliver              {"event": {...}} → signed like Zalo, posted to webhook_url
@@ -39,6 +46,7 @@ import requests
 
 from bot.zalo import signature
 from bot.zalo.standin_control import CONTROL
+from bot.zalo.standin_reach import ENDPOINTS
 from bot.zalo.standin_state import StandinState, check_message
 
 logger = logging.getLogger(__name__)
@@ -142,6 +150,12 @@ class _Handler(BaseHTTPRequestHandler):
             return self._zalo(-32, message="Rate limit")
         if path == "/v3.0/oa/message/cs":
             return self._send_cs(raw)
+        if path in ENDPOINTS:
+            body = self._json(raw)
+            if not isinstance(body, dict):
+                return self._zalo(-201, message="body is not JSON")
+            code, data = ENDPOINTS[path](self.state, body)
+            return self._zalo(code, data if code == 0 else None)
         if path == "/v3.0/oa/quota/message":
             return self._quota(raw)
         if path.startswith("/v2.0/oa/upload/"):

@@ -6,7 +6,7 @@ import base64
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from bot.zalo.standin_state import Fault, StandinState
+from bot.zalo.standin_state import Fault, Phone, StandinState
 
 
 class ControlledServer(Protocol):
@@ -75,9 +75,22 @@ def _c_clock(server: ControlledServer, body: dict[str, Any]) -> dict[str, Any]:
         return {"offset": server.state.offset}
 
 
+_CONFIG_KEYS = (
+    "strict_window",
+    "rate_per_minute",
+    "webhook_url",
+    "template_monthly_quota",
+    "zns_daily_quota",
+    "transaction_enabled",
+    "transaction_window_days",
+    "cs_requires_follow",
+    "zns_night_block",
+)
+
+
 def _c_config(server: ControlledServer, body: dict[str, Any]) -> dict[str, Any]:
     with server.state.lock:
-        for key in ("strict_window", "rate_per_minute", "webhook_url"):
+        for key in _CONFIG_KEYS:
             if key in body:
                 setattr(server.state, key, body[key])
     return {"ok": True}
@@ -97,6 +110,32 @@ def _c_deliver(server: ControlledServer, body: dict[str, Any]) -> dict[str, Any]
     return {"status": server.deliver(body["event"])}
 
 
+def _c_templates(server: ControlledServer, body: dict[str, Any]) -> dict[str, Any]:
+    """Register a template as Zalo would hold it: status, parameter names, UID sending."""
+    template = {
+        "status": str(body.get("status", "ENABLE")),
+        "params": [str(p) for p in body.get("params", [])],
+        "uid": bool(body.get("uid", True)),
+        "max_length": int(body.get("max_length", 200)),
+    }
+    with server.state.lock:
+        server.state.templates[str(body["id"])] = template
+    return {"ok": True}
+
+
+def _c_phones(server: ControlledServer, body: dict[str, Any]) -> dict[str, Any]:
+    """A phone number: on Zalo or not, whose it is, refusals, administrator."""
+    phone = Phone(
+        on_zalo=bool(body.get("on_zalo", True)),
+        user_id=str(body["user_id"]) if body.get("user_id") else None,
+        refuses=bool(body.get("refuses", False)),
+        admin=bool(body.get("admin", False)),
+    )
+    with server.state.lock:
+        server.state.phones[str(body["phone"])] = phone
+    return {"ok": True}
+
+
 def _c_reset(server: ControlledServer, body: dict[str, Any]) -> dict[str, Any]:
     server.state.reset()
     return {"ok": True}
@@ -111,5 +150,7 @@ CONTROL: dict[str, Callable[[ControlledServer, dict[str, Any]], dict[str, Any]]]
     "config": _c_config,
     "media": _c_media,
     "deliver": _c_deliver,
+    "templates": _c_templates,
+    "phones": _c_phones,
     "reset": _c_reset,
 }

@@ -40,6 +40,16 @@ class User:
 
 
 @dataclass
+class Phone:
+    """A phone number as ZNS sees it: on Zalo or not, its owner's choices."""
+
+    on_zalo: bool = True
+    user_id: str | None = None  # the same person's id as a user of this OA, if any
+    refuses: bool = False  # refused ZNS from this OA (-141)
+    admin: bool = False  # an OA/app administrator (development mode reaches only them)
+
+
+@dataclass
 class StandinState:
     """Everything the stand-in knows; every method takes the lock."""
 
@@ -60,6 +70,17 @@ class StandinState:
     faults: list[Fault] = field(default_factory=list)
     media: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     calls: list[tuple[str, int]] = field(default_factory=list)
+    # Templates and ZNS (bot/zalo/standin_reach.py): approved templates, phone numbers,
+    # quotas and the counts against them, the transaction message's rules.
+    templates: dict[str, dict[str, Any]] = field(default_factory=dict)
+    phones: dict[str, Phone] = field(default_factory=dict)
+    template_monthly_quota: int = 1000
+    zns_daily_quota: int = 500
+    used: dict[str, int] = field(default_factory=dict)
+    transaction_enabled: bool = True
+    transaction_window_days: int = 365
+    cs_requires_follow: bool = True
+    zns_night_block: bool = False
     _window: list[float] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
@@ -113,7 +134,7 @@ class StandinState:
                 if self.strict_window:
                     return -230
                 user = self.users[user_id] = User(last_interaction=self.now())
-            if not user.following:
+            if not user.following and self.cs_requires_follow:
                 return -213
             if user.last_interaction is None or self.now() - user.last_interaction > WINDOW_SECONDS:
                 return -230
@@ -143,15 +164,18 @@ class StandinState:
 
     # --- messages -------------------------------------------------------------------------
 
-    def record(self, user_id: str, message: dict[str, Any]) -> dict[str, Any]:
+    def record(
+        self, user_id: str, message: dict[str, Any], kind: str | None = None, **extra: Any
+    ) -> dict[str, Any]:
         with self.lock:
             entry = {
                 "message_id": secrets.token_hex(10),
                 "user_id": user_id,
                 "text": str(message.get("text") or ""),
-                "kind": _kind(message),
+                "kind": kind or _kind(message),
                 "message": message,
                 "time": int(self.now() * 1000),
+                **extra,
             }
             self.messages.append(entry)
             return entry
@@ -169,6 +193,9 @@ class StandinState:
             self.inbound.clear()
             self.faults.clear()
             self.calls.clear()
+            self.templates.clear()
+            self.phones.clear()
+            self.used.clear()
             self.offset = 0.0
             self.strict_window = False
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.conversation import aftercare, followups, intake, privacy
+from handlers.conversation import aftercare, followups, intake, phone_notices, privacy
 from handlers.conversation.commands import Command
 from handlers.conversation.state import DRAFT_STEPS, Step, Turn
 
@@ -91,6 +91,7 @@ COMMANDS: dict[str, Any] = {
     "ward": _ward,
     "add": _add,
     "new": _new,
+    "zns": lambda t, c: phone_notices.agree(t),
 }
 #: Typed commands that fall back to ordinary text when they mean nothing in the step.
 TYPED_ONLY = frozenset({"consent", "send", "edit", "skip"})

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from handlers.conversation import alerts, drafts
+from handlers.conversation import alerts, drafts, phone_notices
 from handlers.conversation.followups import open_petitions, own_petition
 from handlers.conversation.replies import button, day, say, short, state_label, text
 from handlers.conversation.state import Turn
@@ -81,8 +81,7 @@ def describe(turn: Turn, petition: Petition) -> None:
         lines.append(
             render(session, "bot.lookup_decision_due", date=_date(petition.decision_due_on))
         )
-    if petition.result_sent_at is not None:
-        lines.append(render(session, "bot.lookup_result", date=_date(petition.result_sent_at)))
+    lines += phone_notices.lookup_lines(session, petition)
     if petition.state == PetitionState.CLOSED and petition.closed_at is not None:
         lines.append(render(session, "bot.lookup_closed", date=_date(petition.closed_at)))
     say(

@@ -7,7 +7,7 @@ import logging
 
 from sqlalchemy import select
 
-from handlers.conversation import alerts, drafts, followups
+from handlers.conversation import alerts, drafts, followups, phone_notices
 from handlers.conversation.hours import after_hours_note
 from handlers.conversation.replies import button, say, short, text, ward_buttons
 from handlers.conversation.state import Step, Turn
@@ -128,8 +128,12 @@ def show_summary(turn: Turn, draft: Petition) -> None:
     count = drafts.attachment_count(session, draft)
     if count:
         details += render(session, "bot.summary_attachments", count=count)
+    buttons = [button(turn, "button.send", "#send"), button(turn, "button.edit", "#edit")]
     if draft.callback_phone:
         details += render(session, "bot.summary_phone", phone=draft.callback_phone)
+        if phone_notices.may_offer(turn.citizen, draft.callback_phone):
+            details += render(session, "bot.summary_zns")
+            buttons.append(button(turn, "button.zns_yes", "#zns:yes"))
     say(
         turn,
         "bot.summary",
@@ -137,7 +141,7 @@ def show_summary(turn: Turn, draft: Petition) -> None:
         ward=_ward_words(turn, draft),
         summary=short(draft.text, 160),
         details=details,
-        buttons=[button(turn, "button.send", "#send"), button(turn, "button.edit", "#edit")],
+        buttons=buttons,
     )
 
 

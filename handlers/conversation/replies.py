@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from handlers.clock import LOCAL_TZ
 from handlers.conversation.state import Turn
 from handlers.messages import render
 from handlers.outbox import Button, queue_zalo
 from handlers.workflow import active_forward, citizen_state_label, latest_forward
 from storage.models import Petition, Ward
-
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def say(

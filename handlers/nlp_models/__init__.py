@@ -9,6 +9,6 @@ a held-out slice of staff labels, and installs it only when it is better
 workers, the inbound worker and the scheduler within seconds, without a restart.
 """
 
-from handlers.nlp_models.store import NLP_MODELS_SERVICE, ModelStore
+from handlers.nlp_models.store import ModelStore
 
-__all__ = ["NLP_MODELS_SERVICE", "ModelStore"]
+__all__ = ["ModelStore"]

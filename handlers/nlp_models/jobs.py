@@ -5,24 +5,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from handlers.jobs import JobContext, job
+from handlers.jobs import JobContext, JobFn
 from handlers.nlp_models import loop
-from handlers.nlp_models.store import NLP_MODELS_SERVICE, ModelStore
 from storage.db import transaction
 
-CLOCK_SERVICE = "nlp_models.clock"  # optional: a clock for the run's end time
 
-
-@job("model-retrain")
 def model_retrain(ctx: JobContext) -> Mapping[str, Any]:
-    """Train a candidate on the corpus and staff labels; install it only if it is better."""
-    store = ctx.services.get(NLP_MODELS_SERVICE)
-    if not isinstance(store, ModelStore):
+    """Train a candidate on the corpus and staff labels; install it only if it is better.
+
+    The run's start and end times are the job's ``now`` (handlers do not read the clock).
+    """
+    store = ctx.services.nlp_models
+    if store is None:
         return {"skipped": "no model store wired"}
     with transaction(ctx.sessions) as session:
         run = loop.queue_run(session, ctx.now, "job")
         run_id = run.id if run else None
     if run_id is None:
         return {"skipped": "another training run is under way"}
-    clock = ctx.services.get(CLOCK_SERVICE) or (lambda: ctx.now)
-    return {"run": run_id, "outcome": loop.execute(ctx.sessions, store, run_id, clock)}
+    return {"run": run_id, "outcome": loop.execute(ctx.sessions, store, run_id, lambda: ctx.now)}
+
+
+JOBS: Mapping[str, JobFn] = {"model-retrain": model_retrain}

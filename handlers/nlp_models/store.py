@@ -7,7 +7,6 @@ from pathlib import Path
 
 from nlp import corpus, registry
 
-NLP_MODELS_SERVICE = "nlp_models"  # JobContext.services key of the ModelStore
 SHIPPED, TRAINED = "shipped", "trained"
 
 

@@ -11,7 +11,8 @@ committing:
                          └ dead_letter (permanent; staff see it, `requeue` puts it back)
 
 Zalo messages to one citizen leave in the order they were queued: a row is not claimed while
-an older row for the same recipient is pending, sending or held.
+an older row for the same recipient is pending, sending or held — except a row held because
+no kind of message can reach the citizen (it carries its wait_reason; see bot.zalo.reach).
 
 A claim is identified by (attempts, claimed_until). Every change a sender makes to a row it
 claimed names that claim (`held=`), and before each send it confirms the claim
@@ -41,7 +42,6 @@ from handlers.outbox.claims import (
 from handlers.outbox.queueing import (
     HELD_UNREACHABLE,
     HELD_WINDOW,
-    QUEUED_FLAG,
     Button,
     OutboxError,
     queue_email,
@@ -52,7 +52,6 @@ from handlers.outbox.views import counts, dead_letters, held_messages
 __all__ = [
     "HELD_UNREACHABLE",
     "HELD_WINDOW",
-    "QUEUED_FLAG",
     "UNSURE",
     "Button",
     "ClaimLost",

@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, exists, func, select, update
 from sqlalchemy.orm import Session, aliased
 
-from handlers.outbox.queueing import HELD_WINDOW, QUEUED_FLAG
+from handlers.outbox.queueing import HELD_WINDOW
 from storage.models import OutboxMessage
 from storage.models.enums import OutboxChannel, OutboxState
+from storage.wake import wake_after_commit
 
 #: Payload key: since when a send of this row may have left without being recorded.
 UNSURE = "unsure_since"
@@ -39,11 +40,14 @@ def claim(
     if not channels:
         return []
     older = aliased(OutboxMessage)
+    # A row held because no kind of message can reach the citizen (it has a wait_reason)
+    # does not hold up the next one: that one is judged on its own and waits with its reason.
     blocked = exists().where(
         older.channel == OutboxChannel.ZALO,
         older.recipient == OutboxMessage.recipient,
         older.id < OutboxMessage.id,
-        older.state.in_((OutboxState.PENDING, OutboxState.SENDING, OutboxState.HELD)),
+        older.state.in_((OutboxState.PENDING, OutboxState.SENDING))
+        | ((older.state == OutboxState.HELD) & older.wait_reason.is_(None)),
     )
     due = (
         select(OutboxMessage.id)
@@ -275,12 +279,12 @@ def release_held_for_citizen(session: Session, citizen_id: int, *, now: datetime
     result = session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.citizen_id == citizen_id, OutboxMessage.state == OutboxState.HELD)
-        .values(state=OutboxState.PENDING, next_attempt_at=now, last_error=None)
+        .values(state=OutboxState.PENDING, next_attempt_at=now, last_error=None, wait_reason=None)
         .execution_options(synchronize_session="fetch")
     )
     released = int(getattr(result, "rowcount", 0) or 0)
     if released:
-        session.info[QUEUED_FLAG] = True
+        wake_after_commit(session)
     return released
 
 
@@ -295,7 +299,7 @@ def requeue(session: Session, message_id: int, *, now: datetime) -> bool:
         last_error=None,
     )
     if done:
-        session.info[QUEUED_FLAG] = True
+        wake_after_commit(session)
     return done
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -12,16 +12,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.models import Citizen, OutboxMessage, Petition
-from storage.models.base import utcnow
 from storage.models.enums import OutboxChannel, OutboxState
-
-#: Set on the session when a row was queued, so a process can send right after the commit.
-QUEUED_FLAG = "pakn.outbox_queued"
+from storage.wake import wake_after_commit
 
 MAX_BUTTONS = 5
 MAX_BUTTON_TITLE = 20
 BUTTON_TYPES = frozenset({"oa.query.hide", "oa.query.show", "oa.open.url", "oa.open.phone"})
 ZALO_KINDS = frozenset({"text", "image", "request_user_info"})
+
+#: The kind of a status message (a text with its template notice): what the look-up and the
+#: petition page report on.
+NOTICE_KIND = "notice"
 
 #: Reasons stored in last_error for held rows (shown to staff).
 HELD_WINDOW = "window"
@@ -53,27 +54,32 @@ def queue_zalo(
     dedup_key: str | None = None,
     subtitle: str | None = None,
     quote_msg_id: str | None = None,
+    notice: Mapping[str, Any] | None = None,
 ) -> OutboxMessage:
     """Queue a Zalo message; a repeated dedup_key returns the row already queued.
 
     kind "text": text (any length; split at 2000 characters when sent) with optional buttons;
     "image": image_url with an optional caption; "request_user_info": the consent/contact card
-    with text as its title, subtitle and image_url.
+    with text as its title, subtitle and image_url. A status message passes its `notice`
+    (handlers.outbox.notices.notice_for): the template it falls back to outside the window.
     """
     if not citizen.zalo_user_id:
         raise OutboxError("citizen has no Zalo id")
     payload = zalo_payload(kind, text, tuple(buttons), image_url, subtitle, quote_msg_id)
+    if notice is not None:
+        payload["notice"] = dict(notice)
     row = OutboxMessage(
         channel=OutboxChannel.ZALO,
         recipient=citizen.zalo_user_id,
         citizen_id=citizen.id,
         petition_id=petition.id if petition is not None else None,
-        kind=kind,
+        kind=kind if notice is None else NOTICE_KIND,
         payload=payload,
         dedup_key=dedup_key,
     )
-    if citizen.unreachable_at is not None:
-        # Blocked or unfollowed: keep it for staff and send if the citizen comes back.
+    if citizen.unreachable_at is not None and notice is None:
+        # Blocked or unfollowed: keep it for staff and send if the citizen comes back
+        # (a notice may still reach them another way: the sender decides).
         row.state = OutboxState.HELD
         row.last_error = HELD_UNREACHABLE
     return _insert(session, row)
@@ -157,7 +163,6 @@ def _insert(session: Session, row: OutboxMessage) -> OutboxMessage:
         )
         if existing is not None:
             return existing
-    row.next_attempt_at = row.next_attempt_at or utcnow()
     try:
         with session.begin_nested():
             session.add(row)
@@ -169,5 +174,5 @@ def _insert(session: Session, row: OutboxMessage) -> OutboxMessage:
         if existing is None:
             raise
         return existing
-    session.info[QUEUED_FLAG] = True
+    wake_after_commit(session)
     return row

@@ -14,12 +14,14 @@ from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.jobs import JobContext, job
+from handlers.agencies.mail import agency_digest
+from handlers.jobs import JobContext
 from handlers.reminders import engine, ladder, letters, notices, texts
 from handlers.reminders.citizens import tell_overdue
 from handlers.reminders.engine import Item, Pass, Planned, by_rung, ward_of
@@ -156,8 +158,14 @@ def _remind(session: Session, p: Pass, ward: int | None, members: list[Planned])
             items=texts.item_lines([_line(p, pl) for pl in group]),
         )
         key = min(pl.act.key for pl in group)
-        counts["emails"] += notices.email_address(
-            session, key=key, to=agency.contact_email, rendered=rendered
+        counts["emails"] += agency_digest(
+            session,
+            dedup=partial(notices.dedup, key, "to"),
+            agency_id=agency_id,
+            forward_ids=[pl.item.row.id for pl in group],
+            subject=rendered.subject,
+            body=rendered.body,
+            now=p.now,
         )
         counts["emails"] += notices.post(
             session,
@@ -231,6 +239,7 @@ def _letters(session: Session, p: Pass, ward: int | None, members: list[Planned]
             (pl.item.petition_id, p.agencies[pl.item.row.agency_id].name, pl.act.key)
             for pl in members
         ],
+        now=p.now,
     )
     return counts
 
@@ -271,7 +280,6 @@ def handle(session: Session, p: Pass, group: Hashable, acted: list[Planned]) -> 
     return counts
 
 
-@job("reminders-agency")
 def agency_ladder(ctx: JobContext) -> Mapping[str, Any]:
     """Chase every running forward: reminder, overdue + letter, second letter, agenda."""
     return engine.run(ctx, _items, handle, prepare=_prepare)

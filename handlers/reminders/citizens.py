@@ -9,18 +9,21 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from handlers import messages
-from handlers.outbox import HELD_UNREACHABLE, QUEUED_FLAG, Button
+from handlers.outbox import HELD_UNREACHABLE, Button, notices
 from handlers.outbox.queueing import zalo_payload
 from handlers.reminders.notices import dedup
+from handlers.workflow.calendar import local_date
 from handlers.workflow.notify import FEEDBACK_NO, FEEDBACK_YES
 from storage.models import Citizen, OutboxMessage, Petition
-from storage.models.base import utcnow
 from storage.models.enums import OutboxChannel, OutboxState
+from storage.wake import wake_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -60,10 +63,10 @@ def _targets(session: Session, ids: Sequence[int]) -> dict[int, Target]:
     return found
 
 
-Queued = tuple[Target, str, str, tuple[Button, ...]]
+Queued = tuple[Target, str, str, tuple[Button, ...], dict[str, Any] | None]
 
 
-def _queue(session: Session, messages: Sequence[Queued]) -> int:
+def _queue(session: Session, messages: Sequence[Queued], now: datetime) -> int:
     """Queue text messages in one statement (the outbox's rules, without a query per row).
 
     Each dedup key derives from a reminder row this transaction has just claimed, so no row
@@ -71,32 +74,35 @@ def _queue(session: Session, messages: Sequence[Queued]) -> int:
     """
     if not messages:
         return 0
-    now = utcnow()
     rows = []
-    for target, text, key, buttons in messages:
-        held = target.unreachable  # blocked or unfollowed: kept for staff, sent if they return
+    for target, text, key, buttons, notice in messages:
+        # Blocked or unfollowed: kept for staff, sent if they return (unless a template may
+        # still reach them: the sender decides).
+        held = target.unreachable and notice is None
+        payload = zalo_payload("text", text, buttons, None, None, None)
+        if notice is not None:
+            payload["notice"] = notice
         rows.append(
             {
                 "channel": OutboxChannel.ZALO,
                 "recipient": target.zalo_user_id,
                 "citizen_id": target.citizen_id,
                 "petition_id": target.petition_id,
-                "kind": "text",
-                "payload": zalo_payload("text", text, buttons, None, None, None),
+                "kind": "notice" if notice is not None else "text",
+                "payload": payload,
                 "dedup_key": dedup(key, "citizen"),
                 "state": OutboxState.HELD if held else OutboxState.PENDING,
                 "last_error": HELD_UNREACHABLE if held else None,
                 "attempts": 0,
-                "next_attempt_at": now,
                 "created_at": now,
             }
         )
     session.execute(insert(OutboxMessage), rows)
-    session.info[QUEUED_FLAG] = True
+    wake_after_commit(session)
     return len(rows)
 
 
-def tell_overdue(session: Session, items: Sequence[tuple[int, str, str]]) -> int:
+def tell_overdue(session: Session, items: Sequence[tuple[int, str, str]], *, now: datetime) -> int:
     """(petition id, agency name, reminder key) → notify.overdue; return how many queued."""
     targets = _targets(session, [pid for pid, _, _ in items])
     template = messages.template_for(session, OVERDUE_KEY)
@@ -105,11 +111,12 @@ def tell_overdue(session: Session, items: Sequence[tuple[int, str, str]]) -> int
         target = targets.get(pid)
         if target is not None:
             text = _fill(session, template, OVERDUE_KEY, code=target.code, agency=agency)
-            queued.append((target, text, key, ()))
-    return _queue(session, queued)
+            notice = _notice(OVERDUE_KEY, target.code, now, agency=agency)
+            queued.append((target, text, key, (), notice))
+    return _queue(session, queued, now)
 
 
-def ask_feedback_again(session: Session, items: Sequence[tuple[int, str]]) -> int:
+def ask_feedback_again(session: Session, items: Sequence[tuple[int, str]], *, now: datetime) -> int:
     """(petition id, reminder key) → the satisfaction question once more, with its buttons."""
     targets = _targets(session, [pid for pid, _ in items])
     template = messages.template_for(session, FEEDBACK_REMINDER_KEY)
@@ -124,8 +131,14 @@ def ask_feedback_again(session: Session, items: Sequence[tuple[int, str]]) -> in
                 Button(yes, FEEDBACK_YES.format(code=target.code)),
                 Button(no, FEEDBACK_NO.format(code=target.code)),
             )
-            queued.append((target, text, key, buttons))
-    return _queue(session, queued)
+            notice = _notice(FEEDBACK_REMINDER_KEY, target.code, now)
+            queued.append((target, text, key, buttons, notice))
+    return _queue(session, queued, now)
+
+
+def _notice(key: str, code: str, now: datetime, **params: str) -> dict[str, Any] | None:
+    """The template this message falls back to beyond Zalo's 7-day window (dated `now`)."""
+    return notices.notice_for(key, code, local_date(now), params)
 
 
 def _fill(session: Session, template: str, key: str, **params: str) -> str:

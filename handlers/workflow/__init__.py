@@ -6,6 +6,7 @@ caller's transaction, queues the citizen's notification in the outbox and keeps 
 """
 
 from handlers.workflow.actors import SYSTEM, Actor, as_actor
+from handlers.workflow.agency_side import decide_extension, request_extension, return_forward
 from handlers.workflow.calendar import (
     LOCAL_TZ,
     WorkCalendar,
@@ -97,6 +98,7 @@ __all__ = [
     "citizen_state_label",
     "classify",
     "close",
+    "decide_extension",
     "default_due",
     "duplicates_of",
     "end_of_day",
@@ -119,7 +121,9 @@ __all__ = [
     "refresh_next_due",
     "refresh_search_text",
     "reopen",
+    "request_extension",
     "request_info",
+    "return_forward",
     "scope_clause",
     "search_key",
     "send_result",

@@ -10,14 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from handlers.clock import LOCAL_TZ
 from storage.models import Holiday
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _MAX_STEPS = 366 * 5  # a guard against a calendar that has no working day at all
 
 

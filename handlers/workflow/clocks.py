@@ -143,7 +143,8 @@ def next_due_on(
         dues = [d for d in (petition.triage_due_on, petition.decision_due_on) if d is not None]
         return min(dues) if dues else None
     if state == S.TRIAGED:
-        return petition.decision_due_on
+        # Decided once already (an agency returned it): the re-route target, not the notice.
+        return petition.decision_due_on if petition.decided_at is None else petition.triage_due_on
     if state in (S.FORWARDED, S.AGENCY_ACKNOWLEDGED):
         return forward.handler_due_on if forward is not None else None
     if state == S.AGENCY_ANSWERED:

@@ -3,6 +3,7 @@ extensions, and the reviewed result sent to every reporter."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
@@ -12,9 +13,11 @@ from handlers.workflow.actors import Actor, as_actor
 from handlers.workflow.calendar import WorkCalendar, local_date
 from handlers.workflow.core import begin, calendar_of, record, required, settle_clocks
 from handlers.workflow.errors import InvalidInput, InvalidState, NotAllowed
+from handlers.workflow.items import front_item
 from handlers.workflow.notify import notify_citizen
 from handlers.workflow.queries import active_forward, latest_forward
-from storage.models import Agency, Attachment, Forward, Petition, StaffNotification, StaffUser
+from handlers.workflow.requests import withdraw_requests
+from storage.models import Agency, Attachment, Forward, Petition, StaffUser
 from storage.models.enums import PetitionState as S
 
 Who = Actor | StaffUser
@@ -78,6 +81,8 @@ def forward(
     previous = active_forward(session, petition)
     if previous is not None:
         previous.active = False
+        withdraw_requests(session, previous, now)
+    returned = _just_returned(session, petition, previous)
     fwd = Forward(
         petition_id=petition.id,
         agency_id=agency.id,
@@ -107,10 +112,11 @@ def forward(
     notify_citizen(
         session,
         petition,
-        "notify.forwarded",
+        "notify.rerouted" if returned is not None else "notify.forwarded",
         event,
         include_duplicates=True,
         agency=agency.name,
+        old_agency=returned.agency.name if returned is not None else "",
         date=f"{sent_on:%d/%m/%Y}",
         document_number=fwd.document_number or "(đang cập nhật)",
         due_date=f"{handler_due_on:%d/%m/%Y}",
@@ -118,7 +124,17 @@ def forward(
     return fwd
 
 
-def _liaison_forward(session: Session, who: Actor, petition: Petition) -> Forward:
+def _just_returned(
+    session: Session, petition: Petition, previous: Forward | None
+) -> Forward | None:
+    """The forward an agency returned, when this forward re-routes it (the citizen is told)."""
+    if previous is not None or petition.state != S.TRIAGED:
+        return None
+    last = latest_forward(session, petition)
+    return last if last is not None and last.returned_at is not None else None
+
+
+def liaison_forward(session: Session, who: Actor, petition: Petition) -> Forward:
     """The running forward; a liaison may act only on one sent to their own agency."""
     fwd = active_forward(session, petition)
     if fwd is None:
@@ -131,7 +147,7 @@ def _liaison_forward(session: Session, who: Actor, petition: Petition) -> Forwar
 def acknowledge(session: Session, petition: Petition, *, actor: Who, now: datetime) -> Forward:
     """forwarded → agency_acknowledged (optional step)."""
     who = begin(session, actor, "acknowledge", petition)
-    fwd = _liaison_forward(session, who, petition)
+    fwd = liaison_forward(session, who, petition)
     fwd.acknowledged_at = now
     record(session, petition, who, "acknowledge", now=now, to_state=S.AGENCY_ACKNOWLEDGED)
     return fwd
@@ -145,33 +161,52 @@ def record_agency_answer(
     text: str,
     now: datetime,
     attachment: Attachment | None = None,
+    files: Sequence[Attachment] = (),
+    document_number: str | None = None,
+    document_date: date | None = None,
     calendar: WorkCalendar | None = None,
     policy: clocks.DeadlinePolicy = clocks.DEFAULT_POLICY,
 ) -> Forward:
-    """→ agency_answered: the handler clock stops; the Front has 2 working days to relay."""
+    """→ agency_answered: the handler clock stops; the Front has 2 working days to relay.
+
+    The agency's answer is a document: its number and date, and its files, are kept with it.
+    """
     who = begin(session, actor, "record_answer", petition)
-    fwd = _liaison_forward(session, who, petition)
+    fwd = liaison_forward(session, who, petition)
     fwd.answer_text = required(text, "nội dung trả lời của cơ quan")
+    if document_date is not None and document_date > local_date(now):
+        raise InvalidInput("Ngày văn bản trả lời không được sau hôm nay.")
+    fwd.answer_document_number = (document_number or "").strip()[:64] or None
+    fwd.answer_document_date = document_date
     fwd.answered_at = now
     fwd.active = False
-    if attachment is not None:
-        attachment.petition_id = petition.id
-        session.flush()
-        fwd.answer_attachment_id = attachment.id
+    withdraw_requests(session, fwd, now)
+    kept = [a for a in (attachment, *files) if a is not None]
+    for file in kept:
+        file.petition_id = petition.id
+    session.flush()
+    fwd.answer_files = [a.id for a in kept]
+    fwd.answer_attachment_id = kept[0].id if kept else None
     cal = calendar_of(session, calendar)
     petition.result_relay_due_on = cal.add_working_days(local_date(now), policy.result_relay_wd)
-    record(session, petition, who, "record_answer", now=now, to_state=S.AGENCY_ANSWERED)
+    number = f" (văn bản số {fwd.answer_document_number})" if fwd.answer_document_number else ""
+    record(
+        session,
+        petition,
+        who,
+        "record_answer",
+        now=now,
+        to_state=S.AGENCY_ANSWERED,
+        note=f"{fwd.agency.name} trả lời{number}; {len(kept)} tệp",
+    )
     settle_clocks(session, petition, cal)
-    if petition.assignee_id is not None:
-        session.add(
-            StaffNotification(
-                staff_id=petition.assignee_id,
-                petition_id=petition.id,
-                kind="agency_answered",
-                title=f"{petition.code}: cơ quan đã trả lời, cần xem xét và gửi kết quả",
-                created_at=now,
-            )
-        )
+    front_item(
+        session,
+        petition,
+        kind="agency_answered",
+        title=f"{petition.code}: {fwd.agency.name} đã trả lời, cần xem xét và gửi kết quả",
+        now=now,
+    )
     return fwd
 
 
@@ -187,13 +222,13 @@ def extend_deadline(
 ) -> Forward:
     """A written extension: a later handler deadline under a new deadline_version."""
     who = begin(session, actor, "extend_deadline", petition)
-    fwd = _liaison_forward(session, who, petition)
+    fwd = liaison_forward(session, who, petition)
     if new_due_on <= fwd.handler_due_on:
         raise InvalidInput("Hạn mới phải sau hạn hiện tại.")
     note = required(note, "căn cứ gia hạn")
     fwd.handler_due_on = new_due_on
     fwd.deadline_version += 1
-    record(
+    event = record(
         session,
         petition,
         who,
@@ -202,6 +237,15 @@ def extend_deadline(
         note=f"Gia hạn đến {new_due_on:%d/%m/%Y} (lần {fwd.deadline_version - 1}): {note}",
     )
     settle_clocks(session, petition, calendar_of(session, calendar), fwd)
+    notify_citizen(
+        session,
+        petition,
+        "notify.extended",
+        event,
+        include_duplicates=True,
+        agency=fwd.agency.name,
+        due_date=f"{new_due_on:%d/%m/%Y}",
+    )
     return fwd
 
 
@@ -238,6 +282,7 @@ def send_result(
 
 __all__ = [
     "FORWARD_CHANNELS",
+    "liaison_forward",
     "acknowledge",
     "as_actor",
     "default_due",

@@ -31,7 +31,7 @@ STAFF_STATE_LABELS: dict[str, str] = {
     S.FORWARDED: "Đã chuyển",
     S.AGENCY_ACKNOWLEDGED: "Cơ quan đã nhận",
     S.AGENCY_ANSWERED: "Cơ quan đã trả lời",
-    S.RESULT_SENT: "Đã gửi kết quả",
+    S.RESULT_SENT: "Đã có kết quả",
     S.REOPENED: "Mở lại",
     S.CLOSED: "Đã đóng",
 }
@@ -64,6 +64,7 @@ CHANNEL_LABELS: dict[str, str] = {
 }
 
 ACTION_LABELS: dict[str, str] = {
+    "record_delivery": "Ghi nhận đã báo kết quả",
     "submit": "Tiếp nhận",
     "withdraw": "Rút đơn",
     "feedback": "Ý kiến người gửi",
@@ -77,6 +78,12 @@ ACTION_LABELS: dict[str, str] = {
     "acknowledge": "Cơ quan xác nhận đã nhận",
     "record_answer": "Ghi nhận trả lời của cơ quan",
     "extend_deadline": "Gia hạn",
+    "return_forward": "Cơ quan trả lại (không thuộc thẩm quyền)",
+    "request_extension": "Cơ quan đề nghị gia hạn",
+    "decide_extension": "Quyết định về đề nghị gia hạn",
+    "agency_message": "Trao đổi với cơ quan",
+    "agency_email": "Gửi thư điện tử cho cơ quan",
+    "agency_email_failed": "Thư cho cơ quan không gửi được",
     "send_result": "Gửi kết quả",
     "merge": "Gộp hồ sơ trùng",
     "merged_into": "Được gộp vào hồ sơ chính",

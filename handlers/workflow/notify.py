@@ -1,8 +1,10 @@
 """Queue the citizen's Zalo notification in the outbox, in the transaction of the change.
 
 A master petition's outcome also reaches the reporters of every duplicate merged into it,
-each with their own code. Petitions entered on a citizen's behalf (no Zalo citizen) queue
-nothing: staff tell those citizens by phone or letter.
+each with their own code. Each message carries its notice (the template it falls back to
+beyond Zalo's 7-day window). Petitions entered on a citizen's behalf (no Zalo citizen) get
+no Zalo message; their result goes by email or becomes an item for the officer to call or
+write (handlers.outbox.delivery).
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from handlers import messages
-from handlers.outbox import Button, queue_zalo
-from handlers.workflow.queries import duplicates_of
+from handlers.outbox import Button, delivery, notices, queue_zalo
+from handlers.workflow.calendar import local_date
+from handlers.workflow.queries import duplicates_of, latest_forward
 from storage.models import Petition, PetitionEvent
 
 logger = logging.getLogger(__name__)
@@ -69,11 +72,17 @@ def notify_citizen(
         targets = [petition, *duplicates_of(session, petition)]
     queued = 0
     for target in targets:
-        if target.citizen is None or not target.citizen.zalo_user_id or not target.code:
+        if not target.code:
             continue
+        if target.citizen is None or not target.citizen.zalo_user_id:
+            if key in RESULT_KEYS:
+                result = str(params.get("result") or params.get("answer") or "")
+                delivery.require_delivery(session, target, result, event.created_at)
+            continue
+        notice = _notice(session, target, key, event, params)
         text = messages.render(session, key, **{**params, "code": target.code})
         buttons = feedback_buttons(session, target.code) if with_feedback else []
-        _queue(session, target, text, buttons, f"wf:{target.id}:{event.id}:{key}")
+        _queue(session, target, text, buttons, f"wf:{target.id}:{event.id}:{key}", notice)
         if with_feedback:
             _queue(
                 session,
@@ -81,13 +90,32 @@ def notify_citizen(
                 messages.render(session, "notify.rating", code=target.code),
                 rating_buttons(target.code),
                 f"wf:{target.id}:{event.id}:rating",
+                _notice(session, target, "notify.rating", event, params),
             )
         queued += 1
     return queued
 
 
+#: Keys that carry a result: a citizen outside Zalo must still be told.
+RESULT_KEYS = frozenset({"notify.result", "notify.answered_by_front"})
+
+
+def _notice(
+    session: Session, petition: Petition, key: str, event: PetitionEvent, params: dict[str, Any]
+) -> dict[str, Any] | None:
+    fwd = latest_forward(session, petition) if key == "notify.result" else None
+    agency = fwd.agency.name if fwd is not None else None
+    on = local_date(event.created_at)
+    return notices.notice_for(key, petition.code or "", on, params, agency=agency)
+
+
 def _queue(
-    session: Session, petition: Petition, text: str, buttons: list[Button], key: str
+    session: Session,
+    petition: Petition,
+    text: str,
+    buttons: list[Button],
+    key: str,
+    notice: dict[str, Any] | None,
 ) -> None:
     assert petition.citizen is not None  # noqa: S101 - checked by the caller
     queue_zalo(
@@ -97,5 +125,6 @@ def _queue(
         buttons=tuple(buttons),
         petition=petition,
         dedup_key=key,
+        notice=notice,
     )
     logger.info("queued notification for petition %s", petition.id)

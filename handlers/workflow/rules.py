@@ -56,12 +56,20 @@ RULES: dict[str, Rule] = {
     "acknowledge": Rule(ALL_ROLES, frozenset({S.FORWARDED})),
     "record_answer": Rule(ALL_ROLES, frozenset({S.FORWARDED, S.AGENCY_ACKNOWLEDGED})),
     "extend_deadline": Rule(STAFF_ROLES, frozenset({S.FORWARDED, S.AGENCY_ACKNOWLEDGED})),
+    # The agency's side; the Front may record what an agency sent on paper.
+    "return_forward": Rule(ALL_ROLES, frozenset({S.FORWARDED, S.AGENCY_ACKNOWLEDGED})),
+    "request_extension": Rule(ALL_ROLES, frozenset({S.FORWARDED, S.AGENCY_ACKNOWLEDGED})),
+    "decide_extension": Rule(STAFF_ROLES, frozenset({S.FORWARDED, S.AGENCY_ACKNOWLEDGED})),
+    "agency_message": Rule(ALL_ROLES, NOT_DRAFT),
     "send_result": Rule(STAFF_ROLES, frozenset({S.AGENCY_ANSWERED})),
     "merge": Rule(STAFF_ROLES, OPEN_STATES),
     "reopen": Rule(STAFF_ROLES, frozenset({S.RESULT_SENT, S.ANSWERED_BY_FRONT, S.CLOSED})),
     "close": Rule(STAFF_ROLES, OPEN_STATES),
     "redact": Rule(STAFF_ROLES, NOT_DRAFT),
     "note": Rule(STAFF_ROLES, NOT_DRAFT),
+    "record_delivery": Rule(
+        STAFF_ROLES, frozenset({S.RESULT_SENT, S.ANSWERED_BY_FRONT, S.REOPENED, S.CLOSED})
+    ),
 }
 
 #: The actions a staff member sees as buttons on the petition page, in display order.
@@ -74,6 +82,9 @@ PAGE_ACTIONS = (
     "forward",
     "acknowledge",
     "record_answer",
+    "request_extension",
+    "return_forward",
+    "decide_extension",
     "extend_deadline",
     "send_result",
     "merge",

@@ -1,5 +1,6 @@
 """All models, importable from one place (Alembic and the tests walk this metadata)."""
 
+from storage.models.agencies import AgencyChange, AgencyDelivery, AgencyMessage, ExtensionRequest
 from storage.models.base import Base, UTCDateTime, utcnow
 from storage.models.jobs import JobRun, MonthlyStat, Reminder, SchedulerLease
 from storage.models.nlp_models import ActiveModel, LabelReview, ModelVersion, TrainingRun
@@ -24,11 +25,14 @@ from storage.models.reference import (
     Ward,
     WardAlias,
 )
-from storage.models.zalo import InboundEvent, OutboxMessage, ZaloToken
+from storage.models.zalo import InboundEvent, OutboxMessage, ZaloQuotaUsage, ZaloToken
 
 __all__ = [
     "ActiveModel",
     "Agency",
+    "AgencyChange",
+    "AgencyDelivery",
+    "AgencyMessage",
     "Attachment",
     "Base",
     "Category",
@@ -36,6 +40,7 @@ __all__ = [
     "ClassificationLabel",
     "CodeSequence",
     "Conversation",
+    "ExtensionRequest",
     "Forward",
     "Holiday",
     "InboundEvent",
@@ -59,6 +64,7 @@ __all__ = [
     "UTCDateTime",
     "Ward",
     "WardAlias",
+    "ZaloQuotaUsage",
     "ZaloToken",
     "staff_wards",
     "utcnow",

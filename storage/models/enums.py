@@ -96,7 +96,9 @@ class UnitKind(StrEnum):
 
 class AgencyKind(StrEnum):
     WARD_PEOPLES_COMMITTEE = "ubnd_phuong"
+    WARD_OFFICE = "phong_phuong"
     WARD_POLICE = "cong_an_phuong"
+    BRANCH_OFFICE = "nganh_doc"
     CITY_DEPARTMENT = "so"
     SERVICE_COMPANY = "cong_ty"
     INSPECTORATE = "thanh_tra"

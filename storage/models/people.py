@@ -28,6 +28,12 @@ class Citizen(Base):
     last_interaction_at: Mapped[datetime | None] = mapped_column(index=True)
     following: Mapped[bool] = mapped_column(Boolean, default=True)
     unreachable_at: Mapped[datetime | None]
+    # The phone number (84…) the citizen agreed to receive template notices (ZNS) on, and
+    # when; Zalo's ZNS policy requires that agreement. Set when Zalo says that number cannot
+    # receive them (not on Zalo, refused), so it is not tried again.
+    zns_phone: Mapped[str | None] = mapped_column(String(32))
+    zns_consent_at: Mapped[datetime | None]
+    zns_unreachable_at: Mapped[datetime | None]
     abuse_count: Mapped[int] = mapped_column(Integer, default=0)
     flagged_at: Mapped[datetime | None]
     anonymised_at: Mapped[datetime | None]
@@ -39,6 +45,18 @@ class Citizen(Base):
         return self.consent_at is not None and (
             self.consent_withdrawn_at is None or self.consent_withdrawn_at < self.consent_at
         )
+
+    @property
+    def zns_number(self) -> str | None:
+        """The number template notices may go to: agreed to, still consenting, reachable."""
+        if not (self.zns_phone and self.zns_consent_at and self.has_consent):
+            return None
+        if (
+            self.consent_withdrawn_at is not None
+            and self.consent_withdrawn_at > self.zns_consent_at
+        ):
+            return None
+        return None if self.zns_unreachable_at is not None else self.zns_phone
 
 
 class Conversation(Base):

@@ -45,7 +45,7 @@ class Petition(Base):
         Index("ix_petitions_state_next_due", "state", "next_due_at"),
         Index("ix_petitions_category_state", "category_id", "state"),
         Index("ix_petitions_assignee_state", "assignee_id", "state"),
-        # The inbox's two sort orders with keyset paging (issue 6).
+        # The inbox's two sort orders with keyset paging.
         Index("ix_petitions_received_id", "received_at", "id"),
         Index("ix_petitions_next_due_id", "next_due_at", "id"),
     )
@@ -69,6 +69,7 @@ class Petition(Base):
     longitude: Mapped[float | None] = mapped_column(Float)
     callback_phone: Mapped[str | None] = mapped_column(String(32))
     reporter_name: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(200))
     # Lower-case, diacritics folded code + text + phone: the inbox's search key.
     search_text: Mapped[str] = mapped_column(Text, default="")
     # What the NLP suggested (top 3, confidence, ward, urgency, legal type, model version).
@@ -83,6 +84,11 @@ class Petition(Base):
     triaged_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
     result_sent_at: Mapped[datetime | None]
+    # When and how the result actually reached the citizen (zalo kinds, email, phone call,
+    # letter, in person); result_sent_at only says staff released it.
+    result_delivered_at: Mapped[datetime | None]
+    result_delivered_via: Mapped[str | None] = mapped_column(String(16))
+    result_delivery_note: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[datetime | None]
     close_reason: Mapped[str | None] = mapped_column(String(24))
     # Clocks: due dates are local calendar dates (working-day arithmetic happens in handlers).
@@ -150,6 +156,8 @@ class Attachment(Base):
     original_name: Mapped[str | None] = mapped_column(String(300))
     source_url: Mapped[str | None] = mapped_column(Text)
     download_error: Mapped[str | None] = mapped_column(Text)
+    # Not to be fetched before this time: a worker's claim on the download, or a back-off.
+    fetch_after: Mapped[datetime | None]
     redacted_from_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -177,6 +185,16 @@ class Forward(Base):
     answered_at: Mapped[datetime | None]
     answer_text: Mapped[str | None] = mapped_column(Text)
     answer_attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
+    # The agency's answer as a document: its number, date and every file (attachment ids).
+    answer_document_number: Mapped[str | None] = mapped_column(String(64))
+    answer_document_date: Mapped[date | None] = mapped_column(Date)
+    answer_files: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # "Not within our competence": the handler clock stops and the Front re-routes.
+    returned_at: Mapped[datetime | None]
+    return_reason: Mapped[str | None] = mapped_column(Text)
+    return_suggestion: Mapped[str | None] = mapped_column(String(300))
+    # No foreign key: see migration 0004 (SQLite cannot add one without rebuilding forwards).
+    suggested_agency_id: Mapped[int | None] = mapped_column(Integer)
     slip_path: Mapped[str | None] = mapped_column(String(400))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

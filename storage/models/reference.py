@@ -73,7 +73,12 @@ class Category(Base):
 
 
 class Agency(Base):
-    """A body petitions are forwarded to (UBND phường, police, a Sở, a service company)."""
+    """A body petitions are forwarded to (UBND phường, police, a Sở, a service company).
+
+    `contact_email` holds the agency's official addresses, comma-separated; `confirmed` says an
+    administrator checked the name and addresses (seeded bodies start unconfirmed, without
+    addresses: none is ever guessed).
+    """
 
     __tablename__ = "agencies"
 
@@ -87,21 +92,35 @@ class Agency(Base):
     head_title: Mapped[str | None] = mapped_column(String(200))
     head_email: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str] = mapped_column(Text, default="")
 
     ward: Mapped[Ward | None] = relationship()
 
+    @property
+    def contact_addresses(self) -> list[str]:
+        """The official addresses, in the order staff entered them."""
+        parts = (self.contact_email or "").replace(";", ",").split(",")
+        return [p.strip() for p in parts if p.strip()]
+
 
 class RoutingRule(Base):
-    """Default agency for a category, optionally per ward (ward NULL = any ward)."""
+    """One candidate agency for a field, optionally per ward (NULL = any ward) and keywords.
+
+    Rows sharing (category, ward, keywords) form one rule; `priority` orders its candidates.
+    `keywords` is a comma-separated list matched without diacritics; `note` says why.
+    """
 
     __tablename__ = "routing_rules"
-    __table_args__ = (UniqueConstraint("category_id", "ward_id", "agency_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
     ward_id: Mapped[int | None] = mapped_column(ForeignKey("wards.id"))
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
     priority: Mapped[int] = mapped_column(Integer, default=0)
+    keywords: Mapped[str] = mapped_column(String(300), default="")
+    note: Mapped[str] = mapped_column(String(300), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     agency: Mapped[Agency] = relationship()
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, utcnow
@@ -16,11 +25,16 @@ class InboundEvent(Base):
     """A webhook delivery exactly as received, committed before Zalo gets its 200."""
 
     __tablename__ = "inbound_events"
-    __table_args__ = (Index("ix_inbound_events_state_next", "state", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_inbound_events_state_next", "state", "next_attempt_at"),
+        Index("ix_inbound_events_subject_state", "subject", "state"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
     event_name: Mapped[str] = mapped_column(String(64))
+    # The citizen (or follower, anonymous id) it concerns: their events are processed in order.
+    subject: Mapped[str | None] = mapped_column(String(64))
     raw_body: Mapped[bytes] = mapped_column(LargeBinary)
     signature_variant: Mapped[str | None] = mapped_column(String(40))
     state: Mapped[str] = mapped_column(String(16), default=InboundState.PENDING)
@@ -60,6 +74,10 @@ class OutboxMessage(Base):
     external_id: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    # Which kind of message reached the recipient (cs, template, transaction, zns, email),
+    # and, while it waits, why (the reasons each kind could not be used).
+    delivered_via: Mapped[str | None] = mapped_column(String(16))
+    wait_reason: Mapped[str | None] = mapped_column(String(200))
 
 
 class ZaloToken(Base):
@@ -77,3 +95,24 @@ class ZaloToken(Base):
     # Set when refreshing this pair failed for good: sends stop until a new pair is stored.
     refresh_failed_at: Mapped[datetime | None]
     refresh_error: Mapped[str | None] = mapped_column(Text)
+
+
+class ZaloQuotaUsage(Base):
+    """Messages of one paid kind sent in one quota period, and what Zalo says is left.
+
+    One row per (kind, period): template (by UID, monthly) or zns (by phone, daily). The
+    counter moves in the transaction that records the send; `warned_at` makes the staff
+    warning a one-off per period.
+    """
+
+    __tablename__ = "zalo_quota_usage"
+    __table_args__ = (UniqueConstraint("kind", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    period: Mapped[str] = mapped_column(String(10))
+    used: Mapped[int] = mapped_column(Integer, default=0)
+    remaining: Mapped[int | None] = mapped_column(Integer)
+    warned_at: Mapped[datetime | None]
+    exhausted_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

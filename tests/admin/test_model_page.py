@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.nlp_models import EXTENSION
+from bot.runtime import runtime_of
 from handlers import workflow as wf
 from handlers.nlp_models import versions
 from nlp import registry
@@ -24,7 +25,8 @@ from tests.workflow import helpers as h
 @pytest.fixture
 def tiny_store(app: Flask, tiny_models: Path, tmp_path: Path):  # noqa: F811
     store = store_over_tiny(tiny_models, tmp_path)
-    app.extensions[EXTENSION] = store
+    runtime = runtime_of(app)
+    runtime.services = replace(runtime.services, nlp_models=store)
     yield store
     registry.BUNDLE.reset()
 

@@ -20,7 +20,14 @@ from tests.workflow import helpers as h
 T0 = h.ORDINARY_MONDAY
 STAFF_ACTIONS = sorted(a for a, r in rules.RULES.items() if r.roles)
 CITIZEN_ONLY = sorted(a for a, r in rules.RULES.items() if not r.roles)
-LIAISON_ACTIONS = {"view", "acknowledge", "record_answer"}
+LIAISON_ACTIONS = {
+    "view",
+    "acknowledge",
+    "record_answer",
+    "return_forward",
+    "request_extension",
+    "agency_message",
+}
 
 
 def _forwarded(s: Session, ward: str, agency: str) -> Petition:
@@ -181,7 +188,12 @@ def test_a_liaison_keeps_reading_but_stops_acting_after_a_reforward(
 ) -> None:
     mine: Petition = world["mine"]
     liaison = wf.Actor.of_staff(world["users"]["agency"])
-    assert wf.allowed_actions(db_session, liaison, mine) == ["acknowledge", "record_answer"]
+    assert wf.allowed_actions(db_session, liaison, mine) == [
+        "acknowledge",
+        "record_answer",
+        "request_extension",
+        "return_forward",
+    ]
     wf.forward(
         db_session,
         mine,

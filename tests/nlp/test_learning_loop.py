@@ -9,7 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from handlers.jobs import JobContext, run_job
-from handlers.nlp_models import NLP_MODELS_SERVICE, labels, loop, versions
+from handlers.nlp_models import labels, loop, versions
+from handlers.nlp_models.jobs import JOBS
+from handlers.services import Services
 from nlp import registry
 from storage.models import ModelVersion, TrainingRun
 
@@ -179,12 +181,12 @@ def test_the_monthly_job_records_its_run(
     tiny_models: Path, tmp_path: Path, session_factory, db_session: Session
 ):
     store = store_over_tiny(tiny_models, tmp_path)
-    ctx = JobContext(sessions=session_factory, now=now(), services={NLP_MODELS_SERVICE: store})
-    result = run_job("model-retrain", ctx)
+    ctx = JobContext(sessions=session_factory, now=now(), services=Services(nlp_models=store))
+    result = run_job(JOBS, "model-retrain", ctx)
     assert result["outcome"] == "kept"
     run = db_session.get(TrainingRun, result["run"])
     assert run is not None and run.trigger == "job" and run.finished_at is not None
-    assert run_job("model-retrain", JobContext(sessions=session_factory, now=now())) == {
+    assert run_job(JOBS, "model-retrain", JobContext(sessions=session_factory, now=now())) == {
         "skipped": "no model store wired"
     }
 

@@ -59,11 +59,15 @@ def test_slip_names_the_reporter_of_an_ordinary_petition(
         db_session, phone="0905111222", text="Cống nghẹt trước nhà, gọi tôi 0905111222 nhé."
     )
     p.reporter_name = "Trần Thị Bích"  # type: ignore[attr-defined]
-    rel = write_slip(p, fwd, base_dir=tmp_path, unit_name="phường Tam Kỳ")  # type: ignore[arg-type]
+    rel = write_slip(db_session, p, fwd, base_dir=tmp_path)  # type: ignore[arg-type]
     text = _slip_text(tmp_path / rel)
     assert "Trần Thị Bích" in text and "0905111222" in text  # the call-back number only
     assert "gọi tôi 0905111222" not in text  # personal data inside the text is masked
     assert "31/MTTQ-BTT" in text and "UBND phường Tam Kỳ" in text and "05/11/2026" in text
+    # Nghị định 30/2020: the Front committee spelled out, the ward as the place line.
+    assert "ỦY BAN MẶT TRẬN TỔ QUỐC\nVIỆT NAM PHƯỜNG TAM KỲ" in text
+    assert "Tam Kỳ, ngày 02 tháng 11 năm 2026" in text
+    assert "trước ngày 05/11/2026 (3 ngày làm việc kể từ ngày chuyển" in text
     assert "{{" not in text
 
 
@@ -76,7 +80,7 @@ def test_slip_never_names_a_to_cao_author(db_session: Session, tmp_path: Path) -
         text="Tôi là Lê Văn Tám, số 0905999888, tố cáo cán bộ nhận tiền.",
     )
     p.reporter_name = "Lê Văn Tám"  # type: ignore[attr-defined]
-    rel = write_slip(p, fwd, base_dir=tmp_path, unit_name="phường Tam Kỳ")  # type: ignore[arg-type]
+    rel = write_slip(db_session, p, fwd, base_dir=tmp_path)  # type: ignore[arg-type]
     text = _slip_text(tmp_path / rel)
     assert "0905999888" not in text
     assert "Người tố cáo (thông tin được giữ bí mật" in text

@@ -21,7 +21,13 @@
     log.textContent = "";
     for (const item of items) {
       const bubble = document.createElement("div");
-      bubble.className = "msg " + item.who;
+      bubble.className = "msg " + item.who + (item.kind ? " kind-" + item.kind : "");
+      if (item.label) {
+        const label = document.createElement("div");
+        label.className = "kind-label";
+        label.textContent = item.label;
+        bubble.appendChild(label);
+      }
       if (item.image) {
         const img = document.createElement("img");
         img.src = item.image;
@@ -97,7 +103,7 @@
       const first = data.next - data.messages.length;
       data.messages.forEach((m, i) => {
         if (first + i < state.next) return;  // already shown
-        add({ who: "bot", text: m.text, buttons: m.buttons, image: m.image_url, time: m.time || Date.now() });
+        add({ who: "bot", text: m.text, buttons: m.buttons, image: m.image_url, kind: m.kind, label: m.label, time: m.time || Date.now() });
       });
       state.next = Math.max(state.next, data.next);
     } catch (e) { /* the next poll tries again */ }

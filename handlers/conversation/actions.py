@@ -40,7 +40,7 @@ def _edit(turn: Turn, c: Command) -> bool:
 
 def _skip(turn: Turn, c: Command) -> bool:
     if turn.step == Step.ASK_PLACE:
-        turn.put(asked_place=True)
+        turn.state.asked_place = True
         intake.advance(turn)
         return True
     return False
@@ -60,7 +60,7 @@ def _add(turn: Turn, c: Command) -> bool:
 
 def _new(turn: Turn, c: Command) -> bool:
     if turn.step == Step.ASK_WHICH:
-        turn.put(decided=True)
+        turn.state.decided = True
         intake.advance(turn)
     return True
 

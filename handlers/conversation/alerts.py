@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 def raise_urgent(turn: Turn, draft: Petition | None, reasons: tuple[str, ...]) -> None:
     """Emergency numbers to the citizen, then an alert for staff — once per draft."""
     marker = draft.id if draft is not None else "pre"
-    if turn.get("urgent_alerted") in (marker, "pre"):
+    if turn.state.urgent_alerted in (str(marker), "pre"):
         if draft is not None:
             draft.urgent = True
             _link(turn, draft)
@@ -45,17 +45,17 @@ def raise_urgent(turn: Turn, draft: Petition | None, reasons: tuple[str, ...]) -
     )
     turn.session.add(note)
     turn.session.flush()
-    turn.put(urgent_alerted=marker, urgent_note=note.id)
+    turn.state.urgent_alerted, turn.state.urgent_note = str(marker), note.id
     logger.info("urgent report from citizen %s: staff alerted", turn.citizen.id)
 
 
 def _link(turn: Turn, draft: Petition) -> None:
     """An alert raised before the draft existed now points at it."""
-    note_id = turn.get("urgent_note")
+    note_id = turn.state.urgent_note
     note = turn.session.get(StaffNotification, note_id) if note_id else None
     if note is not None and note.petition_id is None:
         note.petition_id = draft.id
-        turn.put(urgent_alerted=draft.id)
+        turn.state.urgent_alerted = str(draft.id)
 
 
 def attach_urgent(turn: Turn, petition: Petition) -> None:

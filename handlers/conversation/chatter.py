@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from handlers.conversation import alerts
 from handlers.conversation.replies import say, text
@@ -27,15 +27,15 @@ def admit(turn: Turn) -> None:
     """Per-citizen rate limit: past the limit the bot records but stays quiet (one notice)."""
     window = turn.config.rate_limit_seconds
     now = turn.now.timestamp()
-    recent = [t for t in turn.get("rl", []) if now - t < window]
+    recent = [t for t in turn.state.recent if now - t < window]
     recent.append(now)
-    turn.put(rl=recent[-(turn.config.rate_limit_messages + 1) :])
+    turn.state.recent = recent[-(turn.config.rate_limit_messages + 1) :]
     if len(recent) <= turn.config.rate_limit_messages:
         return
-    noticed = turn.get("flood_at")
-    if noticed is None or now - float(noticed) >= window:
+    noticed = turn.state.flood_at
+    if noticed is None or now - noticed >= window:
         say(turn, "bot.flood")
-        turn.put(flood_at=now)
+        turn.state.flood_at = now
         logger.info("citizen %s is flooding: replies paused", turn.citizen.id)
     turn.quiet = True
 
@@ -53,17 +53,17 @@ def reply_to_intent(turn: Turn, intent: str, words: str) -> bool:
         abuse(turn)
         return True
     if intent == "spam":
-        turn.put(spam=int(turn.get("spam", 0)) + 1)
+        turn.state.spam += 1
         return True  # no answer: answering spam invites more
     return False
 
 
 def sticker(turn: Turn) -> None:
     """A sticker or a gif: one friendly nudge now and then, never a storm."""
-    last = turn.get("sticker_at")
-    if last and turn.now - datetime.fromisoformat(last) < STICKER_QUIET:
+    last = turn.state.sticker_at
+    if last is not None and turn.now - last < STICKER_QUIET:
         return
-    turn.put(sticker_at=turn.now.isoformat())
+    turn.state.sticker_at = turn.now
     say(turn, "bot.sticker")
 
 

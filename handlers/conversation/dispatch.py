@@ -9,7 +9,6 @@ transaction. Order of concerns for a message: duplicates → flood limit → urg
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -62,6 +61,7 @@ def converse(session: Session, event: Event, ctx: HandlerContext) -> None:
         return
     turn = Turn(session, citizen, conversation_for(session, citizen), ctx.now, config_of(ctx))
     if _already_seen(turn, event):
+        turn.save()
         return
     turn.next_turn_id()
     if isinstance(event, Follow | ClickChatNow):
@@ -71,22 +71,23 @@ def converse(session: Session, event: Event, ctx: HandlerContext) -> None:
     elif isinstance(event, MessageEvent):
         chatter.admit(turn)
         _message(turn, event, message_for(session, event))
+    turn.save()
 
 
 def _already_seen(turn: Turn, event: Event) -> bool:
     if not event.msg_id:
         return False
-    seen = list(turn.get("seen", []))
+    seen = turn.state.seen
     if event.msg_id in seen:
         return True
-    turn.put(seen=[*seen, event.msg_id][-SEEN_KEEP:])
+    turn.state.seen = [*seen, event.msg_id][-SEEN_KEEP:]
     return False
 
 
 def _arrival(turn: Turn, followed: bool) -> None:
     """Follow or 'chat now': greet once, ask consent if not given, welcome back otherwise."""
     if not turn.citizen.has_consent:
-        if not turn.get("greeted"):
+        if not turn.state.greeted:
             privacy.first_contact(turn)
         elif followed or _consent_reminder_due(turn):
             privacy.ask_consent(turn)
@@ -96,10 +97,10 @@ def _arrival(turn: Turn, followed: bool) -> None:
 
 
 def _consent_reminder_due(turn: Turn) -> bool:
-    asked = turn.get("consent_asked_at")
-    if not asked:
+    asked = turn.state.consent_asked_at
+    if asked is None:
         return True
-    return (turn.now - datetime.fromisoformat(asked)).total_seconds() >= CONSENT_REMINDER_SECONDS
+    return (turn.now - asked).total_seconds() >= CONSENT_REMINDER_SECONDS
 
 
 def _submitted_info(turn: Turn, event: SubmitInfo) -> None:
@@ -168,7 +169,7 @@ def _before_consent(
         if intent in {"consent_yes", "consent_no"}:
             (privacy.give_consent if intent == "consent_yes" else privacy.decline)(turn)
             return
-    if not turn.get("greeted"):
+    if not turn.state.greeted:
         privacy.first_contact(turn)
     elif _consent_reminder_due(turn):
         privacy.ask_consent(turn)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from handlers.conversation import alerts, drafts, followups
 from handlers.conversation.hours import after_hours_note
+from handlers.conversation.memory import forget_draft
 from handlers.conversation.replies import button, say, short, text, ward_buttons
 from handlers.conversation.state import Step, Turn
 from handlers.conversation.understand import PLACE_FIELDS, analyse, names_a_place, resolve_ward
@@ -26,12 +27,13 @@ def advance(turn: Turn) -> None:
     if draft is None:
         turn.go(Step.IDLE)
         return
-    turn.put(due_at=None, burst_started=None)
+    turn.conversation.due_at = None
+    turn.state.burst_started = None
     _understand(turn, draft)
-    if not turn.get("decided"):
+    if not turn.state.decided:
         if followups.settle(turn, draft):
             return  # added to an open petition, or asked which one
-        turn.put(decided=True)
+        turn.state.decided = True
     if not draft.text.strip():
         turn.go(Step.ASK_TEXT)
         say(turn, "bot.ask_text", count=drafts.attachment_count(turn.session, draft))
@@ -46,10 +48,10 @@ def advance(turn: Turn) -> None:
 def _understand(turn: Turn, draft: Petition) -> None:
     """Run the NLP once per version of the text and keep its suggestions on the draft."""
     key = hashlib.sha256(draft.text.encode()).hexdigest()[:16]
-    if not draft.text.strip() or turn.get("analysed") == key:
+    if not draft.text.strip() or turn.state.analysed == key:
         return
     analysis = analyse(turn.session, draft.text)
-    chosen = draft.ward_id if turn.get("ward_chosen") else None
+    chosen = draft.ward_id if turn.state.ward_chosen else None
     apply_suggestions(turn.session, draft, analysis)
     ward = getattr(analysis, "ward", None)
     if chosen is not None:
@@ -57,33 +59,36 @@ def _understand(turn: Turn, draft: Petition) -> None:
     elif ward is not None and getattr(ward, "via", "") == "city_name":
         draft.ward_id = None  # "Tam Kỳ" alone may mean the old city: ask
     elif ward is not None:
-        turn.put(ward_matched=getattr(ward, "matched", None), ward_via=getattr(ward, "via", None))
+        turn.state.ward_matched = getattr(ward, "matched", None)
+        turn.state.ward_via = getattr(ward, "via", None)
     elif draft.ward_id is None and (answer := resolve_ward(turn.session, draft.text)):
         draft.ward_id = answer.ward.id
-        turn.put(ward_matched=answer.matched, ward_via=answer.via)
+        turn.state.ward_matched, turn.state.ward_via = answer.matched, answer.via
     draft.summary = short(draft.text, 200)
     if getattr(analysis, "urgent", False):
         alerts.raise_urgent(turn, draft, tuple(getattr(analysis, "urgency_reasons", ()) or ()))
-    turn.put(analysed=key)
+    turn.state.analysed = key
 
 
 def _wants_place(turn: Turn, draft: Petition) -> bool:
     """Ask for the exact place once, for field problems that do not say where."""
-    if turn.get("asked_place") or draft.urgent or draft.place or draft.latitude is not None:
+    if turn.state.asked_place or draft.urgent or draft.place or draft.latitude is not None:
         return False
     code = turn.session.scalar(select(Category.code).where(Category.id == draft.category_id))
     return code in PLACE_FIELDS and not names_a_place(draft.text)
 
 
 def ask_ward(turn: Turn) -> None:
-    asked = int(turn.get("asked_ward", 0))
-    turn.go(Step.ASK_WARD, asked_ward=asked + 1)
+    asked = turn.state.asked_ward
+    turn.state.asked_ward = asked + 1
+    turn.go(Step.ASK_WARD)
     key = "bot.ward_not_understood" if asked else "bot.ask_ward"
     say(turn, key, buttons=ward_buttons(turn))
 
 
 def ask_place(turn: Turn) -> None:
-    turn.go(Step.ASK_PLACE, asked_place=True)
+    turn.state.asked_place = True
+    turn.go(Step.ASK_PLACE)
     say(turn, "bot.ask_place", buttons=[button(turn, "button.skip", "#skip")])
 
 
@@ -101,10 +106,8 @@ def answer_ward(turn: Turn, words: str | None = None, code: str | None = None) -
     if ward is None:
         return False
     draft.ward_id = ward.id
-    turn.put(
-        ward_chosen=True,
-        ward_matched=matched if matched and fold(matched) != fold(ward.name) else None,
-    )
+    turn.state.ward_chosen = True
+    turn.state.ward_matched = matched if matched and fold(matched) != fold(ward.name) else None
     advance(turn)
     return True
 
@@ -145,7 +148,7 @@ def _ward_words(turn: Turn, draft: Petition) -> str:
     ward = turn.session.get(Ward, draft.ward_id) if draft.ward_id else None
     if ward is None:
         return ""
-    matched = turn.get("ward_matched")
+    matched = turn.state.ward_matched
     if not matched or fold(matched) == fold(ward.name):
         return ward.full_name
     old = turn.session.scalar(
@@ -177,7 +180,8 @@ def send(turn: Turn) -> None:
         turn.citizen.ward_id = draft.ward_id
     alerts.attach_urgent(turn, draft)
     turn.conversation.draft_petition_id = None
-    turn.go(Step.IDLE, decided=None, asked_ward=None, asked_place=None, analysed=None)
+    forget_draft(turn.state)
+    turn.go(Step.IDLE)
     note = after_hours_note(turn.session, turn.now, turn.config)
     if note:
         text(turn, note, petition=draft, tag="bot.after_hours")
@@ -208,7 +212,7 @@ def edit(turn: Turn, what: str | None) -> None:
         say(turn, "bot.edit_text")
     elif what == "ward":
         draft.ward_id = None
-        turn.put(ward_chosen=None, ward_matched=None, asked_ward=0)
+        turn.state.ward_chosen, turn.state.ward_matched, turn.state.asked_ward = False, None, 0
         ask_ward(turn)
     elif what == "place":
         draft.place = None

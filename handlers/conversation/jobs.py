@@ -83,10 +83,12 @@ def _expire(session: Any, conversation_id: int, ctx: JobContext, config: Convers
     draft = turn.draft()
     if conv.step not in DRAFT_STEPS or draft is None:
         turn.go(Step.IDLE)
+        turn.save()
         return 0
     started = draft.created_at
     drafts.discard(turn)
     if citizen is not None and citizen.zalo_user_id:
         say(turn, "bot.draft_expired", time=clock(started))
+    turn.save()
     logger.info("draft of conversation %s expired", conversation_id)
     return 1

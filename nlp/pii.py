@@ -130,3 +130,28 @@ def kinds(text: str) -> tuple[str, ...]:
     for span in find(text):
         seen.setdefault(span.kind, None)
     return tuple(seen)
+
+
+#: Kinds that identify a person or an account: never echoed in full (ID and bank numbers).
+ID_KINDS: frozenset[str] = frozenset({"cccd", "bank_account"})
+
+
+def mask_ids(text: str) -> str:
+    """Star the middle of ID-card and bank numbers ("04********34"), leave the rest as typed.
+
+    Used wherever the citizen's words are echoed back (the bot's summaries, the inbox list):
+    a phone number the citizen gave for a call-back stays readable, an ID number does not.
+    """
+    if not isinstance(text, str):
+        return text
+    spans = [s for s in find(text) if s.kind in ID_KINDS]
+    if not spans:
+        return text
+    parts: list[str] = []
+    last = 0
+    for span in spans:
+        parts.append(text[last : span.start])
+        parts.append(_partial(text[span.start : span.end]))
+        last = span.end
+    parts.append(text[last:])
+    return "".join(parts)

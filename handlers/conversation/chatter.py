@@ -1,4 +1,4 @@
-"""Everything that is not a petition: greetings, thanks, the FAQ, stickers, abuse, floods."""
+"""Everything that is not a petition: greetings, thanks, stickers, abuse, floods."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import logging
 from datetime import timedelta
 
 from handlers.conversation import alerts
-from handlers.conversation.replies import say, text
+from handlers.conversation.replies import say
 from handlers.conversation.state import Turn
-from handlers.conversation.understand import faq_key
-from handlers.messages import render, template_for
+from handlers.messages import render
+from nlp.everyday import insults
 
 logger = logging.getLogger(__name__)
 
@@ -42,10 +42,6 @@ def admit(turn: Turn) -> None:
 
 def reply_to_intent(turn: Turn, intent: str, words: str) -> bool:
     """Answer a non-petition message; False when the message should be taken as a petition."""
-    key = faq_key(turn.session, words) if len(words.split()) <= 20 else None
-    if key is not None and intent != "petition" or key is not None and len(words.split()) <= 12:
-        text(turn, template_for(turn.session, key), tag=key)
-        return True
     if intent in SIMPLE_REPLIES:
         say(turn, SIMPLE_REPLIES[intent])
         return True
@@ -71,6 +67,28 @@ def unsupported(turn: Turn) -> None:
     say(turn, "bot.unsupported")
 
 
+def count_insults(turn: Turn, words: str) -> None:
+    """Insults inside a real petition stay its text, but are counted (and flag when many)."""
+    found = insults(words)
+    if not found:
+        return
+    turn.citizen.abuse_count = (turn.citizen.abuse_count or 0) + found
+    if turn.citizen.flagged_at is None and turn.citizen.abuse_count >= turn.config.abuse_flag_after:
+        _flag(turn)
+
+
+def _flag(turn: Turn) -> None:
+    citizen = turn.citizen
+    citizen.flagged_at = turn.now
+    alerts.notify_staff(
+        turn,
+        "abuse",
+        render(turn.session, "staff.abuse_title"),
+        render(turn.session, "staff.abuse_body", citizen_id=citizen.id, count=citizen.abuse_count),
+    )
+    logger.info("citizen %s flagged after repeated abuse", citizen.id)
+
+
 def abuse(turn: Turn) -> None:
     """A calm answer; repeated abuse flags the citizen for staff, then the bot stays calm."""
     citizen = turn.citizen
@@ -78,19 +96,7 @@ def abuse(turn: Turn) -> None:
     if citizen.flagged_at is not None:
         return
     if citizen.abuse_count >= turn.config.abuse_flag_after:
-        citizen.flagged_at = turn.now
-        alerts.notify_staff(
-            turn,
-            "abuse",
-            render(turn.session, "staff.abuse_title"),
-            render(
-                turn.session,
-                "staff.abuse_body",
-                citizen_id=citizen.id,
-                count=citizen.abuse_count,
-            ),
-        )
+        _flag(turn)
         say(turn, "bot.abuse_flagged")
-        logger.info("citizen %s flagged after repeated abuse", citizen.id)
         return
     say(turn, "bot.abuse")

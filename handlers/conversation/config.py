@@ -17,6 +17,8 @@ class ConversationConfig:
     gather_max_seconds: float = 60.0
     #: Unsent drafts are deleted (with a polite message) after this many hours of silence.
     draft_ttl_hours: float = 24.0
+    #: Messages sent before consent are kept this long at most, to be offered after consent.
+    hold_minutes: float = 30.0
     #: Per-citizen rate limit: at most this many messages per window get answers.
     rate_limit_messages: int = 20
     rate_limit_seconds: int = 60
@@ -41,6 +43,7 @@ class ConversationConfig:
             gather_seconds=getattr(settings, "conversation_gather_ms", 6000) / 1000,
             gather_max_seconds=default.gather_max_seconds,
             draft_ttl_hours=getattr(settings, "conversation_draft_ttl_hours", 24),
+            hold_minutes=getattr(settings, "conversation_hold_minutes", default.hold_minutes),
             rate_limit_messages=getattr(settings, "conversation_rate_limit", 20),
             rate_limit_seconds=default.rate_limit_seconds,
             abuse_flag_after=getattr(settings, "conversation_abuse_flag_after", 3),

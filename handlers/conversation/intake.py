@@ -7,7 +7,7 @@ import logging
 
 from sqlalchemy import select
 
-from handlers.conversation import alerts, drafts, followups
+from handlers.conversation import drafts, emergency, followups, places
 from handlers.conversation.hours import after_hours_note
 from handlers.conversation.memory import forget_draft
 from handlers.conversation.replies import button, say, short, text, ward_buttons
@@ -16,7 +16,9 @@ from handlers.conversation.understand import PLACE_FIELDS, analyse, names_a_plac
 from handlers.messages import render
 from handlers.workflow import WorkflowError, apply_suggestions, submit
 from nlp.normalize import fold
+from nlp.problems import split
 from storage.models import Category, OrgUnit, Petition, Ward, WardAlias
+from storage.models.enums import Channel, PetitionState
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +32,9 @@ def advance(turn: Turn) -> None:
     turn.conversation.due_at = None
     turn.state.burst_started = None
     _understand(turn, draft)
+    if draft.urgent:
+        _urgent(turn, draft)
+        return
     if not turn.state.decided:
         if followups.settle(turn, draft):
             return  # added to an open petition, or asked which one
@@ -37,12 +42,70 @@ def advance(turn: Turn) -> None:
     if not draft.text.strip():
         turn.go(Step.ASK_TEXT)
         say(turn, "bot.ask_text", count=drafts.attachment_count(turn.session, draft))
+    elif _offer_split(turn, draft):
+        return
     elif draft.ward_id is None:
-        ask_ward(turn)
+        if not places.settle_ward(turn, draft):
+            ask_ward(turn)
     elif _wants_place(turn, draft):
         ask_place(turn)
     else:
         show_summary(turn, draft)
+
+
+def _urgent(turn: Turn, draft: Petition) -> None:
+    """An emergency is sent at once; only the ward is asked (once) so the right officers go."""
+    turn.state.decided = True
+    if draft.ward_id is None and turn.state.asked_ward == 0:
+        if draft.latitude is not None and places.settle_ward(turn, draft):
+            return
+        turn.state.asked_ward = 1
+        turn.go(Step.ASK_WARD)
+        say(turn, "bot.urgent_ask_ward", buttons=ward_buttons(turn))
+        return
+    send(turn)
+
+
+def _offer_split(turn: Turn, draft: Petition) -> bool:
+    """Two problems in one message: offer to file two (once per draft)."""
+    if turn.state.split_offered or turn.state.split_next is not None:
+        return False
+    parts = split(draft.text)
+    if len(parts) != 2:
+        return False
+    turn.state.split_offered, turn.state.split_parts = True, parts
+    turn.go(Step.SPLIT)
+    say(
+        turn,
+        "bot.split_offer",
+        first=short(parts[0], 120),
+        second=short(parts[1], 120),
+        buttons=[
+            button(turn, "button.split_two", "#split:two"),
+            button(turn, "button.split_one", "#split:one"),
+        ],
+    )
+    return True
+
+
+def split_choice(turn: Turn, two: bool) -> None:
+    """File the draft as two petitions (the second follows the first) or as one."""
+    draft = turn.draft()
+    parts = turn.state.split_parts
+    if draft is not None and two and len(parts) == 2:
+        second = Petition(
+            state=PetitionState.DRAFT,
+            channel=Channel.ZALO,
+            citizen_id=turn.citizen.id,
+            text=parts[1],
+            created_at=turn.now,
+        )
+        turn.session.add(second)
+        turn.session.flush()
+        draft.text, draft.category_id, draft.legal_type = parts[0], None, None
+        turn.state.split_next, turn.state.analysed = second.id, None
+    turn.state.split_parts = []
+    advance(turn)
 
 
 def _understand(turn: Turn, draft: Petition) -> None:
@@ -66,7 +129,8 @@ def _understand(turn: Turn, draft: Petition) -> None:
         turn.state.ward_matched, turn.state.ward_via = answer.matched, answer.via
     draft.summary = short(draft.text, 200)
     if getattr(analysis, "urgent", False):
-        alerts.raise_urgent(turn, draft, tuple(getattr(analysis, "urgency_reasons", ()) or ()))
+        reasons = tuple(getattr(analysis, "urgency_reasons", ()) or ())
+        emergency.raise_urgent(turn, draft, reasons, text=draft.text)
     turn.state.analysed = key
 
 
@@ -178,13 +242,29 @@ def send(turn: Turn) -> None:
         return
     if draft.ward_id is not None:
         turn.citizen.ward_id = draft.ward_id
-    alerts.attach_urgent(turn, draft)
+    emergency.attach_urgent(turn, draft)
     turn.conversation.draft_petition_id = None
     forget_draft(turn.state)
     turn.go(Step.IDLE)
-    note = after_hours_note(turn.session, turn.now, turn.config)
+    note = None if draft.urgent else after_hours_note(turn.session, turn.now, turn.config)
     if note:
         text(turn, note, petition=draft, tag="bot.after_hours")
+    _next_of_split(turn, draft)
+
+
+def _next_of_split(turn: Turn, first: Petition) -> None:
+    """The second petition of a split message is drafted next, in the same ward."""
+    second = turn.session.get(Petition, turn.state.split_next) if turn.state.split_next else None
+    turn.state.split_next = None
+    if second is None or second.state != PetitionState.DRAFT:
+        return
+    turn.conversation.draft_petition_id = second.id
+    if first.ward_id is not None:
+        second.ward_id = first.ward_id
+        turn.state.ward_chosen = True
+    turn.state.decided, turn.state.split_offered = True, True
+    say(turn, "bot.split_next")
+    advance(turn)
 
 
 def edit_menu(turn: Turn) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from handlers.conversation import drafts
+from handlers.conversation import drafts, held
 from handlers.conversation.config import ConversationConfig
 from handlers.conversation.replies import clock, say
 from handlers.conversation.state import DRAFT_STEPS, Step, Turn
@@ -54,7 +54,8 @@ def conversation_flush(ctx: JobContext) -> Mapping[str, Any]:
 
 @job("drafts-expire")
 def drafts_expire(ctx: JobContext) -> Mapping[str, Any]:
-    """Delete drafts left unsent past their lifetime, telling the citizen politely."""
+    """Delete drafts left unsent past their lifetime (telling the citizen politely), and
+    messages held before a consent that never came."""
     config = config_from(ctx)
     with transaction(ctx.sessions) as session:
         ids = session.scalars(
@@ -80,11 +81,15 @@ def _expire(session: Any, conversation_id: int, ctx: JobContext, config: Convers
     citizen = session.get(Citizen, conv.citizen_id)
     turn = Turn(session, citizen, conv, ctx.now, config)
     turn.next_turn_id()
+    held_over = turn.state.held_until is not None and turn.state.held_until <= ctx.now
+    if held_over:
+        held.drop(turn)  # messages sent before consent: the hold ran out
+        logger.info("held messages of conversation %s deleted", conversation_id)
     draft = turn.draft()
     if conv.step not in DRAFT_STEPS or draft is None:
-        turn.go(Step.IDLE)
+        turn.go(Step.IDLE if conv.step in DRAFT_STEPS else conv.step)
         turn.save()
-        return 0
+        return int(held_over)
     started = draft.created_at
     drafts.discard(turn)
     if citizen is not None and citizen.zalo_user_id:

@@ -6,7 +6,7 @@ import logging
 
 from sqlalchemy import func, select
 
-from handlers.conversation import alerts, drafts
+from handlers.conversation import alerts, drafts, held
 from handlers.conversation.replies import (
     button,
     clock,
@@ -55,12 +55,18 @@ def give_consent(turn: Turn) -> None:
     turn.citizen.consent_version = turn.config.consent_version
     turn.state.declined_at = None
     turn.go(Step.IDLE)
+    if turn.state.held:
+        say(turn, "bot.consent_thanks_short")
+        if held.offer(turn):
+            logger.info("citizen %s consented; held messages offered", turn.citizen.id)
+            return
     say(turn, "bot.consent_thanks")
     logger.info("citizen %s consented (version %s)", turn.citizen.id, turn.config.consent_version)
 
 
 def decline(turn: Turn) -> None:
     turn.state.declined_at = turn.now
+    held.drop(turn)
     turn.go(Step.IDLE)
     say(turn, "bot.consent_declined")
 
@@ -78,8 +84,11 @@ def withdraw_consent(turn: Turn) -> None:
 
 
 def scrub(turn: Turn, message: PetitionMessage | None) -> None:
-    """Without consent keep nothing of a message but its id: no text, place or file."""
-    if message is None:
+    """Without consent keep nothing of a message but its id: no text, place or file.
+
+    An emergency kept for its vital interest is the exception (emergency.py).
+    """
+    if message is None or (message.data or {}).get("vital_interest"):
         return
     message.text = ""
     message.data = {"event": (message.data or {}).get("event"), "withheld": "no_consent"}

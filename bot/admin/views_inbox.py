@@ -12,7 +12,7 @@ from bot.admin.lookups import Lookups, deadline_badge
 from bot.database import db_session
 from handlers.workflow.inbox import SORTS, InboxFilter, inbox_page
 from handlers.workflow.labels import LEGAL_TYPE_LABELS, STAFF_STATE_LABELS
-from nlp.pii import mask
+from nlp.pii import mask, mask_ids
 from storage.models.enums import LegalType, PetitionState
 
 FLAGS = ("overdue", "urgent", "unassigned", "manual")
@@ -83,7 +83,7 @@ def inbox() -> ResponseReturnValue:
             "row": r,
             "due": deadline_badge(r.state, r.next_due_at, now),
             # A liaison never sees personal data in the list either.
-            "summary": mask(r.summary or "") if who.is_liaison else r.summary,
+            "summary": mask(r.summary or "") if who.is_liaison else mask_ids(r.summary or ""),
         }
         for r in page.rows
     ]

@@ -50,6 +50,8 @@ def petition(pid: int) -> ResponseReturnValue:
     who = actor()
     now = utcnow()
     names = Lookups.load(s)
+    from bot.admin.views_personal import holds_ids, revealed, shown
+
     forwards = wf.forwards_of(s, p)
     if who.is_liaison:
         forwards = [f for f in forwards if f.agency_id == who.agency_id]
@@ -76,9 +78,11 @@ def petition(pid: int) -> ResponseReturnValue:
         "today": wf.local_date(now),
         "states": labels.STAFF_STATE_LABELS,
         # A liaison never sees personal data, even where staff forgot to redact.
-        "display_text": mask(p.text or "") if who.is_liaison else p.text,
-        "display_summary": mask(p.summary or "") if who.is_liaison else p.summary,
-        "display_place": mask(p.place or "") if who.is_liaison else p.place,
+        "display_text": mask(p.text or "") if who.is_liaison else shown(p.text, p.id),
+        "display_summary": mask(p.summary or "") if who.is_liaison else shown(p.summary, p.id),
+        "display_place": mask(p.place or "") if who.is_liaison else shown(p.place, p.id),
+        "ids_hidden": not who.is_liaison and not revealed(p.id) and holds_ids(p.text),
+        "ids_revealed": revealed(p.id),
     }
     if not who.is_liaison:
         context.update(_staff_context(s, p, names))

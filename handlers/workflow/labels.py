@@ -65,6 +65,7 @@ CHANNEL_LABELS: dict[str, str] = {
 
 ACTION_LABELS: dict[str, str] = {
     "submit": "Tiếp nhận",
+    "reveal_ids": "Xem số CCCD/tài khoản đầy đủ",
     "withdraw": "Rút đơn",
     "feedback": "Ý kiến người gửi",
     "add_info": "Bổ sung thông tin",

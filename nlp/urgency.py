@@ -313,7 +313,8 @@ _CHRONIC = _rx(
     r"(?:nam|toi|ngay|thang|dem) nao cung", r"lau (?:roi|roii|nay|nam)", r"tu lau",
     r"(?:may|ca|nhieu) (?:tuan|thang|nam|bua) nay", r"suot (?:ngay|dem|tuan|thang|buoi|ca)",
     r"tu dau nam", r"keo dai", r"hay (?:bi|co|xay)", r"mua mua", r"mua lu", r"hang nam",
-    r"nhieu (?:lan|ngay|hom)", r"ca tuan", r"ca thang",
+    r"nhieu (?:lan|ngay|hom)",
+    r"mua (?:\w+ )?la\b", r"ca tuan", r"ca thang",
 )
 _RISK = _rx(
     r"nguy (?:co|coww)", r"neu", r"gia su", r"de phong", r"tiem an", r"de xay ra",

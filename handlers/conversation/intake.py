@@ -56,6 +56,8 @@ def advance(turn: Turn) -> None:
 def _urgent(turn: Turn, draft: Petition) -> None:
     """An emergency is sent at once; only the ward is asked (once) so the right officers go."""
     turn.state.decided = True
+    if draft.ward_id is None and (weak := resolve_ward(turn.session, draft.text, weak_ok=True)):
+        draft.ward_id = weak.ward.id  # "chợ Tam Kỳ": good enough to send the officers
     if draft.ward_id is None and turn.state.asked_ward == 0:
         if draft.latitude is not None and places.settle_ward(turn, draft):
             return

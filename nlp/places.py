@@ -30,11 +30,8 @@ from nlp.wards import resolve, without_negated
 logger = logging.getLogger(__name__)
 
 UNITS_FILE = Path(__file__).parent / "data" / "places" / "tam_ky_units.json"
-_HOME_CITY = "da nang"
 _UNIT_WORDS = re.compile(r"\b(phuong|xa|dac khu|tinh|thanh pho|tp|huyen|quan|thi xa|thi tran)\s+$")
-_FEATURE_WORDS = re.compile(
-    r"\b(duong|(?<!thanh )pho|kiet|hem)\s+$"
-)
+_FEATURE_WORDS = re.compile(r"\b(duong|(?<!thanh )pho|kiet|hem)\s+$")
 # Short names residents use for a few provinces.
 _ALIASES: dict[Key, str] = {
     ("hcm",): "Hồ Chí Minh", ("tphcm",): "Hồ Chí Minh", ("sai", "gon"): "Hồ Chí Minh",

@@ -11,7 +11,6 @@ from __future__ import annotations
 from handlers.conversation import drafts
 from handlers.conversation.replies import button, say, text
 from handlers.conversation.state import Step, Turn
-from handlers.conversation.understand import resolve_ward
 from handlers.knowledge import Found, find_answer
 from handlers.messages import render
 from nlp.everyday import is_question
@@ -21,9 +20,7 @@ MAX_WORDS = 40  # longer messages are petitions that may contain a question
 
 
 def _lookup(turn: Turn, words: str) -> Found | None:
-    named = resolve_ward(turn.session, words, weak_ok=True)
-    ward_id = named.ward.id if named is not None else turn.citizen.ward_id
-    return find_answer(turn.session, words, ward_id)
+    return find_answer(turn.session, words, turn.citizen.ward_id)
 
 
 def consider(turn: Turn, words: str, *, urgent: bool) -> bool:

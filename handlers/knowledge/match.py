@@ -15,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nlp.similarity import Index
-from storage.models import KnowledgeAnswer
+from nlp.wards import resolve
+from storage.models import KnowledgeAnswer, Ward
 
 #: At or above: answer outright. Between the two: ask whether it is a question.
 SURE = 0.27
@@ -63,11 +64,20 @@ def _index(session: Session, rows: list[KnowledgeAnswer]) -> tuple[Index, list[i
     return index, ids
 
 
+def _named_ward(session: Session, question: str) -> int | None:
+    """The ward a question names ("MTTQ phường Bàn Thạch ở đâu"), old names included."""
+    match = resolve(question)
+    if match is None:
+        return None
+    return session.scalar(select(Ward.id).where(Ward.code == match.code))
+
+
 def find_answer(session: Session, question: str, ward_id: int | None) -> Found | None:
-    """The best answer for the question, in the ward's version when there is one."""
+    """The best answer, in the version of the ward the question names, else of `ward_id`."""
     rows = list(session.scalars(select(KnowledgeAnswer).where(KnowledgeAnswer.active.is_(True))))
     if not rows or not question.strip():
         return None
+    ward_id = _named_ward(session, question) or ward_id
     index, ids = _index(session, rows)
     hits = index.best(question, limit=1)
     if not hits or hits[0].score < MAYBE:

@@ -11,6 +11,7 @@ digit and no ``@``.  Default replacement is a label (``[SĐT]``, ``[CCCD]``,
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -110,15 +111,20 @@ def mask(text: str, style: MaskStyle = "label") -> str:
     """Replace personal data in ``text``: ``[SĐT]``-style labels, or partial stars."""
     if not isinstance(text, str):
         return text
-    spans = find(text)
+    if style == "label":
+        return _replace(text, find(text), lambda span, _value: LABELS[span.kind])
+    return _replace(text, find(text), lambda _span, value: _partial(value))
+
+
+def _replace(text: str, spans: list[PiiSpan], how: Callable[[PiiSpan, str], str]) -> str:
+    """The text with each span replaced by ``how(span, value)``."""
     if not spans:
         return text
     parts: list[str] = []
     last = 0
     for span in spans:
         parts.append(text[last : span.start])
-        value = text[span.start : span.end]
-        parts.append(LABELS[span.kind] if style == "label" else _partial(value))
+        parts.append(how(span, text[span.start : span.end]))
         last = span.end
     parts.append(text[last:])
     return "".join(parts)
@@ -145,13 +151,4 @@ def mask_ids(text: str) -> str:
     if not isinstance(text, str):
         return text
     spans = [s for s in find(text) if s.kind in ID_KINDS]
-    if not spans:
-        return text
-    parts: list[str] = []
-    last = 0
-    for span in spans:
-        parts.append(text[last : span.start])
-        parts.append(_partial(text[span.start : span.end]))
-        last = span.end
-    parts.append(text[last:])
-    return "".join(parts)
+    return _replace(text, spans, lambda _span, value: _partial(value))

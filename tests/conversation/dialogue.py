@@ -29,6 +29,18 @@ def consent(phone: Phone) -> None:
     assert "Cảm ơn Ông/Bà đã đồng ý" in phone.expect()[0].text
 
 
+def send_after_questions(phone: Phone, step: Bubble, ward: str = "P. Tam Kỳ") -> str:
+    """Answer the ward and place questions if asked, tap GỬI; return the code."""
+    if step.titles[:1] == ["P. Tam Kỳ"]:
+        phone.tap(step, ward)
+        step = phone.expect()[0]
+    if "Bỏ qua" in step.titles:
+        phone.tap(step, "Bỏ qua")
+        step = phone.expect()[0]
+    phone.tap(step, "GỬI")
+    return code_of(until_code(phone))
+
+
 def has(bubbles: list[Bubble], words: str) -> bool:
     return any(words in b.text for b in bubbles)
 

@@ -18,6 +18,7 @@ from tests.conversation.dialogue import (
     notes_of,
     petition,
     petitions_of,
+    send_after_questions,
     service_fixture,
     until_code,
 )
@@ -33,12 +34,7 @@ def service(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 def file_one(phone: Phone, text: str) -> str:
     phone.say(text)
-    step = phone.expect()[0]
-    if "Bỏ qua" in step.titles:
-        phone.tap(step, "Bỏ qua")
-        step = phone.expect()[0]
-    phone.tap(step, "GỬI")
-    return code_of(until_code(phone))
+    return send_after_questions(phone, phone.expect()[0])
 
 
 WATER = "Khu phố 2 An Phú mất nước sinh hoạt 3 ngày nay, đề nghị công ty cấp nước kiểm tra"

@@ -26,6 +26,7 @@ from tests.conversation.dialogue import (
     petition,
     petitions_of,
     save_transcript,
+    send_after_questions,
     service_fixture,
     until_code,
 )
@@ -214,12 +215,7 @@ def test_unknown_question_goes_to_staff_only_when_asked(service: Service) -> Non
     assert "chưa có sẵn câu trả lời" in unknown.text and unknown.titles == ["Gửi câu hỏi"]
     assert petitions_of(service, phone) == []
     phone.tap(unknown, "Gửi câu hỏi")
-    step = phone.expect()[0]
-    if step.titles[:1] == ["P. Tam Kỳ"]:
-        phone.tap(step, "P. Tam Kỳ")
-        step = phone.expect()[0]
-    phone.tap(step, "GỬI")
-    p = petition(service, code_of(until_code(phone)))
+    p = petition(service, send_after_questions(phone, phone.expect()[0]))
     assert p.legal_type == LegalType.HOI_DAP
 
 
@@ -252,15 +248,7 @@ def test_three_flood_messages_then_consent_then_up_there_already(service: Servic
     offer = phone.expect(2)
     assert "nước ngập cả con hẻm" in offer[1].text and "tràn vào nhà dân" in offer[1].text
     phone.say("e nhắn ở trên rồi mà")
-    step = phone.expect()[0]
-    if step.titles[:1] == ["P. Tam Kỳ"]:
-        phone.tap(step, "P. Tam Kỳ")
-        step = phone.expect()[0]
-    if "Bỏ qua" in step.titles:
-        phone.tap(step, "Bỏ qua")
-        step = phone.expect()[0]
-    phone.tap(step, "GỬI")
-    p = petition(service, code_of(until_code(phone)))
+    p = petition(service, send_after_questions(phone, phone.expect()[0]))
     assert "cống bị tắc" in p.text and "e nhắn ở trên" not in p.text
     assert p.text.count("\n") == 2
 

@@ -137,12 +137,14 @@ def attachment_count(session: Session, petition: Petition) -> int:
 def discard(turn: Turn) -> None:
     """Forget the draft: its messages, files and the petition row; back to idle."""
     draft = turn.draft()
+    second = turn.session.get(Petition, turn.state.split_next) if turn.state.split_next else None
     turn.conversation.draft_petition_id = None
+    turn.state.split_next = None
     forget_draft(turn.state)
     turn.go(Step.IDLE)
-    if draft is None or draft.state != PetitionState.DRAFT:
-        return
-    forget(turn.session, draft, turn.config.attachment_dir)
+    for row in (draft, second):  # the second petition of a split message goes with it
+        if row is not None and row.state == PetitionState.DRAFT:
+            forget(turn.session, row, turn.config.attachment_dir)
 
 
 def forget(session: Session, draft: Petition, root: str = "") -> None:

@@ -342,9 +342,6 @@ CATALOGUE: dict[str, str] = {
     "bot.correction_noted": (
         "Đã ghi nhận đính chính cho hồ sơ {code}; cán bộ phụ trách sẽ cập nhật."
     ),
-    "bot.correction_unclear": (
-        "Ông/Bà muốn đính chính điều gì? Xin nhắn lại nội dung đúng, hoặc bấm Sửa."
-    ),
     "bot.split_offer": (
         "Tin nhắn của Ông/Bà có 2 việc khác nhau:\n1) {first}\n2) {second}\n"
         "Ông/Bà muốn gửi thành 2 phản ánh riêng (mỗi việc được chuyển đúng nơi xử lý)?"
@@ -372,10 +369,8 @@ CATALOGUE: dict[str, str] = {
         "(trường hợp khẩn cấp).\n"
     ),
     "staff.correction_title": "Người dân đính chính hồ sơ {code}",
-    "staff.abuse_in_petition_title": "Tin nhắn có lời lẽ xúc phạm (hồ sơ {code})",
     "staff.unknown_ward": "Chưa rõ phường",
     "staff.abuse_title": "Người dân dùng lời lẽ xúc phạm nhiều lần",
-    "staff.question_title": "Người dân gửi câu hỏi cần cán bộ trả lời",
     "staff.abuse_body": "Người dùng Zalo #{citizen_id} đã bị gắn cờ sau {count} tin nhắn.",
     "staff.deletion_title": "Yêu cầu xóa dữ liệu cá nhân",
     "staff.deletion_body": (

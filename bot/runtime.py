@@ -105,6 +105,7 @@ def conversation_config(settings: Settings) -> ConversationConfig:
         ConversationConfig(),
         gather_seconds=settings.conversation_gather_ms / 1000,
         draft_ttl_hours=settings.conversation_draft_ttl_hours,
+        hold_minutes=settings.conversation_hold_minutes,
         rate_limit_messages=settings.conversation_rate_limit,
         abuse_flag_after=settings.conversation_abuse_flag_after,
         office_hours=parse_office_hours(settings.conversation_office_hours),

@@ -61,7 +61,8 @@ class JobSpec:
 #: The one job table. Inbound events, quiet bursts and the outbox are the worker's, not here.
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("zalo-refresh-token", "interval", {"minutes": 30}, grace=900),
-    JobSpec("drafts-expire", "interval", {"minutes": 15}, grace=900),
+    # Also deletes messages held before a consent that never came (CONVERSATION_HOLD_MINUTES).
+    JobSpec("drafts-expire", "interval", {"minutes": 5}, grace=300),
     JobSpec("supervisors-digest", "cron", {"hour": 7, "minute": 30}),
     JobSpec("reminders-triage", "cron", {"hour": 8, "minute": 0}),
     JobSpec("reminders-decision", "cron", {"hour": 8, "minute": 5}),

@@ -120,6 +120,8 @@ class Settings:
     conversation_gather_ms: int = 6000
     # Unsent drafts are deleted, with a polite message, after this many hours of silence.
     conversation_draft_ttl_hours: int = 24
+    # Messages sent before consent are held this many minutes, then deleted unless consented.
+    conversation_hold_minutes: int = 30
     # At most this many messages per citizen per minute get answers (floods get one notice).
     conversation_rate_limit: int = 20
     # Abusive messages before a citizen is flagged for staff.

@@ -104,6 +104,7 @@ CATALOGUE: dict[str, str] = {
         '(gõ "rút đồng ý") hoặc yêu cầu bản sao, xóa dữ liệu (gõ "Dữ liệu của tôi") '
         "bất cứ lúc nào.\nÔng/Bà có đồng ý không?"
     ),
+    "bot.consent_thanks_short": "Cảm ơn Ông/Bà đã đồng ý.",
     "bot.consent_thanks": (
         "Cảm ơn Ông/Bà đã đồng ý. Xin mời Ông/Bà nhắn nội dung cần phản ánh, kiến nghị "
         "(có thể gửi kèm ảnh, vị trí). Để tra cứu hồ sơ đã gửi, gõ: TRA <mã hồ sơ>."
@@ -125,9 +126,33 @@ CATALOGUE: dict[str, str] = {
     "bot.consent_not_given": "Ông/Bà chưa đồng ý cho lưu thông tin nên không có gì để rút.",
     # Taking a petition.
     "bot.urgent": (
-        "KHẨN CẤP: nếu có nguy hiểm đến người hoặc tài sản, Ông/Bà hãy gọi ngay 114 (cứu "
-        "hỏa, cứu nạn), 113 (công an), 115 (cấp cứu).\n"
-        "Chúng tôi đã báo cán bộ trực để xử lý ngay."
+        "KHẨN CẤP: nếu có người gặp nguy hiểm, Ông/Bà hãy gọi ngay 114 (cháy, cứu nạn, cứu "
+        "hộ), 113 (công an), 115 (cấp cứu).{extra}\n"
+        "Chúng tôi đã báo ngay cán bộ trực của Mặt trận để phối hợp xử lý."
+    ),
+    "bot.urgent_electric": (
+        "\nDây điện, cột điện: tránh xa ít nhất vài mét, không chạm vào người bị điện giật khi "
+        "chưa ngắt điện; báo điện lực qua tổng đài 1900 1909."
+    ),
+    "bot.urgent_flood": (
+        "\nNếu nước đang lên: đưa người già, trẻ nhỏ lên chỗ cao, ngắt cầu dao điện."
+    ),
+    "bot.urgent_gas": (
+        "\nRò gas: không bật, tắt công tắc điện, không đánh lửa; mở cửa, ra khỏi nhà."
+    ),
+    "bot.urgent_vital": (
+        "Vì tính mạng, sức khỏe của người trong cuộc, nội dung và địa điểm Ông/Bà vừa nhắn đã "
+        "được chuyển ngay cho cán bộ trực dù Ông/Bà chưa đồng ý cho lưu thông tin (trường hợp "
+        "khẩn cấp theo Luật Bảo vệ dữ liệu cá nhân). Những thông tin khác chưa được lưu."
+    ),
+    "bot.urgent_ask_ward": (
+        "Để cán bộ trực đến đúng nơi, Ông/Bà cho biết sự việc ở phường nào (bấm chọn hoặc gõ "
+        "tên phường, xã cũ, khối phố, thôn)."
+    ),
+    "notify.received_urgent": (
+        "Phản ánh KHẨN của Ông/Bà đã được chuyển ngay đến cán bộ trực để xử lý. Mã hồ sơ: "
+        "{code}.\nNếu có người gặp nguy hiểm, xin tiếp tục gọi 114, 113, 115. Ông/Bà có thể "
+        "nhắn thêm ảnh, vị trí; tra cứu: TRA {code}"
     ),
     "bot.ask_text": (
         "Chúng tôi đã nhận {count} ảnh/tệp. Ông/Bà vui lòng nhắn vài dòng mô tả sự việc "
@@ -297,9 +322,78 @@ CATALOGUE: dict[str, str] = {
         "Ông/Bà đã gửi nhiều tin nhắn trong thời gian ngắn. Chúng tôi vẫn ghi nhận; xin vui "
         "lòng chờ trong giây lát rồi nhắn tiếp."
     ),
+    # Questions answered from the knowledge base («Hỏi đáp»).
+    "bot.answer_footer": (
+        "\n(Nếu Ông/Bà muốn gửi phản ánh, kiến nghị, xin cứ nhắn nội dung sự việc.)"
+    ),
+    "bot.ask_question_or_petition": "Ông/Bà muốn hỏi hay muốn gửi phản ánh?",
+    "button.question": "Tôi muốn hỏi",
+    "button.petition": "Gửi phản ánh",
+    "button.ask_staff": "Gửi câu hỏi",
+    "bot.question_unknown": (
+        "Chúng tôi chưa có sẵn câu trả lời cho câu hỏi này. Ông/Bà có thể bấm «Gửi câu hỏi» để "
+        "cán bộ Mặt trận trả lời qua Zalo (câu hỏi được lưu như một hồ sơ hỏi đáp), hoặc hỏi "
+        "trực tiếp tại Ủy ban MTTQ phường trong giờ làm việc (thứ Hai – thứ Sáu, sáng 7 giờ 30 – "
+        "11 giờ 30, chiều 13 giờ 30 – 17 giờ)."
+    ),
+    "bot.petition_go_ahead": "Xin mời Ông/Bà nhắn nội dung cần phản ánh (việc gì, ở đâu).",
+    # Messages sent before consent, held for a short time.
+    "bot.held_offer": "Ông/Bà đã nhắn: «{text}». Dùng làm nội dung phản ánh?",
+    "button.use_held": "Dùng nội dung này",
+    "button.drop_held": "Không dùng",
+    "bot.held_dropped": (
+        "Đã xóa nội dung nhắn trước đó. Xin mời Ông/Bà nhắn nội dung cần phản ánh."
+    ),
+    # Places.
+    "bot.outside_area": (
+        "Kênh này tiếp nhận phản ánh về 4 phường Tam Kỳ, Quảng Phú, Bàn Thạch, Hương Trà "
+        "(khu vực Tam Kỳ cũ, thành phố Đà Nẵng). Sự việc ở {place} nằm ngoài khu vực này: Ông/Bà "
+        "vui lòng gửi đến Ủy ban MTTQ hoặc UBND xã, phường nơi xảy ra sự việc, hoặc gửi trực "
+        "tuyến qua mục Phản ánh, kiến nghị của Cổng Dịch vụ công quốc gia (dichvucong.gov.vn).\n"
+        "Nếu sự việc thật ra ở khu vực Tam Kỳ, xin bấm chọn phường."
+    ),
+    "bot.location_ward": (
+        "Vị trí Ông/Bà gửi ở gần {unit} cũ, thuộc {ward}. Đúng phường này không ạ?"
+    ),
+    "button.yes_ward": "Đúng, {ward}",
+    "button.other_ward": "Phường khác",
+    # Everyday requests.
+    "bot.nudge_draft": (
+        "Dạ, chúng tôi đang chờ Ông/Bà nhắn xong để tổng hợp; chỉ vài giây nữa sẽ trả lời."
+    ),
+    "bot.nudge_none": (
+        "Ông/Bà chưa có hồ sơ nào đang xử lý. Cần phản ánh việc gì, xin cứ nhắn nội dung."
+    ),
+    "bot.correction_noted": (
+        "Đã ghi nhận đính chính cho hồ sơ {code}; cán bộ phụ trách sẽ cập nhật."
+    ),
+    "bot.split_offer": (
+        "Tin nhắn của Ông/Bà có 2 việc khác nhau:\n1) {first}\n2) {second}\n"
+        "Ông/Bà muốn gửi thành 2 phản ánh riêng (mỗi việc được chuyển đúng nơi xử lý)?"
+    ),
+    "button.split_two": "Gửi 2 phản ánh",
+    "button.split_one": "Gửi chung 1",
+    "bot.split_next": "Tiếp theo là phản ánh thứ hai:",
+    "bot.english": (
+        "Hello! This Zalo account belongs to the Vietnam Fatherland Front committees of the "
+        "four Tam Ky wards (Tam Ky, Quang Phu, Ban Thach, Huong Tra) in Da Nang. It takes "
+        "residents' complaints and suggestions in Vietnamese and passes them to the authorities. "
+        "Please write in Vietnamese, or visit the Front office at your ward's People's "
+        "Committee, Monday to Friday, 7:30-11:30 and 13:30-17:00. "
+        "Emergencies: police 113, fire and rescue 114, ambulance 115."
+    ),
     # Staff-facing notifications the conversation raises (admin view, Vietnamese).
-    "staff.urgent_title": "KHẨN: người dân báo sự việc nguy hiểm qua Zalo",
-    "staff.urgent_body": "Dấu hiệu: {reasons}. {where}. Người dùng Zalo #{citizen_id}.",
+    "staff.urgent_title": "KHẨN: người dân báo {reasons} qua Zalo",
+    "staff.urgent_body": (
+        "Dấu hiệu: {reasons}.\nNơi xảy ra: {where}.\nNgười dân nhắn: «{text}»\n"
+        "{consent}Người dùng Zalo #{citizen_id}. Đề nghị cán bộ trực liên hệ, phối hợp lực "
+        "lượng chức năng ngay."
+    ),
+    "staff.urgent_no_consent": (
+        "Người dân CHƯA đồng ý lưu thông tin: nội dung được giữ lại vì lợi ích sống còn "
+        "(trường hợp khẩn cấp).\n"
+    ),
+    "staff.correction_title": "Người dân đính chính hồ sơ {code}",
     "staff.unknown_ward": "Chưa rõ phường",
     "staff.abuse_title": "Người dân dùng lời lẽ xúc phạm nhiều lần",
     "staff.abuse_body": "Người dùng Zalo #{citizen_id} đã bị gắn cờ sau {count} tin nhắn.",
@@ -309,41 +403,6 @@ CATALOGUE: dict[str, str] = {
     ),
     "staff.reopen_title": "Người dân đề nghị mở lại hồ sơ {code}",
     "staff.followup_title": "Người dân bổ sung thông tin cho hồ sơ {code}",
-    # FAQ (staff add more as ResponseTemplate rows with key faq.<name>; title = keywords
-    # separated by ";", body = the answer).
-    "faq.about": (
-        "Mặt trận Tổ quốc Việt Nam tập hợp, lắng nghe ý kiến, kiến nghị của Nhân dân, chuyển "
-        "đến cơ quan có thẩm quyền và giám sát việc giải quyết. Qua kênh Zalo này, Ông/Bà gửi "
-        "phản ánh, kiến nghị và theo dõi kết quả bằng mã hồ sơ."
-    ),
-    "faq.duration": (
-        "Trong vòng 10 ngày kể từ khi tiếp nhận, Ông/Bà được thông báo hướng giải quyết (Mặt "
-        "trận trả lời hoặc chuyển cơ quan có thẩm quyền). Thời hạn cơ quan giải quyết tùy loại "
-        "việc; Mặt trận theo dõi và đôn đốc khi quá hạn."
-    ),
-    "faq.how_to": (
-        "Ông/Bà chỉ cần nhắn nội dung sự việc (việc gì, ở đâu), có thể gửi kèm ảnh và vị trí; "
-        "hệ thống hỏi thêm nếu thiếu rồi đề nghị Ông/Bà bấm GỬI. Sau đó Ông/Bà nhận mã hồ sơ "
-        "để tra cứu bằng lệnh TRA <mã>."
-    ),
-    "faq.privacy": (
-        "Thông tin của Ông/Bà chỉ dùng để giải quyết phản ánh; danh tính người tố cáo được giữ "
-        'bí mật. Gõ "Dữ liệu của tôi" để xem, nhận bản sao hoặc yêu cầu xóa dữ liệu.'
-    ),
-    "faq.office": (
-        "Cán bộ Mặt trận làm việc từ thứ Hai đến thứ Sáu (trừ ngày lễ), sáng 7 giờ 30 – 11 giờ "
-        "30, chiều 13 giờ 30 – 17 giờ. Ngoài giờ, hệ thống vẫn tiếp nhận và cấp mã hồ sơ."
-    ),
-}
-
-#: Default keywords (folded, no diacritics) of the catalogue's FAQ entries; a staff row's
-#: title overrides them ("keyword; other keyword").
-FAQ_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "faq.about": ("mat tran la gi", "mttq la gi", "mat tran lam gi", "mttq lam gi"),
-    "faq.duration": ("bao lau", "may ngay", "khi nao co ket qua", "bao gio co ket qua"),
-    "faq.how_to": ("gui phan anh the nao", "lam sao de phan anh", "cach phan anh", "huong dan"),
-    "faq.privacy": ("bao mat", "thong tin ca nhan", "lo thong tin", "du lieu ca nhan"),
-    "faq.office": ("gio lam viec", "may gio lam", "lam viec luc nao", "ngay lam viec"),
 }
 
 

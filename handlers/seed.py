@@ -14,6 +14,7 @@ import holidays as holiday_calendars
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from handlers.knowledge import seed_knowledge
 from nlp.normalize import fold
 from storage import reference_data as ref
 from storage.models import (
@@ -39,6 +40,7 @@ def seed_reference(session: Session) -> Counter[str]:
     agencies = _seed_agencies(session, wards, added)
     _seed_routing(session, wards, categories, agencies, added)
     seed_holidays(session, ref.HOLIDAY_YEARS, added)
+    added.update(seed_knowledge(session))
     session.flush()
     return added
 

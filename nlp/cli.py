@@ -1,4 +1,4 @@
-"""Command line: ``python -m nlp train | classify | evaluate | reliability | overlap``.
+"""Command line: ``python -m nlp train | classify | evaluate | emergency | reliability | overlap``.
 
 Each command prints exactly one JSON object on stdout (logs go to stderr), so
 scripts and the Makefile can parse the output.
@@ -15,7 +15,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from nlp import corpus, evaluation, leakage, pipeline, registry, trainer
+from nlp import corpus, emergency_eval, evaluation, leakage, pipeline, registry, trainer
 from nlp.corpus import read_petitions
 
 
@@ -66,6 +66,12 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _emergency(args: argparse.Namespace) -> int:
+    paths = [Path(p) for p in args.paths]
+    _print(emergency_eval.evaluate(paths or None, details=args.details))
+    return 0
+
+
 def _reliability(args: argparse.Namespace) -> int:
     records = read_petitions(Path(args.path))
     _print({"n": len(records), "model_version": registry.bundle().version,
@@ -101,6 +107,12 @@ def parser() -> argparse.ArgumentParser:
     evaluate.add_argument("path")
     evaluate.add_argument("--strip-diacritics", action="store_true")
     evaluate.set_defaults(func=_evaluate)
+    emergency = sub.add_parser(
+        "emergency", help="emergency detector vs the old rules (default: the team's corpus)"
+    )
+    emergency.add_argument("paths", nargs="*", metavar="PATH.jsonl")
+    emergency.add_argument("--details", action="store_true", help="list misses and false alarms")
+    emergency.set_defaults(func=_emergency)
     rel = sub.add_parser("reliability", help="accuracy above each confidence threshold")
     rel.add_argument("path")
     rel.set_defaults(func=_reliability)

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import re
 
-from nlp import registry
+from nlp import everyday, registry
 from nlp.features import extract
 from nlp.normalize import fold, normalize
 
 INTENTS: tuple[str, ...] = (
     "petition", "greeting", "thanks", "bot_question", "status_lookup", "spam", "abuse",
-    "smalltalk", "consent_yes", "consent_no",
+    "smalltalk", "consent_yes", "consent_no", "withdraw_consent",
 )  # fmt: skip
 TRACKING_CODE = re.compile(r"\b([A-Za-z]{2,4})\s*-\s*(\d{4})\s*-\s*(\d{3,8})\b")
 _LOOKUP_WORD = re.compile(r"^\s*(?:tra(?: cuu)?|kiem tra|xem|ma)\b")
@@ -59,6 +59,8 @@ def _rules(folded: str) -> str | None:
     """The intent the message's form makes certain, or None."""
     if TRACKING_CODE.search(folded) and (_LOOKUP_WORD.search(folded) or len(folded) < 40):
         return "status_lookup"
+    if everyday.everyday(folded) == "withdraw_consent":  # never read as a "đồng ý"
+        return "withdraw_consent"
     if _ABUSE.search(folded) and len(folded.split()) <= 10:  # an angry petition stays one
         return "abuse"
     short = len(folded.split()) <= 6

@@ -11,6 +11,7 @@ digit and no ``@``.  Default replacement is a label (``[SĐT]``, ``[CCCD]``,
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -110,15 +111,20 @@ def mask(text: str, style: MaskStyle = "label") -> str:
     """Replace personal data in ``text``: ``[SĐT]``-style labels, or partial stars."""
     if not isinstance(text, str):
         return text
-    spans = find(text)
+    if style == "label":
+        return _replace(text, find(text), lambda span, _value: LABELS[span.kind])
+    return _replace(text, find(text), lambda _span, value: _partial(value))
+
+
+def _replace(text: str, spans: list[PiiSpan], how: Callable[[PiiSpan, str], str]) -> str:
+    """The text with each span replaced by ``how(span, value)``."""
     if not spans:
         return text
     parts: list[str] = []
     last = 0
     for span in spans:
         parts.append(text[last : span.start])
-        value = text[span.start : span.end]
-        parts.append(LABELS[span.kind] if style == "label" else _partial(value))
+        parts.append(how(span, text[span.start : span.end]))
         last = span.end
     parts.append(text[last:])
     return "".join(parts)
@@ -130,3 +136,19 @@ def kinds(text: str) -> tuple[str, ...]:
     for span in find(text):
         seen.setdefault(span.kind, None)
     return tuple(seen)
+
+
+#: Kinds that identify a person or an account: never echoed in full (ID and bank numbers).
+ID_KINDS: frozenset[str] = frozenset({"cccd", "bank_account"})
+
+
+def mask_ids(text: str) -> str:
+    """Star the middle of ID-card and bank numbers ("04********34"), leave the rest as typed.
+
+    Used wherever the citizen's words are echoed back (the bot's summaries, the inbox list):
+    a phone number the citizen gave for a call-back stays readable, an ID number does not.
+    """
+    if not isinstance(text, str):
+        return text
+    spans = [s for s in find(text) if s.kind in ID_KINDS]
+    return _replace(text, spans, lambda _span, value: _partial(value))

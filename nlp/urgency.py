@@ -1,18 +1,27 @@
-"""Spot petitions where life, health or property is in immediate danger.
+"""Spot messages that report an immediate danger to life, health or homes.
 
-Rules, not the classifier: an urgent petition must never wait for a model that
-saw few fires.  A petition is urgent when it names a hazard that is urgent by
-itself (a fire, someone trapped, water up to the chest), or a hazard (collapse,
-live wire, flood, violence, poisoning...) together with a sign that it is
-happening now (đang, vừa, ngay, bất cứ lúc nào, sáng nay) in the same or the
-next sentence.  Formula words ("khẩn trương đề nghị", "khẩn cấp xem xét") are
-not such signs, and a sentence that is chronic ("mỗi khi mưa"), hypothetical
-("nếu"), preventive ("phòng cháy", "kè chống sạt lở") or past ("năm 2020")
-does not count.
+Rules, not the classifier: an emergency must never wait for a model that saw
+few fires, and a rule can be read by the staff who rely on it.  The text is
+normalised (teencode expanded), folded to plain letters and split into
+sentences.  In each sentence we look for
 
-Text typed without diacritics is matched with folded patterns; where folding
-makes a word ambiguous (cháy/chạy → "chay", sập/sắp/sáp → "sap", rơi/rồi →
-"roi") the folded pattern asks for more context.
+- **acute** cues, dangerous by themselves: a fire burning, a live wire on the
+  ground, someone electrocuted, trapped, drowning, unconscious, bleeding, a
+  child lost, a gas leak, a knife or a beating in progress, a landslide...;
+- **hazard** cues that are dangerous only when happening now: smoke, water
+  rising, a tree or a wall leaning, a fight, an accident;
+- **time**: a sign it is happening now (đang, vừa, rồi!, cứu với, gấp, từ
+  sáng...) or a sign it is over, chronic, a long-term risk, a question or a
+  proposal (tuần trước, mỗi khi mưa, nguy cơ, nếu, cho hỏi, đề nghị lắp...).
+
+A sentence is urgent when it has an acute cue and does not speak of the past,
+the chronic or the hypothetical, or a hazard cue and a "now" sign in it or
+next to it.  Words that fold to a hazard but mean something else ("bóng đèn
+bị cháy", "cháy hàng", "giật điện thoại", "sáp nhập") are removed first.
+
+Where folding makes words collide (cháy/chạy, lửa/lúa, đổ/đồ, sạt/sát,
+rơi/rồi), text typed with diacritics keeps them apart: the colliding words
+that do not mean danger are rewritten before folding.
 """
 
 from __future__ import annotations
@@ -25,176 +34,331 @@ from nlp.normalize import fold, has_diacritics_mostly, normalize
 
 @dataclass(frozen=True, slots=True)
 class Urgency:
-    """Whether to flag the petition, and which hazards made us say so."""
+    """Whether to flag the message, and which hazards made us say so."""
 
     urgent: bool
     reasons: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class _Cue:
-    reason: str
-    accented: re.Pattern[str]
-    folded: re.Pattern[str]
-
-    def search(self, sentence: str, accented: bool) -> bool:
-        return (self.accented if accented else self.folded).search(sentence) is not None
+def _rx(*parts: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(parts) + r")\b")
 
 
-def _cue(reason: str, accented: str, folded: str | None = None) -> _Cue:
-    """Compile a cue; the folded twin defaults to the accented pattern without diacritics."""
-    source = folded if folded is not None else fold(accented)
-    return _Cue(reason, re.compile(rf"\b(?:{accented})\b"), re.compile(rf"\b(?:{source})\b"))
+# fmt: off
+# Accented words that fold onto a danger word but mean something harmless.
+_HARMLESS_ACCENTED = {
+    "chạy": "chayy", "lúa": "luaa", "sát": "satt", "rồi": "roii", "đồ": "doo", "đỏ": "doo",
+    "đó": "doo", "độ": "doo", "do": "doo", "màu": "mauu", "mẫu": "mauu", "mau": "mauu",
+    "dâng": "daang",
+    "có": "coo", "cỏ": "coo", "cơ": "coww", "đăng": "dangg", "bong": "bongg", "bóng": "bongg",
+    "diện": "dienn", "giặt": "giatt", "khỏi": "khoii", "lỡ": "loo", "nợ": "noo", "no": "noo",
+    "đầm": "damm", "dâm": "damm", "sắp": "sapp", "té": "te", "lửa": "lua",
+}
+_ACCENTED_WORD = re.compile(r"[^\W\d_]+")
 
-
-_DEPTH = r"(?:gần |hơn |khoảng |trên |tới |đến )?(?:0[,.][5-9]|[1-9](?:[,.]\d)?) ?(?:m|mét)"
-
-# Urgent on their own.
-_STRONG: tuple[_Cue, ...] = (
-    _cue("fire", r"đám cháy|bốc cháy|hỏa hoạn|cháy (?:lớn|dữ dội|ngùn ngụt)|lửa bốc"),
-    _cue("electric", r"điện giật|giật điện(?! thoại)"),  # not "giật điện thoại" (phone snatching)
-    _cue(
-        "flood",
-        r"lũ (?:cuốn|quét)|"
-        r"ngập (?:sâu )?(?:tới|đến|ngang|quá) (?:cổ|ngực|nóc|mái|bụng|đầu(?! gối))|"
-        rf"ngập (?:sâu )?{_DEPTH}|phải (?:dùng|đi(?: bằng)?) (?:ghe|thuyền|xuồng|ca nô)",
-    ),
-    _cue("trapped", r"mắc kẹt|bị kẹt (?:lại|trong)|bị cô lập|cứu (?:với|tôi|em|con|cháu)"),
-    _cue("violence", r"đâm chém|nổ súng|bắt cóc|hỗn chiến"),
-    _cue(
-        "medical",
-        r"ngộ độc (?:tập thể|hàng loạt)|bất tỉnh|hôn mê|co giật|đuối nước|chết đuối|ngưng thở|"
-        r"ngừng thở|đột quỵ",
-    ),
-    _cue("gas", r"rò (?:rỉ )?(?:khí )?(?:gas|ga|khí độc|hóa chất)|xì (?:gas|ga)"),
+# Phrases whose words look like hazards but are not (matched on the folded view).
+_NOT_HAZARD = _rx(
+    r"(?:bongg?|den|quat|motor|noi com(?: dien)?|tu lanh|ti vi|tivi|cau chi)"
+    r"(?: (?!boc)\w+){0,4} (?:bi |da )?chay(?! (?:nha|lan|lon|ngun|du|roi))",
+    r"chay (?:hang|tui|da|nang|bong|motor|cau chi|het hang|ve)", r"nang chay", r"nhu muon danh",
+    r"giat (?:dien thoai|tui|hui|do|giu)", r"sap nhap", r"dang (?:ky|vien|uy|bo)",
+    r"phong (?:chay|chong|ngua)(?: chua chay)?", r"chua chay", r"pccc", r"cuu (?:tro|te|doi)",
+    r"chong (?:sat lo|chay|lu|duoi nuoc)", r"(?:ke|bo ke) chong", r"doi no", r"no luc",
+    r"gia (?:gas|ga|xang|dien)", r"hoa don", r"dien (?:ap|luc|chap chon)", r"mat dien",
+    r"cat dien", r"cup (?:dien|nuoc)", r"ngap nhe", r"nuoc (?:dang )?(?:cup|duc)", r"mat nuoc",
+    r"cham soc", r"(?:ma|so) cap cuu",
 )
 
-# Urgent when the same or the next sentence says it is happening now.
-_HAZARDS: tuple[_Cue, ...] = (
-    _cue(
+# --- acute cues: dangerous in themselves ------------------------------------------
+_ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
         "fire",
-        r"(?<!bóng )(?<!đèn )cháy|khói (?:đen|mù|dày|bốc|nghi ngút)|lửa|tia lửa",
-        r"(?:nha|phong|xuong|quan|cho|kho|tiem|bep|rung|tram) (?:dang |bi )?chay|"
-        r"khoi (?:den|mu|day|boc|nghi ngut)|lua (?:boc|chay|lan|dang)|tia lua",
+        _rx(
+            r"dang boc chay", r"(?:boc|bung|bat) chay", r"dam chay", r"hoa hoan",
+            r"chay (?:roi|roii)",
+            r"chay (?:nha|xuong|cho|kho|quan|bep|rung|tiem|xe|phong|lon|du doi|ngun ngut)",
+            r"(?:nha|xuong|kho|quan|tiem|cho|phong|rung|doi keo|doi|bep) (?:\w+ ){0,4}"
+            r"(?:dang |bi |da )?(?:boc )?chay(?! (?:hang|tui|bong|motor))", r"coo? chay",
+            r"lua (?:boc|bung|chay|lan|ben|to|dang|sat|trum)", r"(?:lan|ben) lua",
+            r"khoi (?:den|boc|mu|nghi ngut|day dac)", r"boc khoi(?! hoi)", r"chay chap dien",
+            r"khoi (?:\w+ ){0,2}den (?:troi|kit|ca)",
+            r"chay (?:o|tai|trong) (?:cho|nha|kho|xuong|can ho|phong|quan)",
+            r"(?:xe|o to|oto) (?:\w+ ){0,3}(?:boc chay|bi chay|chay rui)",
+        ),
     ),
-    _cue(
-        "collapse",
-        r"sập|sụp|đổ sập|đổ xuống|có thể đổ|sắp đổ|nghiêng (?:hẳn|sắp|chực|hẳn về|ra)|"
-        r"gãy đổ|ngã đổ|rơi (?:xuống|vỡ|vụn|một mảng|từng mảng)|lung lay|lắc lư|sạt lở|sạt|"
-        r"sụt (?:lún|thành|một|xuống)|hố sâu|đá (?:lăn|rơi|tảng)|"
-        r"đất đá (?:tràn|lăn|rơi|sạt|trôi|đổ)|nứt toác|võng xuống",
-        r"sap (?:xuong|mot|ca|roi|hoan toan|sap)|(?:da|bi|dang|vua) sap|sup|do sap|do xuong|"
-        r"co the do|sap do|nghieng (?:han|sap|chuc|ra)|gay do|nga do|roi (?:xuong|vo|vun|mot mang)|"
-        r"lung lay|lac lu|sat lo|sut (?:lun|thanh|mot|xuong)|ho sau|da (?:lan|tang)|"
-        r"dat da (?:tran|lan|roi|sat|troi|do)|nut toac|vong xuong",
-    ),
-    _cue(
+    (
         "electric",
-        r"dây điện|rò điện|chập điện|tóe lửa|trạm biến áp|cột điện (?:nghiêng|đổ|gãy)",
+        _rx(
+            r"(?:bi )?dien giat", r"(?:bi )?giat dien", r"(?:cham|dung) vao (?:\w+ ){0,3}bi giat",
+            r"bi giat(?! (?:do|tui|hui))",
+            r"day dien (?:\w+ ){0,3}(?:dut|roi|cham|vong (?:satt?|thap)|nam|toe|xet|do|ro|rot)",
+            r"(?:toe|xet|xec) (?:lua|dien)", r"ro dien", r"chap (?:dien|no)",
+            r"cot dien (?:\w+ ){0,3}(?:do|nga|gay|nghieng han|sap do)",
+            r"(?:tram bien ap|tu dien|tram dien) (?:\w+ ){0,3}(?:no|chay|chap)", r"te tay",
+            r"(?:tru|cot) den (?:\w+ ){0,3}(?:do|nga) (?:vao|xuong|de)",
+        ),
     ),
-    _cue(
+    (
+        "trapped",
+        _rx(
+            r"mac ket", r"(?:bi )?ket (?:trong|ben trong|lai|duoi|dau|o trong)", r"co lap",
+            r"bi (?:nuoc )?bao vay", r"(?:nguoi|ai|cong nhan|tai xe|chau|be) (?:\w+ ){0,2}bi vui",
+            r"vui (?:lap|mot|nguoi)", r"roi xuong gieng", r"ket ben trong",
+        ),
+    ),
+    (
         "flood",
-        r"lũ|nước (?:lũ )?(?:dâng|lên) (?:cao|nhanh|nhanh chóng)|nước dâng|chảy xiết|ngập sâu|"
-        r"cuốn trôi|nước cuốn|vỡ (?:đê|đập|bờ bao)|tràn (?:đê|đập)",
-        r"nuoc lu|lu (?:dang|len|ve|cuon|quet)|nuoc (?:lu )?(?:dang|len) (?:cao|nhanh)|nuoc dang|"
-        r"chay xiet|ngap sau|cuon troi|nuoc cuon|vo (?:de|dap|bo bao)|tran (?:de|dap)",
+        _rx(
+            r"ngap (?:\w+ ){0,3}(?:toi|den|ngang|qua|vao) (?:nguc|co|noc|mai|dau|bung|giuong)",
+            r"ngap sau (?:vao|trong) nha", r"(?:lu|nuoc) (?:cuon|quet)(?: troi)?", r"lu quet",
+            r"(?:nuoc|lu) (?:\w+ ){0,3}(?:tran|vao) (?:toi |den )?(?:nha|giuong|xom)",
+            r"vo (?:de|dap|bo bao|de bao)", r"de bao vo", r"leo len (?:noc|mai|gac)",
+            r"(?:treo|leo|chay|trev) len (?:noc|mai|gac|tang|cay)",
+            r"bi nuoc (?:bao quanh|bao vay|co lap)",
+            r"nuoc (?:\w+ ){0,3}(?:toi|den|ngang|qua|lut) "
+            r"(?:nguc|co|noc|mai|dau|bung|giuong|cua so)",
+            r"khong ai (?:ra|vao|di) (?:\w+ )?duoc",
+            r"ngap (?:\w+ ){0,2}(?:ngang|qua|toi) (?:bung|dau nguoi|cua so)",
+            r"(?:o|tren|len) (?:tren )?(?:gac|noc nha|mai nha)",
+            r"phai (?:dung|di(?: bang)?) (?:ghe|thuyen|xuong|ca no)",
+            r"ngap (?:sau )?(?:hon |gan |khoang |tren |toi |den )?"
+            r"(?:0[,.][5-9]|[1-9](?:[,.]\d)?) ?(?:m|met)\b",
+            r"chay xiet", r"bam vao (?:thanh cau|cay|mai)", r"nuoc (?:\w+ ){0,4}cuon cuon",
+            r"ngap (?:sau )?(?:\d+[,.]?\d*) ?(?:cm|m|met)(?: \w+){0,3} (?:nha|trong)",
+        ),
     ),
-    _cue(
-        "accident",
-        r"lật (?:xe|ngang|nhào|úp|thuyền|ghe|tàu)|bị lật|lọt xuống|"
-        r"rơi xuống (?:hố|sông|nước|mương)|"
-        r"tai nạn|bị thương(?! lái)|tràn dầu|bị kẹt|trôi dạt|sóng đánh|bị đắm|chìm|"
-        r"tràn xăng|xăng tràn|giật tung|bay (?:xuống|tứ tung|tán loạn)|lơ lửng|răng rắc|rắc rắc|"
-        r"dẫm lên|giẫm đạp|xô đẩy",
-        r"lat (?:xe|ngang|nhao|up|thuyen|ghe|tau)|bi lat|lot xuong|"
-        r"roi xuong (?:ho|song|nuoc|muong)|"
-        r"tai nan|bi thuong(?! lai)|tran dau|bi ket|troi dat|song danh|bi dam|bi chim|tau chim|"
-        r"tran xang|xang tran|giat tung|bay (?:xuong|tu tung|tan loan)|lo lung|rang rac|rac rac|"
-        r"dam len|giam dap|xo day",
+    (
+        "landslide",
+        _rx(
+            r"(?:dang|vua) (?:bi )?sat", r"sat lo (?:dang|ngay|sat|toi|vao)",
+            r"dat da (?:\w+ )?"
+            r"(?:lan|roi|sat|tran|do)", r"taluy (?:\w+ ){0,2}sat",
+            r"(?:dat|doi|nui) (?:\w+ ){0,4}(?:do|sat|tran) (?:xuong|vao) (?:\w+ ){0,3}(?:lap|vui) "
+            r"(?:\w+ ){0,3}(?:nha|nguoi|bep|xe)", r"vui (?:\w+ ){0,3}(?:nha|bep|nguoi)",
+            r"da lan xuong", r"dat (?:sut|sat) (?:xuong|lo)",
+            r"ho (?:sut|lon) (?:\w+ ){0,4}(?:lan rong|dang)", r"nut toac",
+        ),
     ),
-    _cue(
+    (
+        "gas",
+        _rx(
+            r"ro ri (?:khi )?(?:gas|ga|khi doc|hoa chat)", r"xi (?:binh )?(?:gas|ga|khi)",
+            r"(?:gas|ga) xi", r"khi (?:\w+ ){0,2}xi ra", r"mui (?:gas|ga) nong",
+            r"mui (?:gas|ga|khi dot)(?:\W+\w+){0,5}\W+(?:nong|nang|manh)", r"khi doc",
+        ),
+    ),
+    (
         "violence",
-        r"đánh nhau|đánh người|đánh đập|ẩu đả|hành hung|(?:đe )?dọa (?:giết|đánh|chém|đốt)|"
-        r"cầm (?:dao|mã tấu|kiếm|hung khí|gậy|súng)|vác (?:dao|mã tấu)|đâm|chém|đập phá|"
-        r"ủi (?:nhà|hàng rào|tường)|(?:bắt|dắt|dẫn|đón) (?:\w+ )?(?:cháu|bé|trẻ) đi|"
-        r"đánh hội đồng|đánh (?:vợ|chồng|con)|bạo hành|đập cửa|nhốt|ném (?:chai|đá|gạch)|"
-        r"đột nhập|cạy cửa|chảy máu|bể đầu|vỡ đầu",
-        r"danh nhau|danh nguoi|danh dap|au da|hanh hung|(?:de )?doa (?:giet|danh|chem|dot)|"
-        r"cam (?:dao|ma tau|kiem|hung khi|gay|sung)|vac (?:dao|ma tau)|dam (?:nguoi|chet)|chem|"
-        r"dap pha|ui (?:nha|hang rao|tuong)|(?:bat|dat|dan|don) (?:\w+ )?(?:chau|be|tre) di|"
-        r"danh hoi dong|danh (?:vo|chong|con)|bao hanh|dap cua|nhot (?:me|con|nguoi|chau)|"
-        r"nem (?:chai|da|gach)|"
-        r"dot nhap|cay cua|chay mau|be dau|vo dau",  # not "nhot": also nhớt (oil)
+        _rx(
+            r"(?:cam|vac) (?:dao|ma tau|kiem|hung khi|gay|sung|rua|kiem)", r"duoi chem",
+            r"chem (?:nhau|nguoi)", r"dam (?:nguoi|chet|nhau)", r"bi dam", r"hon chien",
+            r"(?:de )?doa (?:giet|chem|dot|ban|danh)", r"dap pha", r"dot nhap", r"cay cua",
+            r"danh (?:vo|chong|con|nguoi|hoi dong|dap)", r"bao hanh",
+            r"(?:bi )?nhot (?:trong|lai)", r"xong vao (?:\w+ ){0,2}danh", r"dap dau", r"keu cuu",
+            r"danh (?:em|toi|me|bo|chau|be)(?: \w+){0,2}", r"bi danh",
+            r"nem (?:chai|da|gach) (?:vao|trung) (?:nguoi|nha)",
+            r"tieng (?:danh|dap|keu cuu|la het)", r"pha khoa", r"xo xat",
+            r"dap (?:pha )?(?:quan|cua|nha)", r"doi giet",
+            r"giang ho (?:\w+ ){0,3}(?:keo|dap|chem)",
+        ),
     ),
-    _cue(
+    (
+        "lost_child",
+        _rx(
+            r"di lac", r"mat tich", r"mat lien lac(?:\W+\w+){0,6}\W+(?:\d+ tuoi|be|chau)",
+            r"(?:be|chau|con)(?:\W+\w+){0,4}\W+mat lien lac",
+            r"(?:be|chau|tre|em be) (?:\w+ ){0,8}(?:khoc|mot minh)"
+            r"(?:\W+\w+){0,5}\W+khong biet (?:nha|duong)",
+            r"bo nha di (?:\w+ ){0,3}chua ve",
+            r"nguoi la (?:\w+ ){0,2}(?:dat|cho|bat|dan|don) (?:\w+ )?di",
+            r"(?:dat|cho|bat) (?:\w+ )?(?:chau|be|tre|con) di (?:mat|dau)",
+            r"(?:be|chau|con|em be) (?:\w+ ){0,10}(?:chua (?:ve|thay)|khong thay dau)",
+        ),
+    ),
+    (
+        "drowning",
+        _rx(
+            r"duoi nuoc", r"chet duoi",
+            r"(?:ghe|thuyen|xuong|tau|do) (?:\w+ )?(?:bi )?(?:chim|lat)",
+            r"(?:nguoi|ai|em|chau) (?:\w+ ){0,2}dang troi", r"(?:song|nuoc) cuon",
+            r"(?:roi|te|nga|rot) xuong (?:kenh|song|ao|ho|suoi|gieng|muong|bien)", r"bi nuoc cuon",
+            r"choi voi", r"nhay (?:cau|song|xuong song)",
+            r"(?:te|nga|roi|rot) xuong (?:ao|ho|song|suoi|gieng|muong nuoc)(?! (?:ve|cua))",
+            r"chua (?:thay )?noi len", r"khong thay noi len", r"bi chim", r"chim (?:duoi|xuong)",
+        ),
+    ),
+    (
+        "collapse",
+        _rx(
+            r"(?:dang|vua|da|bi) sap", r"do sap", r"sap (?:mot|xuong|hoan|do)", r"sapp? do",
+            r"sapp? (?:nga|sap)", r"coo? the do",
+            r"(?:nga|do|sap|sup|roi) (?:\w+ ){0,2}bat cu luc nao", r"nghieng han",
+            r"(?:dang|sap) nghieng",
+            r"(?:cay|tuong|mai|gian giao|bang quang cao|tru|cot) (?:\w+ ){0,4}(?:lung lay|do de|"
+            r"do xuong|nga de|de len|de trung)", r"(?:do|nga) de (?:len|trung|vao)", r"de trung",
+            r"bat goc", r"gay (?:mot )?nhip", r"sup (?:xuong|do)", r"roi xuong (?:\w+ )?nguoi",
+            r"bi de(?! nghi| xuat)",
+            r"(?:cau|tuong|mai|tran|ban cong) (?:\w+ ){0,2}(?:gay|sup|roi xuong)", r"roi vua",
+            r"roi (?:mot|tung) mang", r"sap sap",
+        ),
+    ),
+    (
+        "fuel",
+        _rx(
+            r"tran (?:xang|dau)",
+            r"(?:xang|dau) (?:\w+ ){0,4}(?:chay lenh lang|lenh lang|trao ra)", r"xang trao",
+            r"(?:xang|dau) (?:tran|ro ri|chay lenh lang)",
+        ),
+    ),
+    (
+        "animal",
+        _rx(
+            r"cho dai", r"sui bot mep", r"(?:ran doc|ran ho mang|ho mang)", r"ran (?:\w+ )?can",
+            r"(?:trau|bo) (?:\w+ )?(?:huc|dien)", r"ong (?:vo ve|bap cay|dot)",
+        ),
+    ),
+    (
         "medical",
-        r"ngộ độc|nôn (?:mửa|ói)|ói mửa|ngất|khó thở|(?:chảy|mất) (?:nhiều )?máu|ra nhiều máu|"
-        r"lên cơn|chó dại|sốt cao|chuyển dạ|tím tái|lịm đi|mất nước nặng|xỉu|mê man|thở yếu|"
-        r"nằm liệt|ốm nặng|"
-        r"(?:cần|gọi) (?:xe )?cấp cứu",
-        r"ngo doc|non (?:mua|oi)|oi mua|ngat xiu|(?:bi|co em|co nguoi|co chau) ngat|kho tho|"
-        r"(?:chay|ra|mat) nhieu mau|len con|cho dai|sot cao|chuyen da|tim tai|lim di|bi xiu|"
-        r"me man|tho yeu|nam liet|om nang|"
-        r"mat nuoc nang|(?:can|goi) (?:xe )?cap cuu",
+        _rx(
+            r"ngo doc", r"bat tinh", r"hon me", r"ngat(?: xiu)?", r"xiu", r"co giat", r"ngung tho",
+            r"ngung tim", r"bat dong(?! san)", r"nhap vien (?:\w+ ){0,3}(?:vi|do|sau khi) an",
+            r"khong tho", r"kho tho", r"tim tai", r"dot quy", r"len con (?:dau tim|co giat|hen)",
+            r"dau tim", r"tu tu", r"sapp? sinh", r"chuyen da", r"(?:non|oi) (?:mua|oi)",
+            r"nam bat dong", r"tho yeu",
+        ),
     ),
-    _cue("explosion", r"nổ|phát nổ", r"phat no|(?:tieng|vu) no|no (?:tung|lon|bung)"),
+    (
+        "injury",
+        _rx(
+            r"(?:chay|ra|mat) (?:rat )?nhieu mau", r"(?:chay|ra) mau (?:\w+ ){0,2}nhieu",
+            r"mau ra nhieu", r"mau (?:chay|me)", r"bi thuong", r"tai nan",
+            r"(?:xe )?tong (?:\w+ )?bo chay",
+            r"(?:te|nga|rot|roi) (?:\w+ ){0,2}tu "
+            r"(?:tang|tren|gian giao|mai|lau)", r"gay (?:chan|tay)", r"bi bong(?! troc| ra)",
+            r"cat dut", r"set danh", r"cam vao nguoi", r"nam (?:duoi|giua) duong",
+        ),
+    ),
+    ("explosion", _rx(r"phat no", r"tieng no", r"no (?:lon|tung|bung)", r"bom min")),
+    (
+        "self_harm",
+        _rx(
+            r"doi nhay", r"muon nhay", r"treo co", r"dinh (?:nhay|tu tu|treo co)",
+            r"(?:thanh|lan can) cau (?:\w+ ){0,5}nhay",
+        ),
+    ),
 )
 
-_NOW = _cue(
-    "now",
-    r"đang|vừa(?! rồi| qua)|ngay(?=\s*,|$)|ngay (?:lập tức|bây giờ|lúc này|trong đêm|đi)|"
-    r"gấp|liền|bất cứ lúc nào|lúc này|bây giờ|giờ này|(?:sáng|trưa|chiều|tối|đêm) nay|hôm nay|"
-    r"sắp(?! tới mùa| đến mùa| tới đây| tới ngày| đến ngày| tết)|cứu(?! trợ| tế| đói)|cứu hộ|"
-    r"nguy hiểm đến tính mạng|suýt|may (?:mà|là|sao)",
-    r"dang|vua(?! roi| qua)|ngay(?=\s*,|$)|ngay (?:lap tuc|bay gio|luc nay|trong dem|di)|"
-    r"gap(?: lam)?$|can gap|xu ly gap|lien$|bat cu luc nao|luc nay|bay gio|gio nay|"
-    r"(?:sang|trua|chieu|toi|dem) nay|hom nay|sap (?:sap|toi|den|do|vo|sup|nga|roi)|"
-    r"cuu (?:voi|giup|nguoi|ho)|"
-    r"nguy hiem den tinh mang|suyt|may (?:ma|la|sao)",
+# --- hazards that need a "now" -----------------------------------------------------
+_HAZARD: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "fire",
+        _rx(
+            r"(?<!xe )(?<!phai )chay(?! (?:len|xuong|ra|vao|qua|ngay|bat|theo|tron|ve|di|toi|"
+            r"den|lai|"
+            r"nhanh|cham|tu|quanh|tren|duoc|xe|may))", r"lua (?:chay|boc|lan|ben|bung)",
+            r"mui khet",
+        ),
+    ),
+    ("electric", _rx(r"day dien", r"cot dien", r"tram bien ap")),
+    (
+        "flood",
+        _rx(
+            r"ngap (?:\w+ ){0,3}(?:nha|nguoi|xom|thon|khu dan)", r"ngap sau",
+            r"nuoc (?:lu|len|tran)", r"(?:nuoc|lu) (?:\w+ )?daang", r"lu (?:ve|len)",
+            r"(?:nuoc|lu) (?:\w+ )?dang(?=,|$| (?:len|cao|nhanh|lam|qua))",
+        ),
+    ),
+    (
+        "collapse",
+        _rx(r"nghieng", r"lung lay", r"(?:cay|tuong|mai|tran) (?:\w+ )?(?:do|gay)", r"sap"),
+    ),
+    ("landslide", _rx(r"sat lo", r"sut lun")),
+    (
+        "violence",
+        _rx(
+            r"danh nhau", r"au da", r"hanh hung", r"de doa", r"dap cua",
+            r"nem (?:chai|da|gach|mam tom)",
+        ),
+    ),
+    ("medical", _rx(r"cap cuu", r"dau bung du doi", r"sot cao")),
+    ("animal", _rx(r"cho (?:\w+ )?can")),
 )
-# A hazard in a sentence like these is chronic, hypothetical, preventive or over.
-_NOT_NOW = _cue(
-    "not_now",
-    r"nếu|lỡ|giả sử|đề phòng|phòng ngừa|phòng chống|phòng cháy|chữa cháy|pccc|chống sạt lở|"
-    r"(?:xây|làm|đầu tư|xây dựng) (?:bờ )?kè|diễn tập|tập huấn|tuyên truyền|"
-    r"mỗi (?:khi|lần|năm|mùa|đợt|trận)|mùa (?:mưa|lũ)|hằng năm|hàng năm|thường xuyên|hễ|"
-    r"cứ (?:mưa|đến|mỗi)|năm (?:ngoái|trước|rồi|19\d\d|20[01]\d|202[0-4])|"
-    r"trước đây|(?:tháng|tuần|hôm) trước|đã (?:được )?khắc phục|nguy cơ cháy nổ|khi có sự cố|"
-    r"mất hết (?:tài sản|đồ đạc)|ở nhờ|cứu đói|sau (?:lũ|bão|đợt lũ|trận lũ|vụ cháy)|"
-    r"đợt lũ vừa|biết ơn",
-    # folded: without "lỡ" (= lở in sạt lở), "kè" (= kẻ, kế) and "hễ" (= hệ thống)
-    r"neu|gia su|de phong|phong ngua|phong chong|phong chay|chua chay|pccc|chong sat lo|"
-    r"(?:xay|lam|dau tu|xay dung) (?:bo )?ke|dien tap|tap huan|tuyen truyen|"
-    r"moi (?:khi|lan|nam|mua|dot|tran)|mua (?:mua|lu)|hang nam|thuong xuyen|"
-    r"cu (?:mua|den|moi)|nam (?:ngoai|truoc|roi|19\d\d|20[01]\d|202[0-4])|"
-    r"truoc day|(?:thang|tuan|hom) truoc|da (?:duoc )?khac phuc|nguy co chay no|khi co su co|"
-    r"mat het (?:tai san|do dac)|o nho|cuu doi|sau (?:lu|bao|dot lu|tran lu|vu chay)|"
-    r"dot lu vua|biet on",
+
+_NOW = _rx(
+    r"dang", r"vua(?! (?:roi|roii|qua))",
+    r"(?<!da )(?<!so )cuu (?:voi|giup|toi|em|con|chau|nha|ho|vs)", r"^cuu\b", r"gap", r"khan cap",
+    r"ngay (?:luc nay|bay gio|lap tuc)", r"bay gio", r"luc nay", r"gio nay", r"hien (?:tai|gio)",
+    r"bat cu luc nao", r"van (?:dang|con|o)", r"con (?:dang|ket|dien|toe|xet|o trong|ben trong)",
+    r"sapp? (?:do|sap|nga|vo|sup|roi|troi|ngap|chim|chet)", r"lien(?! tuc)", r"keu cuu",
+    r"khong (?:ra|di|thoat) (?:duoc|noi)", r"ai (?:goi|bao|giup)", r"goi (?:114|113|115|cap cuu)",
 )
+# Softer signs of "now": enough for a hazard, not against words of the past.
+_SOON = _rx(
+    r"(?:sang|trua|chieu|toi|dem|hom) nay", r"roii?$", r"chua (?:ve|ra|toi|len|kip|biet)",
+    r"tu (?:sang|trua|chieu|toi|dem|nay|\d+ (?:phut|tieng|gio) truoc)",
+)
+_OVER = _rx(
+    r"(?:tuan|thang|hom) (?:truoc|roi|roii)", r"nam (?:truoc|ngoai|roii)", r"nam (?:19|20)\d\d",
+    r"hoi (?:thang|nam)", r"truoc day", r"hom kia",
+    r"(?:may|vai|\d+|hai|ba) (?:ngay|hom|tuan) truoc",
+    r"(?<!tu )hom qua(?! (?:toi gio|den gio|den nay))", r"dem qua", r"toi qua",
+    r"vua (?:roii|qua)", r"vua roi(?! (?:xuong|mot|vo|tu|trung))",
+    r"da (?:duoc )?(?:khac phuc|giai quyet|dap (?:duoc|tat))",
+    r"(?<!khong ai )(?<!khong )(?<!chua )dap duoc", r"sau (?:tran|dot|vu|con) (?:lu|bao|chay|mua)",
+    r"da khoe", r"da tiem", r"thang \d+", r"hom (?:ram|thu)", r"cam on", r"khen thuong",
+    r"sang nay moi biet",
+)
+_CHRONIC = _rx(
+    r"moi (?:khi|lan|nam|mua|dot|tran|toi|ngay)", r"he (?:mua|co)", r"thuong xuyen",
+    r"(?:nam|toi|ngay|thang|dem) nao cung", r"lau (?:roi|roii|nay|nam)", r"tu lau",
+    r"(?:may|ca|nhieu) (?:tuan|thang|nam|bua) nay", r"suot (?:ngay|dem|tuan|thang|buoi|ca)",
+    r"tu dau nam", r"keo dai", r"hay (?:bi|co|xay)", r"mua mua", r"mua lu", r"hang nam",
+    r"nhieu (?:lan|ngay|hom)",
+    r"mua (?:\w+ )?la\b", r"ca tuan", r"ca thang",
+)
+_RISK = _rx(
+    r"nguy (?:co|coww)", r"neu", r"gia su", r"de phong", r"tiem an", r"de xay ra",
+    r"lo (?:ngai|lang)", r"coo? ngay", r"so (?:sau nay|co ngay|hoc sinh|tre)", r"co ngay",
+    r"truoc mua", r"khi co", r"du bao", r"chua (?:vo|sap|do)", r"co dau hieu",
+    r"khong biet co an toan",
+)
+_ASKING = _rx(
+    r"cho (?:em |toi |minh |chau )?hoi", r"lam sao(?! (?:day|bay gio))", r"the nao",
+    r"so dien thoai", r"coo? duoc (?:\w+ ){0,3}khong",
+    r"de nghi (?:lap|xay|tuyen truyen|to chuc|ho tro|khen|lam|"
+    r"sua|kiem tra|thay|cat|nang|mo|ngam|di doi|trong)", r"xin (?:ho tro|cap|xet|duoc)",
+    r"mong (?:duoc|cac)", r"tu van", r"huong dan", r"muon (?:hoi|dangg? ky|duoc)", r"dangg? ky",
+    r"o dau a", r"nhan chua", r"dang ky",
+)
+# fmt: on
 _SENTENCE_END = re.compile(r"[.!?;]+(?:\s+|$)|\n")
-# Folded words that would read as a cue: "sáp nhập" is not "sập", "đăng ký" is not "đang".
-_FOLDED_FIXES = re.compile(r"\b(sap) (nhap)\b|\b(dang) (ky|vien|uy|bo|tai|tin|nhap)\b")
 
 
-def _join(match: re.Match[str]) -> str:
-    return "".join(g for g in match.groups() if g)
+def _view(text: str) -> str:
+    """Normalised, folded text; colliding harmless words renamed when typed with diacritics."""
+    clean = normalize(text[:20_000]).lower()
+    if has_diacritics_mostly(text[:20_000]):
+        clean = _ACCENTED_WORD.sub(lambda m: _HARMLESS_ACCENTED.get(m.group(), m.group()), clean)
+    return _NOT_HAZARD.sub(" ", fold(clean))
 
 
-def _reasons(sentences: list[str], accented: bool) -> dict[str, None]:
-    """Hazards of each live sentence, urgent alone or with a 'now' cue nearby."""
-    live = [not _NOT_NOW.search(s, accented) for s in sentences]
-    now = [ok and _NOW.search(s, accented) for s, ok in zip(sentences, live, strict=True)]
+def _found(cues: tuple[tuple[str, re.Pattern[str]], ...], sentence: str) -> list[str]:
+    return [reason for reason, pattern in cues if pattern.search(sentence)]
+
+
+def _reasons(sentences: list[str]) -> dict[str, None]:
+    """Hazards of each sentence that speaks of a danger happening now."""
+    now = [bool(_NOW.search(s)) for s in sentences]
+    soon = [n or bool(_SOON.search(s)) for n, s in zip(now, sentences, strict=True)]
     found: dict[str, None] = {}
     for i, sentence in enumerate(sentences):
-        if not live[i]:
+        acute = _found(_ACUTE, sentence)
+        doubtful = any(p.search(sentence) for p in (_OVER, _CHRONIC, _RISK, _ASKING))
+        if doubtful and not (now[i] and acute):
             continue
-        for cue in _STRONG:
-            if cue.search(sentence, accented):
-                found.setdefault(cue.reason, None)
-        if now[i] or (i + 1 < len(now) and now[i + 1]):
-            for cue in _HAZARDS:
-                if cue.search(sentence, accented):
-                    found.setdefault(cue.reason, None)
+        here = soon[i] or (i > 0 and soon[i - 1]) or (i + 1 < len(soon) and soon[i + 1])
+        for reason in acute + (_found(_HAZARD, sentence) if here else []):
+            found.setdefault(reason, None)
     return found
 
 
@@ -202,9 +366,6 @@ def detect(text: str) -> Urgency:
     """Return whether ``text`` reports an immediate danger, with the hazards found."""
     if not isinstance(text, str) or not text.strip():
         return Urgency(False)
-    clean = normalize(text[:20_000]).lower()
-    accented = has_diacritics_mostly(text[:20_000])
-    view = clean if accented else _FOLDED_FIXES.sub(_join, fold(clean))
-    sentences = [s for s in _SENTENCE_END.split(view) if s and s.strip()]
-    reasons = _reasons(sentences, accented)
+    sentences = [s.strip() for s in _SENTENCE_END.split(_view(text)) if s and s.strip()]
+    reasons = _reasons(sentences)
     return Urgency(bool(reasons), tuple(reasons))

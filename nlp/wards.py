@@ -24,7 +24,7 @@ from functools import lru_cache
 from nlp.gazetteer import GAZETTEER, WARD_NAMES, Gazetteer, Key, PlaceName, key, prefixes
 from nlp.normalize import fold, normalize
 
-__all__ = ["WARD_NAMES", "WardMatch", "resolve"]
+__all__ = ["WARD_NAMES", "WardMatch", "resolve", "without_negated"]
 
 _TOKEN = re.compile(r"[^\W_]+")
 _WARD_PREFIX = frozenset({("phuong",), ("xa",), ("p",), ("thi", "tran")})
@@ -37,6 +37,17 @@ _EXTRA_FOREIGN = frozenset(
 )
 _EXTRA_PREFIXES = prefixes(_EXTRA_FOREIGN)
 STRONG, NORMAL, WEAK = 3, 2, 1
+# "không phải Tam Kỳ", "chứ ko phải Tam Thanh", "đâu phải phường X": the name that follows
+# is what the place is not. It runs to the next punctuation or a closing particle.
+_NEGATED = re.compile(
+    r"(?i)\b(?:kh[oô]ng|ko|k|ch[ẳa]ng|đ[âa]u|h[ổo]ng)\s+ph[ảa]i(?:\s+l[àa])?\s+"
+    r"[^,.;!?\n]{1,40}?(?=$|[,.;!?\n]|\s+(?:m[àa]|ch[ứu]|nha|nh[ée]|đ[âa]u|[ạa])\b)"
+)
+
+
+def without_negated(text: str) -> str:
+    """The text with every "không phải X" blanked out (same length, so spans still line up)."""
+    return _NEGATED.sub(lambda m: " " * len(m.group()), text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +252,7 @@ def resolve(text: str, extra_names: Mapping[str, str] | None = None) -> WardMatc
     """
     if not isinstance(text, str) or not text.strip():
         return None
+    text = without_negated(text)
     local, local_prefixes = (
         _locals(tuple(sorted(extra_names.items()))) if extra_names else ({}, frozenset())
     )

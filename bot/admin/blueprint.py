@@ -17,6 +17,7 @@ from bot.runtime import runtime_of
 from config import Settings
 from handlers.workflow import Actor, local_date
 from handlers.workflow.calendar import LOCAL_TZ
+from nlp.pii import mask_ids
 from storage.models import StaffUser
 from storage.models.enums import Role
 
@@ -133,6 +134,12 @@ def _template_globals() -> dict[str, Any]:
 def vn_datetime(value: datetime | None) -> str:
     """dd/mm/yyyy HH:MM in Vietnam time."""
     return value.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M") if value else "—"
+
+
+@bp.app_template_filter("mask_ids")
+def mask_id_numbers(value: str | None) -> str:
+    """ID-card and bank numbers starred (the petition page reveals them on request)."""
+    return mask_ids(value or "")
 
 
 @bp.app_template_filter("vn_date")

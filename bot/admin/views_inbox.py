@@ -14,6 +14,7 @@ from handlers.agencies.disclosure import for_agency
 from handlers.outbox import reach
 from handlers.workflow.inbox import SORTS, InboxFilter, inbox_page
 from handlers.workflow.labels import LEGAL_TYPE_LABELS, STAFF_STATE_LABELS
+from nlp.pii import mask_ids
 from storage.models import Petition
 from storage.models.enums import LegalType, PetitionState
 
@@ -87,7 +88,11 @@ def inbox() -> ResponseReturnValue:
         {
             "row": r,
             "due": deadline_badge(r.state, r.next_due_at, now),
-            "summary": for_agency(found, r.summary) if (found := shown.get(r.id)) else r.summary,
+            # A liaison reads the list through the disclosure filter; staff see ID numbers
+            # masked in lists (in full only on the petition page, on demand).
+            "summary": for_agency(found, r.summary)
+            if (found := shown.get(r.id))
+            else mask_ids(r.summary or ""),
             # Whether the citizen heard the latest news (shown when they have not).
             "reach": told.get(r.id),
         }

@@ -51,6 +51,8 @@ def petition(pid: int) -> ResponseReturnValue:
     who = actor()
     now = utcnow()
     names = Lookups.load(s)
+    from bot.admin.views_personal import holds_ids, revealed, shown
+
     forwards = wf.forwards_of(s, p)
     if who.is_liaison:
         forwards = [f for f in forwards if f.agency_id == who.agency_id]
@@ -79,10 +81,13 @@ def petition(pid: int) -> ResponseReturnValue:
         "today": wf.local_date(now),
         "states": labels.STAFF_STATE_LABELS,
         # A liaison reads everything through the disclosure filter (personal data masked,
-        # a tố cáo's author never named), even where staff forgot to redact.
-        "display_text": for_agency(p, p.text) if who.is_liaison else p.text,
-        "display_summary": for_agency(p, p.summary) if who.is_liaison else p.summary,
-        "display_place": for_agency(p, p.place) if who.is_liaison else p.place,
+        # a tố cáo's author never named), even where staff forgot to redact; staff see ID
+        # numbers in full only after asking (audited).
+        "display_text": for_agency(p, p.text) if who.is_liaison else shown(p.text, p.id),
+        "display_summary": for_agency(p, p.summary) if who.is_liaison else shown(p.summary, p.id),
+        "display_place": for_agency(p, p.place) if who.is_liaison else shown(p.place, p.id),
+        "ids_hidden": not who.is_liaison and not revealed(p.id) and holds_ids(p.text),
+        "ids_revealed": revealed(p.id),
         **agency_context(s, p, who, running),
     }
     if not who.is_liaison:

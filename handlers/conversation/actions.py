@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.conversation import aftercare, followups, intake, phone_notices, privacy
+from handlers.conversation import (
+    aftercare,
+    followups,
+    held,
+    intake,
+    phone_notices,
+    privacy,
+    questions,
+)
 from handlers.conversation.commands import Command
 from handlers.conversation.state import DRAFT_STEPS, Step, Turn
 
@@ -40,7 +48,7 @@ def _edit(turn: Turn, c: Command) -> bool:
 
 def _skip(turn: Turn, c: Command) -> bool:
     if turn.step == Step.ASK_PLACE:
-        turn.put(asked_place=True)
+        turn.state.asked_place = True
         intake.advance(turn)
         return True
     return False
@@ -60,7 +68,7 @@ def _add(turn: Turn, c: Command) -> bool:
 
 def _new(turn: Turn, c: Command) -> bool:
     if turn.step == Step.ASK_WHICH:
-        turn.put(decided=True)
+        turn.state.decided = True
         intake.advance(turn)
     return True
 
@@ -72,7 +80,29 @@ def _rating(turn: Turn, c: Command) -> bool:
     return True
 
 
+def _held(turn: Turn, c: Command) -> bool:
+    if turn.step != Step.HELD:
+        return True  # a stale button
+    (held.use(turn) if c.arg == "use" else held.drop(turn, tell=True))
+    return True
+
+
+def _question(turn: Turn, c: Command) -> bool:
+    if turn.step == Step.QUESTION or (c.arg == "staff" and turn.state.pending_text):
+        questions.choose(turn, c.arg)
+    return True
+
+
+def _split(turn: Turn, c: Command) -> bool:
+    if turn.step == Step.SPLIT:
+        intake.split_choice(turn, c.arg == "two")
+    return True
+
+
 COMMANDS: dict[str, Any] = {
+    "held": _held,
+    "q": _question,
+    "split": _split,
     "consent": _consent,
     "withdraw_consent": lambda t, c: privacy.withdraw_consent(t),
     "data": lambda t, c: privacy.data_action(t, c.arg) if c.arg else privacy.data_menu(t),

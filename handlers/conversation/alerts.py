@@ -1,74 +1,13 @@
-"""Urgent reports and other things staff must see at once (StaffNotification rows)."""
+"""Things staff must see (StaffNotification rows); emergencies are in emergency.py."""
 
 from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
-
-from handlers.conversation.replies import say
 from handlers.conversation.state import Turn
-from handlers.messages import render
-from storage.models import Petition, StaffNotification, Ward
+from storage.models import Petition, StaffNotification
 
 logger = logging.getLogger(__name__)
-
-
-def raise_urgent(turn: Turn, draft: Petition | None, reasons: tuple[str, ...]) -> None:
-    """Emergency numbers to the citizen, then an alert for staff — once per draft."""
-    marker = draft.id if draft is not None else "pre"
-    if turn.get("urgent_alerted") in (marker, "pre"):
-        if draft is not None:
-            draft.urgent = True
-            _link(turn, draft)
-        return
-    say(turn, "bot.urgent", petition=draft)
-    ward = None
-    if draft is not None:
-        draft.urgent = True
-        ward = turn.session.get(Ward, draft.ward_id) if draft.ward_id else None
-    ward = ward or (turn.session.get(Ward, turn.citizen.ward_id) if turn.citizen.ward_id else None)
-    where = ward.full_name if ward is not None else render(turn.session, "staff.unknown_ward")
-    note = StaffNotification(
-        kind="urgent",
-        ward_id=ward.id if ward is not None else None,
-        petition_id=draft.id if draft is not None else None,
-        title=render(turn.session, "staff.urgent_title")[:300],
-        body=render(
-            turn.session,
-            "staff.urgent_body",
-            reasons=", ".join(reasons) or "khẩn cấp",
-            where=where,
-            citizen_id=turn.citizen.id,
-        ),
-        created_at=turn.now,
-    )
-    turn.session.add(note)
-    turn.session.flush()
-    turn.put(urgent_alerted=marker, urgent_note=note.id)
-    logger.info("urgent report from citizen %s: staff alerted", turn.citizen.id)
-
-
-def _link(turn: Turn, draft: Petition) -> None:
-    """An alert raised before the draft existed now points at it."""
-    note_id = turn.get("urgent_note")
-    note = turn.session.get(StaffNotification, note_id) if note_id else None
-    if note is not None and note.petition_id is None:
-        note.petition_id = draft.id
-        turn.put(urgent_alerted=draft.id)
-
-
-def attach_urgent(turn: Turn, petition: Petition) -> None:
-    """After submit: the alert names the petition and its ward."""
-    if not petition.urgent:
-        return
-    notes = turn.session.scalars(
-        select(StaffNotification).where(
-            StaffNotification.petition_id == petition.id, StaffNotification.kind == "urgent"
-        )
-    )
-    for note in notes:
-        note.ward_id = note.ward_id or petition.ward_id
 
 
 def notify_staff(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nlp.everyday import everyday
 from nlp.normalize import fold
 
 
@@ -79,7 +80,7 @@ def parse_text(text: str, prefix: str = "TK") -> Command | None:
 
 
 def _parse_consent_words(folded: str, code: str | None) -> Command | None:
-    if _WITHDRAW_CONSENT.match(folded):
+    if _WITHDRAW_CONSENT.match(folded) or everyday(folded) == "withdraw_consent":
         return Command("withdraw_consent")
     if _DATA.match(folded):
         return Command("data")

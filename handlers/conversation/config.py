@@ -16,6 +16,8 @@ class ConversationConfig:
     gather_max_seconds: float = 60.0
     #: Unsent drafts are deleted (with a polite message) after this many hours of silence.
     draft_ttl_hours: float = 24.0
+    #: Messages sent before consent are kept this long at most, to be offered after consent.
+    hold_minutes: float = 30.0
     #: Per-citizen rate limit: at most this many messages per window get answers.
     rate_limit_messages: int = 20
     rate_limit_seconds: int = 60

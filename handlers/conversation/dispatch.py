@@ -2,19 +2,31 @@
 
 `converse` is registered on the inbound router for message, follow, chat-now and form
 events; it runs after `record_event` has kept the citizen and the message, in the same
-transaction. Order of concerns for a message: duplicates → flood limit → urgency → consent
-→ commands (buttons and typed) → the step's question → content for a draft → chatter.
+transaction. Order of concerns for a message: duplicates → flood limit → urgency → consent (messages
+before it are held) → commands (buttons and typed) → everyday requests and insults → the
+step's question → questions and chatter → content for a draft.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from handlers.conversation import actions, aftercare, alerts, chatter, drafts, intake, privacy
+from handlers.conversation import (
+    actions,
+    aftercare,
+    chatter,
+    drafts,
+    emergency,
+    held,
+    intake,
+    places,
+    privacy,
+    questions,
+    requests,
+)
 from handlers.conversation.commands import Command, find_code, parse_text
 from handlers.conversation.replies import say
 from handlers.conversation.state import Step, Turn, conversation_for
@@ -34,6 +46,7 @@ from handlers.events import (
 )
 from handlers.inbound import HandlerContext, citizen_for, message_for, router
 from handlers.workflow import parse_feedback
+from nlp.everyday import only_insults
 from storage.models import PetitionMessage
 
 logger = logging.getLogger(__name__)
@@ -52,6 +65,7 @@ def converse(session: Session, event: Event, ctx: HandlerContext) -> None:
         session, citizen, conversation_for(session, citizen), ctx.now, ctx.services.conversation
     )
     if _already_seen(turn, event):
+        turn.save()
         return
     turn.next_turn_id()
     if isinstance(event, Follow | ClickChatNow):
@@ -61,22 +75,23 @@ def converse(session: Session, event: Event, ctx: HandlerContext) -> None:
     elif isinstance(event, MessageEvent):
         chatter.admit(turn)
         _message(turn, event, message_for(session, event))
+    turn.save()
 
 
 def _already_seen(turn: Turn, event: Event) -> bool:
     if not event.msg_id:
         return False
-    seen = list(turn.get("seen", []))
+    seen = turn.state.seen
     if event.msg_id in seen:
         return True
-    turn.put(seen=[*seen, event.msg_id][-SEEN_KEEP:])
+    turn.state.seen = [*seen, event.msg_id][-SEEN_KEEP:]
     return False
 
 
 def _arrival(turn: Turn, followed: bool) -> None:
     """Follow or 'chat now': greet once, ask consent if not given, welcome back otherwise."""
     if not turn.citizen.has_consent:
-        if not turn.get("greeted"):
+        if not turn.state.greeted:
             privacy.first_contact(turn)
         elif followed or _consent_reminder_due(turn):
             privacy.ask_consent(turn)
@@ -86,10 +101,10 @@ def _arrival(turn: Turn, followed: bool) -> None:
 
 
 def _consent_reminder_due(turn: Turn) -> bool:
-    asked = turn.get("consent_asked_at")
-    if not asked:
+    asked = turn.state.consent_asked_at
+    if asked is None:
         return True
-    return (turn.now - datetime.fromisoformat(asked)).total_seconds() >= CONSENT_REMINDER_SECONDS
+    return (turn.now - asked).total_seconds() >= CONSENT_REMINDER_SECONDS
 
 
 def _submitted_info(turn: Turn, event: SubmitInfo) -> None:
@@ -131,7 +146,34 @@ def _message(turn: Turn, event: MessageEvent, message: PetitionMessage | None) -
         return
     if command is not None and actions.run(turn, command):
         return
+    if words and command is None and not reasons and _aside(turn, words, message):
+        return
     _content(turn, event, message, words, reasons)
+
+
+def _aside(turn: Turn, words: str, message: PetitionMessage | None) -> bool:
+    """Everyday requests, insults and the held-messages question, before the step's own."""
+    if requests.handle(turn, words, message):
+        return True
+    if only_insults(words):
+        chatter.abuse(turn)
+        return True
+    if turn.step == Step.HELD:
+        return _held_reply(turn, words)
+    if turn.step == Step.QUESTION:
+        turn.state.pending_text = None
+        turn.go(Step.IDLE)
+    return False
+
+
+def _held_reply(turn: Turn, words: str) -> bool:
+    """After consent, the answer to "Dùng làm nội dung phản ánh?" in free words."""
+    intent = intent_of(words)
+    if held.points_back(words) or intent == "consent_yes":
+        held.use(turn)
+        return True
+    held.drop(turn, tell=intent == "consent_no")
+    return intent == "consent_no"  # anything else is new content: go on with it
 
 
 def _before_consent(
@@ -142,9 +184,9 @@ def _before_consent(
     words: str,
     reasons: tuple[str, ...],
 ) -> None:
-    """Emergency numbers always; otherwise only consent, lookups and data requests."""
+    """Emergency help always; questions answered; the rest held until consent."""
     if reasons:
-        alerts.raise_urgent(turn, None, reasons)
+        emergency.raise_urgent(turn, None, reasons, text=words or event.text or "", message=message)
     if command is not None:
         if command.name == "consent" or (command.name == "skip" and turn.step == Step.CONSENT):
             (privacy.give_consent if command.arg == "yes" else privacy.decline)(turn)
@@ -152,16 +194,36 @@ def _before_consent(
         if command.name in {"lookup", "list", "data", "withdraw_consent", "kq", "rating"}:
             actions.run(turn, command)
             return
-    privacy.scrub(turn, message)
-    if words and turn.step == Step.CONSENT:
-        intent = intent_of(words)
-        if intent in {"consent_yes", "consent_no"}:
-            (privacy.give_consent if intent == "consent_yes" else privacy.decline)(turn)
-            return
-    if not turn.get("greeted"):
+    if words and not reasons and requests.handle(turn, words, message):
+        privacy.scrub(turn, message)
+        return
+    intent = intent_of(words) if words else ""
+    if words and turn.step == Step.CONSENT and intent in {"consent_yes", "consent_no"}:
+        privacy.scrub(turn, message)
+        (privacy.give_consent if intent == "consent_yes" else privacy.decline)(turn)
+        return
+    if words and not reasons and questions.consider(turn, words, urgent=False):
+        privacy.scrub(turn, message)
+        return
+    if _worth_holding(event, intent, reasons):
+        held.hold(turn, message)
+    else:
+        privacy.scrub(turn, message)
+    if not turn.state.greeted:
         privacy.first_contact(turn)
     elif _consent_reminder_due(turn):
         privacy.ask_consent(turn)
+
+
+def _worth_holding(event: MessageEvent, intent: str, reasons: tuple[str, ...]) -> bool:
+    """Content for a petition (not a greeting, a sticker or a swear word)."""
+    if reasons:
+        return True
+    if isinstance(event, StickerMessage | GifMessage):
+        return False
+    if isinstance(event, TextMessage):
+        return intent in {"petition", "smalltalk"} and not only_insults(event.text or "")
+    return True
 
 
 def _content(
@@ -186,11 +248,12 @@ def _content(
         if drafts.in_draft(turn):
             if _aside_in_draft(turn, intent, words):
                 return
-        elif _not_a_petition(turn, intent, words):
+        elif _not_a_petition(turn, intent, words, reasons):
             return
+        chatter.count_insults(turn, words)
     draft = drafts.absorb(turn, event, message)
     if reasons:
-        alerts.raise_urgent(turn, draft, reasons)
+        emergency.raise_urgent(turn, draft, reasons, text=draft.text)
 
 
 def _answers_question(
@@ -199,12 +262,7 @@ def _answers_question(
     """A reply to the step's question (ward, place, phone); True when it was one."""
     step = turn.step
     if step == Step.ASK_WARD and words:
-        if intake.answer_ward(turn, words=words):
-            drafts.link_message(turn.session, message, _draft(turn))
-            return True
-        if len(words.split()) <= 6:
-            intake.ask_ward(turn)
-            return True
+        return _ward_reply(turn, message, words)
     if step == Step.ASK_PLACE:
         if isinstance(event, LocationMessage):
             drafts.absorb(turn, event, message)
@@ -223,6 +281,28 @@ def _answers_question(
     return False
 
 
+def _ward_reply(turn: Turn, message: PetitionMessage | None, words: str) -> bool:
+    """The ward, typed; a longer message also adds to the text ("the real problem")."""
+    draft = _draft(turn)
+    if len(words.split()) > 6:
+        draft.text = f"{draft.text}\n{words}".strip()
+        turn.state.analysed = None
+    if intake.answer_ward(turn, words=words):
+        drafts.link_message(turn.session, message, draft)
+        return True
+    place = places.outside_name(turn, words)
+    if place is not None:
+        drafts.link_message(turn.session, message, draft)
+        places.say_outside(turn, place)
+        return True
+    if len(words.split()) <= 6:
+        intake.ask_ward(turn)
+        return True
+    drafts.link_message(turn.session, message, draft)
+    intake.advance(turn)
+    return True
+
+
 def _draft(turn: Turn) -> Any:
     return drafts.ensure_draft(turn)
 
@@ -237,11 +317,13 @@ def _aside_in_draft(turn: Turn, intent: str, words: str) -> bool:
     return intent in {"greeting", "thanks", "consent_yes"} and len(words.split()) <= 4
 
 
-def _not_a_petition(turn: Turn, intent: str, words: str) -> bool:
-    """Idle: lookups, greetings, the FAQ and the like are answered, not filed."""
+def _not_a_petition(turn: Turn, intent: str, words: str, reasons: tuple[str, ...]) -> bool:
+    """Idle: lookups, greetings, questions and the like are answered, not filed."""
     if intent == "status_lookup":
         aftercare.lookup(turn, find_code(words, turn.config.code_prefix))
         return True
-    if intent in {"consent_yes", "consent_no"}:
+    if intent in {"consent_yes", "consent_no", "withdraw_consent"}:
         return True  # "ok", "vâng" after a notification: nothing to say
+    if questions.consider(turn, words, urgent=bool(reasons)):
+        return True
     return chatter.reply_to_intent(turn, intent, words)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import delete, event, func, select, update
 from sqlalchemy.orm import Session
 
+from handlers.conversation.memory import forget_draft
 from handlers.conversation.state import DRAFT_STEPS, Step, Turn
 from handlers.conversation.understand import phone_in
 from handlers.events import BusinessCardMessage, LinkMessage, LocationMessage, MessageEvent
@@ -39,16 +40,9 @@ def ensure_draft(turn: Turn) -> Petition:
     turn.session.add(draft)
     turn.session.flush()
     turn.conversation.draft_petition_id = draft.id
-    turn.put(
-        started=turn.now.isoformat(),
-        decided=None,
-        asked_ward=None,
-        asked_place=None,
-        ward_chosen=None,
-        ward_matched=None,
-        analysed=None,
-        urgent_alerted=None,
-    )
+    forget_draft(turn.state)
+    if turn.state.urgent_alerted != "pre":
+        turn.state.urgent_alerted = None
     return draft
 
 
@@ -59,7 +53,7 @@ def absorb(turn: Turn, event: MessageEvent, message: PetitionMessage | None) -> 
         draft.text = ""  # the first text after "Sửa nội dung" replaces the old one
         draft.category_id = None
         draft.legal_type = None
-        turn.put(analysed=None)
+        turn.state.analysed = None
     link_message(turn.session, message, draft)
     words = _words_of(event)
     if words:
@@ -89,13 +83,13 @@ def _words_of(event: MessageEvent) -> str:
 
 def gather(turn: Turn) -> None:
     """Wait for a quiet moment before answering: one reply for a burst of messages."""
-    started = turn.get("burst_started")
-    first = turn.now if not started else datetime.fromisoformat(started)
-    due = min(
+    first = turn.state.burst_started or turn.now
+    turn.state.burst_started = first
+    turn.go(Step.GATHERING)
+    turn.conversation.due_at = min(
         turn.now + timedelta(seconds=turn.config.gather_seconds),
         first + timedelta(seconds=turn.config.gather_max_seconds),
     )
-    turn.go(Step.GATHERING, due_at=due.isoformat(), burst_started=first.isoformat())
 
 
 def link_message(session: Session, message: PetitionMessage | None, petition: Petition) -> None:
@@ -143,11 +137,14 @@ def attachment_count(session: Session, petition: Petition) -> int:
 def discard(turn: Turn) -> None:
     """Forget the draft: its messages, files and the petition row; back to idle."""
     draft = turn.draft()
+    second = turn.session.get(Petition, turn.state.split_next) if turn.state.split_next else None
     turn.conversation.draft_petition_id = None
-    turn.go(Step.IDLE, due_at=None, burst_started=None, decided=None)
-    if draft is None or draft.state != PetitionState.DRAFT:
-        return
-    forget(turn.session, draft, turn.config.attachment_dir)
+    turn.state.split_next = None
+    forget_draft(turn.state)
+    turn.go(Step.IDLE)
+    for row in (draft, second):  # the second petition of a split message goes with it
+        if row is not None and row.state == PetitionState.DRAFT:
+            forget(turn.session, row, turn.config.attachment_dir)
 
 
 def forget(session: Session, draft: Petition, root: str = "") -> None:

@@ -7,15 +7,18 @@ import logging
 
 from sqlalchemy import select
 
-from handlers.conversation import alerts, drafts, followups, phone_notices
+from handlers.conversation import drafts, emergency, followups, phone_notices, places
 from handlers.conversation.hours import after_hours_note
+from handlers.conversation.memory import forget_draft
 from handlers.conversation.replies import button, say, short, text, ward_buttons
 from handlers.conversation.state import Step, Turn
 from handlers.conversation.understand import PLACE_FIELDS, analyse, names_a_place, resolve_ward
 from handlers.messages import render
 from handlers.workflow import WorkflowError, apply_suggestions, submit
 from nlp.normalize import fold
+from nlp.problems import split
 from storage.models import Category, OrgUnit, Petition, Ward, WardAlias
+from storage.models.enums import Channel, PetitionState
 
 logger = logging.getLogger(__name__)
 
@@ -26,30 +29,94 @@ def advance(turn: Turn) -> None:
     if draft is None:
         turn.go(Step.IDLE)
         return
-    turn.put(due_at=None, burst_started=None)
+    turn.conversation.due_at = None
+    turn.state.burst_started = None
     _understand(turn, draft)
-    if not turn.get("decided"):
+    if draft.urgent:
+        _urgent(turn, draft)
+        return
+    if not turn.state.decided:
         if followups.settle(turn, draft):
             return  # added to an open petition, or asked which one
-        turn.put(decided=True)
+        turn.state.decided = True
     if not draft.text.strip():
         turn.go(Step.ASK_TEXT)
         say(turn, "bot.ask_text", count=drafts.attachment_count(turn.session, draft))
+    elif _offer_split(turn, draft):
+        return
     elif draft.ward_id is None:
-        ask_ward(turn)
+        if not places.settle_ward(turn, draft):
+            ask_ward(turn)
     elif _wants_place(turn, draft):
         ask_place(turn)
     else:
         show_summary(turn, draft)
 
 
+def _urgent(turn: Turn, draft: Petition) -> None:
+    """An emergency is sent at once; only the ward is asked (once) so the right officers go."""
+    turn.state.decided = True
+    if draft.ward_id is None and (weak := resolve_ward(turn.session, draft.text, weak_ok=True)):
+        draft.ward_id = weak.ward.id  # "chợ Tam Kỳ": good enough to send the officers
+    if draft.ward_id is None and turn.state.asked_ward == 0:
+        if draft.latitude is not None and places.settle_ward(turn, draft):
+            return
+        turn.state.asked_ward = 1
+        turn.go(Step.ASK_WARD)
+        say(turn, "bot.urgent_ask_ward", buttons=ward_buttons(turn))
+        return
+    send(turn)
+
+
+def _offer_split(turn: Turn, draft: Petition) -> bool:
+    """Two problems in one message: offer to file two (once per draft)."""
+    if turn.state.split_offered or turn.state.split_next is not None:
+        return False
+    parts = split(draft.text)
+    if len(parts) != 2:
+        return False
+    turn.state.split_offered, turn.state.split_parts = True, parts
+    turn.go(Step.SPLIT)
+    say(
+        turn,
+        "bot.split_offer",
+        first=short(parts[0], 120),
+        second=short(parts[1], 120),
+        buttons=[
+            button(turn, "button.split_two", "#split:two"),
+            button(turn, "button.split_one", "#split:one"),
+        ],
+    )
+    return True
+
+
+def split_choice(turn: Turn, two: bool) -> None:
+    """File the draft as two petitions (the second follows the first) or as one."""
+    draft = turn.draft()
+    parts = turn.state.split_parts
+    if draft is not None and two and len(parts) == 2:
+        second = Petition(
+            state=PetitionState.DRAFT,
+            channel=Channel.ZALO,
+            citizen_id=turn.citizen.id,
+            text=parts[1],
+            created_at=turn.now,
+        )
+        turn.session.add(second)
+        turn.session.flush()
+        draft.text, draft.category_id, draft.legal_type = parts[0], None, None
+        turn.state.split_next, turn.state.analysed = second.id, None
+    turn.state.split_parts = []
+    advance(turn)
+
+
 def _understand(turn: Turn, draft: Petition) -> None:
     """Run the NLP once per version of the text and keep its suggestions on the draft."""
     key = hashlib.sha256(draft.text.encode()).hexdigest()[:16]
-    if not draft.text.strip() or turn.get("analysed") == key:
+    if not draft.text.strip() or turn.state.analysed == key:
         return
     analysis = analyse(turn.session, draft.text)
-    chosen = draft.ward_id if turn.get("ward_chosen") else None
+    chosen = draft.ward_id if turn.state.ward_chosen else None
     apply_suggestions(turn.session, draft, analysis)
     ward = getattr(analysis, "ward", None)
     if chosen is not None:
@@ -57,33 +124,37 @@ def _understand(turn: Turn, draft: Petition) -> None:
     elif ward is not None and getattr(ward, "via", "") == "city_name":
         draft.ward_id = None  # "Tam Kỳ" alone may mean the old city: ask
     elif ward is not None:
-        turn.put(ward_matched=getattr(ward, "matched", None), ward_via=getattr(ward, "via", None))
+        turn.state.ward_matched = getattr(ward, "matched", None)
+        turn.state.ward_via = getattr(ward, "via", None)
     elif draft.ward_id is None and (answer := resolve_ward(turn.session, draft.text)):
         draft.ward_id = answer.ward.id
-        turn.put(ward_matched=answer.matched, ward_via=answer.via)
+        turn.state.ward_matched, turn.state.ward_via = answer.matched, answer.via
     draft.summary = short(draft.text, 200)
     if getattr(analysis, "urgent", False):
-        alerts.raise_urgent(turn, draft, tuple(getattr(analysis, "urgency_reasons", ()) or ()))
-    turn.put(analysed=key)
+        reasons = tuple(getattr(analysis, "urgency_reasons", ()) or ())
+        emergency.raise_urgent(turn, draft, reasons, text=draft.text)
+    turn.state.analysed = key
 
 
 def _wants_place(turn: Turn, draft: Petition) -> bool:
     """Ask for the exact place once, for field problems that do not say where."""
-    if turn.get("asked_place") or draft.urgent or draft.place or draft.latitude is not None:
+    if turn.state.asked_place or draft.urgent or draft.place or draft.latitude is not None:
         return False
     code = turn.session.scalar(select(Category.code).where(Category.id == draft.category_id))
     return code in PLACE_FIELDS and not names_a_place(draft.text)
 
 
 def ask_ward(turn: Turn) -> None:
-    asked = int(turn.get("asked_ward", 0))
-    turn.go(Step.ASK_WARD, asked_ward=asked + 1)
+    asked = turn.state.asked_ward
+    turn.state.asked_ward = asked + 1
+    turn.go(Step.ASK_WARD)
     key = "bot.ward_not_understood" if asked else "bot.ask_ward"
     say(turn, key, buttons=ward_buttons(turn))
 
 
 def ask_place(turn: Turn) -> None:
-    turn.go(Step.ASK_PLACE, asked_place=True)
+    turn.state.asked_place = True
+    turn.go(Step.ASK_PLACE)
     say(turn, "bot.ask_place", buttons=[button(turn, "button.skip", "#skip")])
 
 
@@ -101,10 +172,8 @@ def answer_ward(turn: Turn, words: str | None = None, code: str | None = None) -
     if ward is None:
         return False
     draft.ward_id = ward.id
-    turn.put(
-        ward_chosen=True,
-        ward_matched=matched if matched and fold(matched) != fold(ward.name) else None,
-    )
+    turn.state.ward_chosen = True
+    turn.state.ward_matched = matched if matched and fold(matched) != fold(ward.name) else None
     advance(turn)
     return True
 
@@ -149,7 +218,7 @@ def _ward_words(turn: Turn, draft: Petition) -> str:
     ward = turn.session.get(Ward, draft.ward_id) if draft.ward_id else None
     if ward is None:
         return ""
-    matched = turn.get("ward_matched")
+    matched = turn.state.ward_matched
     if not matched or fold(matched) == fold(ward.name):
         return ward.full_name
     old = turn.session.scalar(
@@ -179,12 +248,29 @@ def send(turn: Turn) -> None:
         return
     if draft.ward_id is not None:
         turn.citizen.ward_id = draft.ward_id
-    alerts.attach_urgent(turn, draft)
+    emergency.attach_urgent(turn, draft)
     turn.conversation.draft_petition_id = None
-    turn.go(Step.IDLE, decided=None, asked_ward=None, asked_place=None, analysed=None)
-    note = after_hours_note(turn.session, turn.now, turn.config)
+    forget_draft(turn.state)
+    turn.go(Step.IDLE)
+    note = None if draft.urgent else after_hours_note(turn.session, turn.now, turn.config)
     if note:
         text(turn, note, petition=draft, tag="bot.after_hours")
+    _next_of_split(turn, draft)
+
+
+def _next_of_split(turn: Turn, first: Petition) -> None:
+    """The second petition of a split message is drafted next, in the same ward."""
+    second = turn.session.get(Petition, turn.state.split_next) if turn.state.split_next else None
+    turn.state.split_next = None
+    if second is None or second.state != PetitionState.DRAFT:
+        return
+    turn.conversation.draft_petition_id = second.id
+    if first.ward_id is not None:
+        second.ward_id = first.ward_id
+        turn.state.ward_chosen = True
+    turn.state.decided, turn.state.split_offered = True, True
+    say(turn, "bot.split_next")
+    advance(turn)
 
 
 def edit_menu(turn: Turn) -> None:
@@ -212,7 +298,7 @@ def edit(turn: Turn, what: str | None) -> None:
         say(turn, "bot.edit_text")
     elif what == "ward":
         draft.ward_id = None
-        turn.put(ward_chosen=None, ward_matched=None, asked_ward=0)
+        turn.state.ward_chosen, turn.state.ward_matched, turn.state.asked_ward = False, None, 0
         ask_ward(turn)
     elif what == "place":
         draft.place = None

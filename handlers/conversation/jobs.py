@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from handlers.conversation import drafts
+from handlers.conversation import drafts, held
 from handlers.conversation.config import ConversationConfig
 from handlers.conversation.replies import clock, say
 from handlers.conversation.state import DRAFT_STEPS, Step, Turn
@@ -41,7 +41,8 @@ def conversation_flush(ctx: JobContext) -> Mapping[str, Any]:
 
 
 def drafts_expire(ctx: JobContext) -> Mapping[str, Any]:
-    """Delete drafts left unsent past their lifetime, telling the citizen politely."""
+    """Delete drafts left unsent past their lifetime (telling the citizen politely), and
+    messages held before a consent that never came."""
     config = ctx.services.conversation
     with transaction(ctx.sessions) as session:
         ids = session.scalars(
@@ -67,14 +68,20 @@ def _expire(session: Any, conversation_id: int, ctx: JobContext, config: Convers
     citizen = session.get(Citizen, conv.citizen_id)
     turn = Turn(session, citizen, conv, ctx.now, config)
     turn.next_turn_id()
+    held_over = turn.state.held_until is not None and turn.state.held_until <= ctx.now
+    if held_over:
+        held.drop(turn)  # messages sent before consent: the hold ran out
+        logger.info("held messages of conversation %s deleted", conversation_id)
     draft = turn.draft()
     if conv.step not in DRAFT_STEPS or draft is None:
-        turn.go(Step.IDLE)
-        return 0
+        turn.go(Step.IDLE if conv.step in DRAFT_STEPS else conv.step)
+        turn.save()
+        return int(held_over)
     started = draft.created_at
     drafts.discard(turn)
     if citizen is not None and citizen.zalo_user_id:
         say(turn, "bot.draft_expired", time=clock(started))
+    turn.save()
     logger.info("draft of conversation %s expired", conversation_id)
     return 1
 

@@ -6,7 +6,7 @@ import logging
 
 from sqlalchemy import func, select
 
-from handlers.conversation import alerts, drafts
+from handlers.conversation import alerts, drafts, held
 from handlers.conversation.replies import (
     button,
     clock,
@@ -40,11 +40,12 @@ def first_contact(turn: Turn) -> None:
     """Greeting, purpose, privacy notice and the consent question (buttons)."""
     say(turn, "bot.welcome", unit=front_name(turn))
     ask_consent(turn, first=True)
-    turn.put(greeted=True)
+    turn.state.greeted = True
 
 
 def ask_consent(turn: Turn, *, first: bool = False) -> None:
-    turn.go(Step.CONSENT, consent_asked_at=turn.now.isoformat())
+    turn.state.consent_asked_at = turn.now
+    turn.go(Step.CONSENT)
     key = "bot.consent_ask" if first else "bot.consent_required"
     say(turn, key, buttons=consent_buttons(turn))
 
@@ -52,13 +53,21 @@ def ask_consent(turn: Turn, *, first: bool = False) -> None:
 def give_consent(turn: Turn) -> None:
     turn.citizen.consent_at = turn.now
     turn.citizen.consent_version = turn.config.consent_version
-    turn.go(Step.IDLE, declined_at=None)
+    turn.state.declined_at = None
+    turn.go(Step.IDLE)
+    if turn.state.held:
+        say(turn, "bot.consent_thanks_short")
+        if held.offer(turn):
+            logger.info("citizen %s consented; held messages offered", turn.citizen.id)
+            return
     say(turn, "bot.consent_thanks")
     logger.info("citizen %s consented (version %s)", turn.citizen.id, turn.config.consent_version)
 
 
 def decline(turn: Turn) -> None:
-    turn.go(Step.IDLE, declined_at=turn.now.isoformat())
+    turn.state.declined_at = turn.now
+    held.drop(turn)
+    turn.go(Step.IDLE)
     say(turn, "bot.consent_declined")
 
 
@@ -69,14 +78,17 @@ def withdraw_consent(turn: Turn) -> None:
         return
     turn.citizen.consent_withdrawn_at = turn.now
     drafts.discard(turn)
-    turn.put(consent_asked_at=None)
+    turn.state.consent_asked_at = None
     say(turn, "bot.consent_withdrawn", time=clock(turn.now))
     logger.info("citizen %s withdrew consent", turn.citizen.id)
 
 
 def scrub(turn: Turn, message: PetitionMessage | None) -> None:
-    """Without consent keep nothing of a message but its id: no text, place or file."""
-    if message is None:
+    """Without consent keep nothing of a message but its id: no text, place or file.
+
+    An emergency kept for its vital interest is the exception (emergency.py).
+    """
+    if message is None or (message.data or {}).get("vital_interest"):
         return
     message.text = ""
     message.data = {"event": (message.data or {}).get("event"), "withheld": "no_consent"}
@@ -182,6 +194,6 @@ def _request_deletion(turn: Turn) -> None:
         render(turn.session, "staff.deletion_title"),
         render(turn.session, "staff.deletion_body", citizen_id=turn.citizen.id, count=count),
     )
-    turn.put(deletion_requested_at=turn.now.isoformat())
+    turn.state.deletion_requested_at = turn.now
     say(turn, "bot.data_delete_requested")
     logger.info("citizen %s asked for deletion of their data", turn.citizen.id)

@@ -12,6 +12,7 @@ from handlers.conversation.state import Turn
 from handlers.messages import render
 from handlers.outbox import Button, queue_zalo
 from handlers.workflow import active_forward, citizen_state_label, latest_forward
+from nlp.pii import mask_ids
 from storage.models import Petition, Ward
 
 
@@ -88,8 +89,11 @@ def state_label(turn: Turn, petition: Petition) -> str:
 
 
 def short(text_: str, limit: int = 90) -> str:
-    """A one-line excerpt of the citizen's own words, cut at a word boundary."""
-    line = " ".join(text_.split())
+    """A one-line excerpt of the citizen's own words, cut at a word boundary.
+
+    ID-card and bank numbers are starred: every echo of the citizen's words goes through here.
+    """
+    line = " ".join(mask_ids(text_).split())
     if len(line) <= limit:
         return line
     cut = line[:limit].rsplit(" ", 1)[0]

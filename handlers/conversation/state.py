@@ -1,8 +1,9 @@
-"""The conversation row of one citizen: its step, its draft and small facts in `data`.
+"""The conversation row of one citizen: its step, its draft, its memory and its deadlines.
 
-Everything the bot remembers between messages lives here, in the database, so a restart
-loses nothing. `data` is JSON: always replace it (`put`), never mutate it in place, so
-SQLAlchemy sees the change.
+Everything the bot remembers between messages lives in the database, so a restart loses
+nothing: the step and the draft in their columns, the small facts in a typed
+`ConversationState` (handlers/conversation/memory.py), the gathering deadline in the
+indexed `due_at` column and the draft's or held messages' expiry in `expires_at`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from handlers.conversation.config import ConversationConfig
+from handlers.conversation.memory import ConversationState, dump, load
 from storage.models import Citizen, Conversation, Petition
 
 
@@ -32,9 +34,13 @@ class Step:
     CONFIRM = "confirm"  # summary shown, GỬI / Sửa
     EDIT = "edit"
     EDIT_TEXT = "edit_text"
+    CONFIRM_WARD = "confirm_ward"  # a shared location proposed a ward: confirm it
+    SPLIT = "split"  # one message held two problems: file two?
     RATING = "rating"
     WITHDRAW = "withdraw"  # choosing or confirming a petition to withdraw
     DATA = "data"  # the data menu or the deletion confirmation
+    QUESTION = "question"  # asked "a question or a petition?"
+    HELD = "held"  # after consent: use the messages sent before it?
 
 
 #: Steps in which a draft petition exists.
@@ -48,13 +54,19 @@ DRAFT_STEPS = frozenset(
         Step.CONFIRM,
         Step.EDIT,
         Step.EDIT_TEXT,
+        Step.CONFIRM_WARD,
+        Step.SPLIT,
     }
 )
 
 
 @dataclass
 class Turn:
-    """One inbound event being handled: who, when, the conversation and the settings."""
+    """One inbound event being handled: who, when, the conversation and the settings.
+
+    `state` is the conversation's memory, read once here; `save()` writes it back (the
+    entry points call it when the turn ends).
+    """
 
     session: Session
     citizen: Citizen
@@ -64,32 +76,28 @@ class Turn:
     replies: int = 0
     quiet: bool = False  # flood: record, but answer nothing
     facts: dict[str, Any] = field(default_factory=dict)
+    state: ConversationState = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.state = load(self.conversation.data)
 
     @property
     def step(self) -> str:
         return self.conversation.step
 
-    def get(self, key: str, default: Any = None) -> Any:
-        return (self.conversation.data or {}).get(key, default)
+    def save(self) -> None:
+        """Write the memory back to its column (a new dict, so SQLAlchemy sees the change)."""
+        self.conversation.data = dump(self.state)
 
-    def put(self, **changes: Any) -> None:
-        """Change `data` keys (None removes a key)."""
-        data = dict(self.conversation.data or {})
-        for key, value in changes.items():
-            if value is None:
-                data.pop(key, None)
-            else:
-                data[key] = value
-        self.conversation.data = data
-
-    def go(self, step: str, **changes: Any) -> None:
-        """Move to a step, touching the expiry of a draft."""
+    def go(self, step: str) -> None:
+        """Move to a step, keeping the expiry of a draft or of held messages in step."""
         self.conversation.step = step
-        self.put(**changes)
+        if step != Step.GATHERING:
+            self.conversation.due_at = None
         if step in DRAFT_STEPS:
             self.conversation.expires_at = self.now + timedelta(hours=self.config.draft_ttl_hours)
         else:
-            self.conversation.expires_at = None
+            self.conversation.expires_at = self.state.held_until if self.state.held else None
 
     def draft(self) -> Petition | None:
         """The petition being drafted, if any."""
@@ -98,9 +106,8 @@ class Turn:
 
     def next_turn_id(self) -> int:
         """A counter per conversation, for outbox de-duplication keys."""
-        n = int(self.get("turn", 0)) + 1
-        self.put(turn=n)
-        return n
+        self.state.turn += 1
+        return self.state.turn
 
 
 def conversation_for(session: Session, citizen: Citizen, *, lock: bool = True) -> Conversation:
@@ -123,4 +130,4 @@ def conversation_for(session: Session, citizen: Citizen, *, lock: bool = True) -
 
 def is_first_contact(conv: Conversation) -> bool:
     """Whether the bot has not greeted this citizen yet."""
-    return not (conv.data or {}).get("greeted")
+    return not load(conv.data).greeted

@@ -15,15 +15,14 @@ from storage.models import Citizen, Conversation
 
 def due_conversations(session: Session, now: datetime, *, limit: int = 100) -> list[int]:
     """Conversations whose burst has gone quiet and waits for the bot's answer."""
-    rows = session.execute(
-        select(Conversation.id, Conversation.data).where(Conversation.step == Step.GATHERING)
-    ).all()
-    due = [
-        cid
-        for cid, data in rows
-        if (data or {}).get("due_at") and datetime.fromisoformat(data["due_at"]) <= now
-    ]
-    return due[:limit]
+    return list(
+        session.scalars(
+            select(Conversation.id)
+            .where(Conversation.due_at <= now, Conversation.step == Step.GATHERING)
+            .order_by(Conversation.due_at)
+            .limit(limit)
+        )
+    )
 
 
 def flush_one(session: Session, conversation_id: int, now: datetime, config: Any) -> bool:
@@ -41,9 +40,7 @@ def flush_one(session: Session, conversation_id: int, now: datetime, config: Any
         .where(Conversation.id == conversation_id, Conversation.step == Step.GATHERING)
         .with_for_update(skip_locked=True)
     )
-    if conv is None or not (conv.data or {}).get("due_at"):
-        return False
-    if datetime.fromisoformat(conv.data["due_at"]) > now:
+    if conv is None or conv.due_at is None or conv.due_at > now:
         return False
     citizen = session.get(Citizen, conv.citizen_id)
     if citizen is None:
@@ -51,4 +48,5 @@ def flush_one(session: Session, conversation_id: int, now: datetime, config: Any
     turn = Turn(session, citizen, conv, now, config)
     turn.next_turn_id()
     intake.advance(turn)
+    turn.save()
     return True

@@ -1,4 +1,4 @@
-"""What the bot understands of a message: the NLP's answers, wards, phones, places, the FAQ."""
+"""What the bot understands of a message: the NLP's answers, wards, phones and places."""
 
 from __future__ import annotations
 
@@ -9,11 +9,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.messages import FAQ_KEYWORDS
 from nlp import pii, urgency
 from nlp.normalize import fold
 from nlp.wards import resolve
-from storage.models import ResponseTemplate, Ward, WardAlias
+from storage.models import Ward, WardAlias
 
 #: Fields where the exact place matters to whoever goes and fixes it.
 PLACE_FIELDS = frozenset(
@@ -103,25 +102,3 @@ def only_phone(text: str) -> str | None:
 def names_a_place(text: str) -> bool:
     """Whether the text already says where (an address, a hamlet, a landmark)."""
     return bool(_PLACE_CUES.search(fold(text)))
-
-
-def faq_key(session: Session, text: str) -> str | None:
-    """The FAQ entry whose keywords the question contains (staff rows first), or None."""
-    folded = f" {fold(text).strip(' ?.!')} "
-    rows = session.execute(
-        select(ResponseTemplate.key, ResponseTemplate.title).where(
-            ResponseTemplate.key.like("faq.%"),
-            ResponseTemplate.category_id.is_(None),
-            ResponseTemplate.active.is_(True),
-        )
-    ).all()
-    keywords: dict[str, tuple[str, ...]] = {}
-    for key, title in rows:
-        words = tuple(fold(w).strip() for w in re.split(r"[;,\n]", title or "") if w.strip())
-        keywords[key] = words or FAQ_KEYWORDS.get(key, ())
-    for key, words in FAQ_KEYWORDS.items():
-        keywords.setdefault(key, words)
-    for key, words in keywords.items():
-        if any(f" {w} " in folded for w in words):
-            return key
-    return None

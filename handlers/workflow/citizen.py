@@ -49,7 +49,8 @@ def submit(
     refresh_search_text(petition)
     event = record(session, petition, who, "submit", now=now, to_state=S.RECEIVED)
     settle_clocks(session, petition, cal)
-    notify_citizen(session, petition, "notify.received", event)
+    receipt = "notify.received_urgent" if petition.urgent else "notify.received"
+    notify_citizen(session, petition, receipt, event)
     logger.info("petition %s submitted as %s", petition.id, petition.code)
     return petition
 

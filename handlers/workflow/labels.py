@@ -66,6 +66,7 @@ CHANNEL_LABELS: dict[str, str] = {
 ACTION_LABELS: dict[str, str] = {
     "record_delivery": "Ghi nhận đã báo kết quả",
     "submit": "Tiếp nhận",
+    "reveal_ids": "Xem số CCCD/tài khoản đầy đủ",
     "withdraw": "Rút đơn",
     "feedback": "Ý kiến người gửi",
     "add_info": "Bổ sung thông tin",

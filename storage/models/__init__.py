@@ -3,6 +3,7 @@
 from storage.models.agencies import AgencyChange, AgencyDelivery, AgencyMessage, ExtensionRequest
 from storage.models.base import Base, UTCDateTime, utcnow
 from storage.models.jobs import JobRun, MonthlyStat, Reminder, SchedulerLease
+from storage.models.knowledge import KnowledgeAnswer, KnowledgeAnswerChange
 from storage.models.nlp_models import ActiveModel, LabelReview, ModelVersion, TrainingRun
 from storage.models.people import Citizen, Conversation, StaffNotification, StaffUser, staff_wards
 from storage.models.petitions import (
@@ -45,6 +46,8 @@ __all__ = [
     "Holiday",
     "InboundEvent",
     "JobRun",
+    "KnowledgeAnswer",
+    "KnowledgeAnswerChange",
     "LabelReview",
     "ModelVersion",
     "MonthlyStat",

@@ -74,6 +74,8 @@ class Conversation(Base):
     )
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     expires_at: Mapped[datetime | None] = mapped_column(index=True)
+    # When a burst of messages has gone quiet and waits for the bot's answer (gathering only).
+    due_at: Mapped[datetime | None] = mapped_column(index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 

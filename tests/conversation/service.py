@@ -200,6 +200,11 @@ class Phone:
         event = message_event(self.service.settings, self.user_id, "image", text=caption, url=url)
         return self._post(event)
 
+    def location(self, lat: float, lng: float) -> int:
+        self.transcript.append(f"Người dân: (vị trí {lat:.4f}, {lng:.4f})")
+        event = message_event(self.service.settings, self.user_id, "location", lat=lat, lng=lng)
+        return self._post(event)
+
     def follow(self) -> int:
         self.transcript.append("Người dân: (bấm Quan tâm)")
         return self._post(follow_event(self.service.settings, self.user_id))

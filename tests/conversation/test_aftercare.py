@@ -7,14 +7,16 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from handlers import knowledge
 from handlers.conversation.jobs import drafts_expire
 from handlers.jobs import JobContext
+from handlers.knowledge import AnswerForm
 from handlers.services import Services
 from storage.models import (
     Attachment,
+    KnowledgeAnswer,
     Petition,
     PetitionMessage,
-    ResponseTemplate,
     StaffNotification,
 )
 from storage.models.enums import CloseReason, PetitionState
@@ -213,13 +215,14 @@ def test_greeting_thanks_sticker_and_faq(chat: Chat) -> None:
     assert len(chat.sticker()) == 1
     assert chat.sticker() == []  # not every sticker gets an answer
     assert "10 ngày" in chat.say("Bao lâu thì có kết quả?")[0].text
-    chat.session.add(
-        ResponseTemplate(
-            key="faq.dien_thoai",
-            title="số điện thoại; so dien thoai mat tran",
-            body="Số điện thoại của Ủy ban MTTQ phường: 0235 3 000 000.",
+    row = chat.session.scalar(
+        select(KnowledgeAnswer).where(
+            KnowledgeAnswer.topic == "front_office", KnowledgeAnswer.ward_id.is_(None)
         )
     )
+    assert row is not None
+    form = AnswerForm(row.topic, row.question, row.phrasings, "Điện thoại: 0235 3 000 000.")
+    knowledge.update(chat.session, row, form, staff_id=None, now=chat.now)
     chat.session.flush()
     assert "0235 3 000 000" in chat.say("Cho xin số điện thoại mặt trận?")[0].text
 

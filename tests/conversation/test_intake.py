@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
+from handlers.conversation.jobs import drafts_expire
+from handlers.jobs import JobContext
+from handlers.services import Services
 from storage.models import Attachment, Petition, PetitionMessage, StaffNotification
 from storage.models.enums import PetitionState
 from tests.conversation.chat import Chat
@@ -30,7 +34,9 @@ def file_petition(chat: Chat, text: str = POTHOLE, ward: str = "P. Tam Kỳ") ->
     return received[0].text.split("Mã hồ sơ: ")[1].split(".")[0]
 
 
-def test_first_contact_asks_consent_and_stores_nothing_before(chat: Chat) -> None:
+def test_first_contact_asks_consent_and_holds_the_message_only_briefly(
+    chat: Chat, session_factory: Any
+) -> None:
     replies = chat.say(POTHOLE)
     assert "xin chào Ông/Bà" in replies[0].text
     assert replies[-1].titles == ["Đồng ý", "Không đồng ý"]
@@ -38,8 +44,14 @@ def test_first_contact_asks_consent_and_stores_nothing_before(chat: Chat) -> Non
     kept = chat.session.scalars(
         select(PetitionMessage).where(PetitionMessage.citizen_id == chat.citizen.id)
     ).all()
+    assert [m.text for m in kept] == [POTHOLE] and kept[0].data["held"] is True
+    later = chat.now + timedelta(minutes=chat.config.hold_minutes + 1)
+    ctx = JobContext(session_factory, later, Services(conversation=chat.config))
+    assert drafts_expire(ctx)["expired"] == 1
+    chat.session.expire_all()
     assert [m.text for m in kept] == [""]
     assert kept[0].data["withheld"] == "no_consent"
+    assert chat.conversation.step == "consent" and chat.conversation.expires_at is None
     assert chat.citizen.consent_at is None
     assert (
         chat.session.scalar(
@@ -190,15 +202,22 @@ def test_urgent_report_gets_emergency_numbers_first_and_alerts_staff(chat: Chat)
     draft = chat.session.get(Petition, chat.conversation.draft_petition_id)
     assert draft is not None and draft.urgent and note.petition_id == draft.id
     replies = chat.wait()
-    assert "114" not in replies[-1].text  # told once, not again with the summary
-    replies = chat.tap(replies[-1], "GỬI")
-    assert any("Mã hồ sơ" in r.text for r in replies)
+    assert all("114" not in r.text for r in replies[1:])  # told once, not again
+    receipt = next(r for r in replies if "Mã hồ sơ" in r.text)  # sent without GỬI
+    assert "KHẨN" in receipt.text and "10 ngày" not in receipt.text
+    assert not any("ngoài giờ" in r.text for r in replies)
 
 
 def test_urgent_before_consent_still_gets_the_numbers_first(chat: Chat) -> None:
     replies = chat.say("Cháy lớn ở chợ Tam Kỳ, lửa đang lan sang nhà bên cạnh")
     assert "114" in replies[0].text
-    assert "xin chào" in replies[1].text
+    assert "chưa đồng ý" in replies[1].text and "cán bộ trực" in replies[1].text
+    assert "xin chào" in replies[2].text
+    note = chat.session.scalars(
+        select(StaffNotification).where(StaffNotification.kind == "urgent")
+    ).all()[-1]
+    assert "lửa đang lan sang nhà bên cạnh" in note.body and "cháy" in note.title
+    assert "CHƯA đồng ý" in note.body
     assert (
         chat.session.scalar(
             select(func.count())

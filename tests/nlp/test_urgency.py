@@ -12,7 +12,7 @@ URGENT = [
     ("Nước lũ dâng cao, khu tôi ngập sâu hơn 1m, phải dùng ghe để ra ngoài", "flood"),
     ("Nhóm thanh niên đang cầm dao đuổi chém nhau ở đầu hẻm", "violence"),
     ("Cả xóm ăn đám giỗ xong bị ngộ độc tập thể, nhiều người đang nôn mửa", "medical"),
-    ("Có người đuối nước ở sông Bàn Thạch", "medical"),
+    ("Có người đuối nước ở sông Bàn Thạch", "drowning"),
     ("Nhà bên cạnh rò rỉ gas, mùi nồng nặc", "gas"),
     ("Một cháu nhỏ vừa bị điện giật ở trụ đèn công viên", "electric"),
     ("Có người bị giật điện khi chạm vào cột đèn", "electric"),

@@ -1,0 +1,148 @@
+"""An emergency: guidance and numbers at once, an alert for the officers on duty, no delay.
+
+The numbers are the national ones (113 police, 114 fire and rescue, 115 ambulance) and the
+power company's hotline for live wires (1900 1909, EVN's central-region customer centre;
+see docs/emergency.md for the sources). They live in the message catalogue, so staff can
+correct them without a release. Before consent, the vital-interest exception of the personal
+data law (Law 91/2025/QH15) applies: the emergency's text and place are kept for staff, and
+the citizen is told so.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+
+from handlers.conversation.replies import say, short
+from handlers.conversation.state import Turn
+from handlers.conversation.understand import resolve_ward
+from handlers.messages import render
+from storage.models import Petition, PetitionMessage, StaffNotification, Ward
+
+logger = logging.getLogger(__name__)
+
+#: The detector's hazards, as staff read them in an alert.
+REASON_LABELS: dict[str, str] = {
+    "fire": "cháy",
+    "electric": "điện (dây điện đứt, điện giật)",
+    "trapped": "người bị mắc kẹt, cô lập",
+    "flood": "nước ngập, lũ nguy hiểm",
+    "landslide": "sạt lở đất",
+    "gas": "rò rỉ khí gas, khí độc",
+    "violence": "bạo lực, đe dọa đang diễn ra",
+    "lost_child": "trẻ đi lạc, mất tích",
+    "drowning": "đuối nước",
+    "collapse": "nhà, tường, cây sắp đổ hoặc đã sập",
+    "fuel": "tràn xăng dầu",
+    "animal": "động vật nguy hiểm (chó dại, rắn độc)",
+    "medical": "người cần cấp cứu",
+    "injury": "người bị thương",
+    "explosion": "cháy nổ",
+    "self_harm": "người có ý định tự tử",
+}
+_EXTRA_ADVICE = {
+    "electric": "bot.urgent_electric",
+    "flood": "bot.urgent_flood",
+    "gas": "bot.urgent_gas",
+}
+
+
+def labels(reasons: tuple[str, ...]) -> str:
+    """The hazards in Vietnamese ("cháy, người bị mắc kẹt")."""
+    return ", ".join(REASON_LABELS.get(r, r) for r in reasons) or "sự việc khẩn cấp"
+
+
+def raise_urgent(
+    turn: Turn,
+    draft: Petition | None,
+    reasons: tuple[str, ...],
+    *,
+    text: str = "",
+    message: PetitionMessage | None = None,
+) -> None:
+    """Guidance to the citizen and an alert for staff, once per emergency."""
+    marker = str(draft.id) if draft is not None else "pre"
+    if draft is not None:
+        draft.urgent = True
+    if turn.state.urgent_alerted in (marker, "pre"):
+        if draft is not None:
+            _link(turn, draft)
+        return
+    extra = "".join(render(turn.session, _EXTRA_ADVICE[r]) for r in reasons if r in _EXTRA_ADVICE)
+    say(turn, "bot.urgent", extra=extra, petition=draft)
+    consented = turn.citizen.has_consent
+    if not consented:
+        _keep_for_staff(message)
+        say(turn, "bot.urgent_vital")
+    note = _alert(turn, draft, reasons, text or (draft.text if draft else ""), consented)
+    turn.state.urgent_alerted, turn.state.urgent_note = marker, note.id
+    logger.info("urgent report from citizen %s: staff alerted", turn.citizen.id)
+
+
+def _keep_for_staff(message: PetitionMessage | None) -> None:
+    """The vital-interest exception: this message is not deleted with unconsented ones."""
+    if message is not None:
+        message.data = {**(message.data or {}), "vital_interest": True}
+
+
+def _where(turn: Turn, draft: Petition | None, text: str) -> tuple[Ward | None, str]:
+    ward = turn.session.get(Ward, draft.ward_id) if draft and draft.ward_id else None
+    if ward is None and text and (answer := resolve_ward(turn.session, text)):
+        ward = answer.ward
+    if ward is None and turn.citizen.ward_id:
+        ward = turn.session.get(Ward, turn.citizen.ward_id)
+    parts = [ward.full_name] if ward else [render(turn.session, "staff.unknown_ward")]
+    if draft is not None and draft.place:
+        parts.append(draft.place)
+    if draft is not None and draft.latitude is not None:
+        parts.append(f"tọa độ {draft.latitude:.5f}, {draft.longitude or 0:.5f}")
+    return ward, "; ".join(parts)
+
+
+def _alert(
+    turn: Turn, draft: Petition | None, reasons: tuple[str, ...], text: str, consented: bool
+) -> StaffNotification:
+    ward, where = _where(turn, draft, text)
+    note = StaffNotification(
+        kind="urgent",
+        ward_id=ward.id if ward is not None else None,
+        petition_id=draft.id if draft is not None else None,
+        title=render(turn.session, "staff.urgent_title", reasons=labels(reasons))[:300],
+        body=render(
+            turn.session,
+            "staff.urgent_body",
+            reasons=labels(reasons),
+            where=where,
+            text=short(text, 600),
+            consent="" if consented else render(turn.session, "staff.urgent_no_consent"),
+            citizen_id=turn.citizen.id,
+        ),
+        created_at=turn.now,
+    )
+    turn.session.add(note)
+    turn.session.flush()
+    return note
+
+
+def _link(turn: Turn, draft: Petition) -> None:
+    """An alert raised before the draft existed now points at it (and its ward)."""
+    note_id = turn.state.urgent_note
+    note = turn.session.get(StaffNotification, note_id) if note_id else None
+    if note is not None and note.petition_id is None:
+        note.petition_id = draft.id
+        note.ward_id = note.ward_id or draft.ward_id
+        turn.state.urgent_alerted = str(draft.id)
+
+
+def attach_urgent(turn: Turn, petition: Petition) -> None:
+    """After submit: the alert names the petition and its ward."""
+    if not petition.urgent:
+        return
+    notes = turn.session.scalars(
+        select(StaffNotification).where(
+            StaffNotification.petition_id == petition.id, StaffNotification.kind == "urgent"
+        )
+    )
+    for note in notes:
+        note.ward_id = note.ward_id or petition.ward_id

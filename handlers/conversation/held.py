@@ -1,0 +1,115 @@
+"""Messages sent before consent: held for a short time, offered after consent, else deleted.
+
+Without consent nothing may be kept for long; yet the citizen who describes a flood in
+three messages and then taps «Đồng ý» should not have to type it again. So their messages
+stay, for `hold_minutes` at most, and after consent the bot asks: "Ông/Bà đã nhắn: «…».
+Dùng làm nội dung phản ánh?". Refusing consent, answering no, or the time running out
+deletes them (text, place and files), except an emergency kept for its vital interest.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from handlers.conversation import drafts
+from handlers.conversation.replies import button, say, short
+from handlers.conversation.state import Step, Turn
+from nlp.normalize import fold
+from storage.models import Attachment, PetitionMessage
+
+logger = logging.getLogger(__name__)
+
+# "e nhắn ở trên rồi mà", "như trên", "dùng cái đó": the citizen points back at what was held.
+_POINTS_BACK = re.compile(
+    r"\b(?:(?:nhan|gui|noi|ghi|viet|ke)(?: \w+){0,2} (?:o )?tren(?: roi)?|nhu tren|o tren|"
+    r"dung (?:noi dung )?(?:do|nay|tren)|lay (?:noi dung )?(?:do|tren)|noi roi ma|nhan roi ma)\b"
+)
+
+
+def hold(turn: Turn, message: PetitionMessage | None) -> None:
+    """Keep a message until consent, or until the hold expires."""
+    if message is None or message.id in turn.state.held:
+        return
+    message.data = {**(message.data or {}), "held": True}
+    turn.state.held = [*turn.state.held, message.id]
+    turn.state.held_until = turn.now + timedelta(minutes=turn.config.hold_minutes)
+    turn.go(turn.step)  # keeps expires_at on the hold's deadline
+
+
+def _messages(turn: Turn) -> list[PetitionMessage]:
+    if not turn.state.held:
+        return []
+    return list(
+        turn.session.scalars(
+            select(PetitionMessage)
+            .where(PetitionMessage.id.in_(turn.state.held))
+            .order_by(PetitionMessage.id)
+        )
+    )
+
+
+def offer(turn: Turn) -> bool:
+    """After consent: offer what was held as the petition's text; False when nothing was."""
+    messages = _messages(turn)
+    words = " ".join(m.text.strip() for m in messages if m.text and m.text.strip())
+    files = turn.session.scalar(
+        select(Attachment.id).where(Attachment.message_id.in_([m.id for m in messages])).limit(1)
+    )
+    if not words and files is None:
+        drop(turn)
+        return False
+    turn.go(Step.HELD)
+    say(
+        turn,
+        "bot.held_offer",
+        text=short(words, 300) if words else "(ảnh, tệp)",
+        buttons=[
+            button(turn, "button.use_held", "#held:use"),
+            button(turn, "button.drop_held", "#held:drop"),
+        ],
+    )
+    return True
+
+
+def points_back(words: str) -> bool:
+    """Whether a reply refers to the messages above ("e nhắn ở trên rồi mà")."""
+    return bool(_POINTS_BACK.search(fold(words)))
+
+
+def use(turn: Turn) -> None:
+    """The held messages become the draft petition; then the usual questions."""
+    from handlers.conversation import intake  # intake imports this module's callers
+
+    messages = _messages(turn)
+    turn.state.held, turn.state.held_until = [], None
+    if not messages:
+        turn.go(Step.IDLE)
+        say(turn, "bot.petition_go_ahead")
+        return
+    draft = drafts.ensure_draft(turn)
+    for message in messages:
+        message.data = {k: v for k, v in (message.data or {}).items() if k != "held"}
+        drafts.link_message(turn.session, message, draft)
+        if message.text and message.text.strip():
+            draft.text = f"{draft.text}\n{message.text.strip()}".strip()
+    intake.advance(turn)
+
+
+def drop(turn: Turn, *, tell: bool = False) -> None:
+    """Delete what was held (an emergency kept for its vital interest stays)."""
+    from handlers.conversation.privacy import scrub
+
+    for message in _messages(turn):
+        if not (message.data or {}).get("vital_interest"):
+            scrub(turn, message)
+    turn.state.held, turn.state.held_until = [], None
+    if turn.step == Step.HELD:
+        turn.go(Step.IDLE)
+    else:
+        turn.go(turn.step)
+    if tell:
+        say(turn, "bot.held_dropped")

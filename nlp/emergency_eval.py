@@ -1,0 +1,93 @@
+"""Measure the emergency detector on the team's emergency corpus, beside the old rules.
+
+The corpus (nlp/data/emergency/) holds two files written by the team: ``tune.jsonl``,
+which the rules were tuned on, and ``heldout.jsonl``, written before any tuning and only
+measured. Each line: ``{"text", "urgent", "hazard"?, "kind"?}``. The figures of the
+held-out file are the honest ones; ``baseline.json`` holds the figures the test suite
+holds the detector to.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nlp import urgency, urgency_baseline
+
+CORPUS_DIR = Path(__file__).parent / "data" / "emergency"
+SPLITS = ("tune", "heldout", "heldout2", "heldout3")
+BASELINE_FILE = CORPUS_DIR / "baseline.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """One labelled message of the corpus."""
+
+    text: str
+    urgent: bool
+    hazard: str | None = None
+    kind: str | None = None
+
+
+def read(path: Path) -> list[Sample]:
+    """The samples of one JSONL file (blank lines skipped)."""
+    samples: list[Sample] = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                row = json.loads(line)
+                samples.append(
+                    Sample(row["text"], bool(row["urgent"]), row.get("hazard"), row.get("kind"))
+                )
+    return samples
+
+
+def figures(samples: Sequence[Sample], detect: Callable[[str], bool]) -> dict[str, Any]:
+    """Recall and precision of ``detect`` on the samples, with the misses named."""
+    tp = fp = fn = 0
+    missed: list[str] = []
+    false_alarms: list[str] = []
+    for s in samples:
+        said = detect(s.text)
+        if said and s.urgent:
+            tp += 1
+        elif said:
+            fp += 1
+            false_alarms.append(s.text)
+        elif s.urgent:
+            fn += 1
+            missed.append(s.text)
+    return {
+        "n": len(samples),
+        "urgent": tp + fn,
+        "recall": round(tp / (tp + fn), 4) if tp + fn else 0.0,
+        "precision": round(tp / (tp + fp), 4) if tp + fp else 0.0,
+        "missed": missed,
+        "false_alarms": false_alarms,
+    }
+
+
+def current(text: str) -> bool:
+    return urgency.detect(text).urgent
+
+
+def baseline(text: str) -> bool:
+    return urgency_baseline.detect(text).urgent
+
+
+def evaluate(paths: Iterable[Path] | None = None, *, details: bool = False) -> dict[str, Any]:
+    """Figures per file for the detector and the old rules (the names of misses on request)."""
+    chosen = list(paths) if paths else [CORPUS_DIR / f"{s}.jsonl" for s in SPLITS]
+    report: dict[str, Any] = {}
+    for path in chosen:
+        samples = read(path)
+        row = {"detector": figures(samples, current), "baseline": figures(samples, baseline)}
+        if not details:
+            for part in row.values():
+                part.pop("missed")
+                part.pop("false_alarms")
+        report[path.stem] = row
+    return report

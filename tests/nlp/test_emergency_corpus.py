@@ -1,0 +1,64 @@
+"""The emergency corpus evaluation, held to the committed baseline (nlp/data/emergency)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from nlp import emergency_eval
+from nlp.cli import main
+from nlp.normalize import fold
+
+BASELINE = json.loads(emergency_eval.BASELINE_FILE.read_text(encoding="utf-8"))
+REPORT = emergency_eval.evaluate()
+
+
+def test_the_corpus_is_large_and_its_splits_do_not_overlap() -> None:
+    texts = [
+        fold(s.text)
+        for split in emergency_eval.SPLITS
+        for s in emergency_eval.read(emergency_eval.CORPUS_DIR / f"{split}.jsonl")
+    ]
+    assert len(texts) >= 300
+    assert len(set(texts)) == len(texts)
+
+
+@pytest.mark.parametrize("split", emergency_eval.SPLITS)
+def test_detector_holds_its_baseline(split: str) -> None:
+    kept = BASELINE["splits"][split]
+    got = REPORT[split]["detector"]
+    assert got["n"] == kept["n"]
+    assert got["recall"] >= kept["detector"]["recall"]
+    assert got["precision"] >= kept["detector"]["precision"]
+    assert got["recall"] >= BASELINE["targets"]["recall"]
+    assert got["precision"] >= BASELINE["targets"]["precision"]
+
+
+@pytest.mark.parametrize("split", emergency_eval.SPLITS)
+def test_old_rules_are_measured_beside_it(split: str) -> None:
+    old = REPORT[split]["baseline"]
+    assert old["recall"] == BASELINE["splits"][split]["old_rules"]["recall"]
+    assert old["recall"] < REPORT[split]["detector"]["recall"]
+
+
+def test_first_look_figures_are_recorded_for_every_held_out_file() -> None:
+    for split in emergency_eval.SPLITS[1:]:
+        first = BASELINE["splits"][split]["first_look"]
+        assert 0 < first["recall"] <= 1 and 0 < first["precision"] <= 1
+
+
+def test_command_prints_figures_and_names_misses(
+    capsys: pytest.CaptureFixture[str], tmp_path
+) -> None:
+    path = tmp_path / "x.jsonl"
+    rows = [
+        {"text": "Nhà bên cạnh đang cháy lớn, khói đen mù mịt", "urgent": True},
+        {"text": "Đề nghị lắp thêm đèn đường ở kiệt 5", "urgent": False},
+        {"text": "hôm nay trời đẹp", "urgent": True},
+    ]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    assert main(["emergency", str(path), "--details"]) == 0
+    out = json.loads(capsys.readouterr().out)["x"]
+    assert out["detector"]["recall"] == 0.5 and out["detector"]["precision"] == 1.0
+    assert out["detector"]["missed"] == ["hôm nay trời đẹp"]

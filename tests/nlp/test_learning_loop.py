@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -182,10 +183,18 @@ def test_the_monthly_job_records_its_run(
 ):
     store = store_over_tiny(tiny_models, tmp_path)
     ctx = JobContext(sessions=session_factory, now=now(), services=Services(nlp_models=store))
+    assert run_job(JOBS, "model-retrain", ctx) == {"skipped": "no new staff labels"}
+    assert db_session.scalar(select(TrainingRun)) is None
+    for text in texts(ROAD, 6):
+        labelled(db_session, text, "giao_thong", "giao_thong", now() - timedelta(days=1))
+    db_session.commit()
     result = run_job(JOBS, "model-retrain", ctx)
-    assert result["outcome"] == "kept"
+    assert result["outcome"] in {"kept", "installed"}
     run = db_session.get(TrainingRun, result["run"])
     assert run is not None and run.trigger == "job" and run.finished_at is not None
+    later = JobContext(sessions=session_factory, now=now() + timedelta(days=30),
+                       services=Services(nlp_models=store))  # fmt: skip
+    assert run_job(JOBS, "model-retrain", later) == {"skipped": "no new staff labels"}
     assert run_job(JOBS, "model-retrain", JobContext(sessions=session_factory, now=now())) == {
         "skipped": "no model store wired"
     }

@@ -1,5 +1,7 @@
 """All models, importable from one place (Alembic and the tests walk this metadata)."""
 
+from storage.models.admin import PasswordToken, SettingChange
+from storage.models.audit import AuditEntry
 from storage.models.base import Base, UTCDateTime, utcnow
 from storage.models.jobs import JobRun, MonthlyStat, Reminder, SchedulerLease
 from storage.models.people import Citizen, Conversation, StaffNotification, StaffUser, staff_wards
@@ -28,6 +30,7 @@ from storage.models.zalo import InboundEvent, OutboxMessage, ZaloToken
 __all__ = [
     "Agency",
     "Attachment",
+    "AuditEntry",
     "Base",
     "Category",
     "Citizen",
@@ -41,6 +44,7 @@ __all__ = [
     "MonthlyStat",
     "OrgUnit",
     "OutboxMessage",
+    "PasswordToken",
     "Petition",
     "PetitionEvent",
     "PetitionMessage",
@@ -49,6 +53,7 @@ __all__ = [
     "ResponseTemplate",
     "RoutingRule",
     "SchedulerLease",
+    "SettingChange",
     "StaffNotification",
     "StaffUser",
     "UTCDateTime",

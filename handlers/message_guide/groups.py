@@ -1,0 +1,203 @@
+"""When each message is sent, and what it is for, in the words of the office (Vietnamese)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Group:
+    """Messages sent at the same moment of the work, shown together on the templates page."""
+
+    id: str
+    title: str
+    when: str
+    keys: tuple[str, ...]
+
+
+GROUPS: tuple[Group, ...] = (
+    Group(
+        "first_contact",
+        "Lần đầu trò chuyện và xin đồng ý",
+        "Khi người dân quan tâm OA hoặc nhắn tin lần đầu, trước khi gửi phản ánh.",
+        (
+            "bot.welcome",
+            "bot.front_name",
+            "bot.consent_ask",
+            "button.consent_yes",
+            "button.consent_no",
+            "bot.consent_thanks",
+            "bot.consent_declined",
+            "bot.consent_required",
+            "bot.greeting",
+        ),
+    ),
+    Group(
+        "intake",
+        "Khi người dân gửi phản ánh",
+        "Trong lúc bot hỏi thêm thông tin, tóm tắt và chờ người dân bấm GỬI.",
+        (
+            "bot.urgent",
+            "bot.ask_text",
+            "bot.ask_ward",
+            "button.ward",
+            "bot.ward_not_understood",
+            "bot.ask_place",
+            "button.skip",
+            "bot.summary",
+            "bot.summary_place",
+            "bot.summary_location",
+            "bot.summary_attachments",
+            "bot.summary_phone",
+            "bot.summary_old_name",
+            "bot.category_unknown",
+            "button.send",
+            "button.edit",
+            "bot.edit_menu",
+            "button.edit_text",
+            "button.edit_ward",
+            "button.edit_place",
+            "button.cancel_draft",
+            "bot.edit_text",
+            "bot.draft_cancelled",
+            "bot.draft_expired",
+            "bot.submit_failed",
+            "bot.after_hours",
+            "bot.when",
+        ),
+    ),
+    Group(
+        "notify",
+        "Thông báo khi hồ sơ chuyển bước",
+        "Gửi người dân ngay khi cán bộ tiếp nhận, yêu cầu bổ sung, chuyển, trả lời, đóng hoặc "
+        "mở lại hồ sơ (trong 7 ngày kể từ lần cuối người dân nhắn; quá hạn thì chờ gửi sau).",
+        (
+            "notify.received",
+            "notify.need_info",
+            "notify.forwarded",
+            "notify.answered_by_front",
+            "notify.overdue",
+            "notify.result",
+            "button.resolved",
+            "button.not_resolved",
+            "notify.rating",
+            "notify.feedback_reminder",
+            "notify.closed",
+            "notify.reopened",
+        ),
+    ),
+    Group(
+        "after",
+        "Tra cứu, bổ sung, mở lại, đánh giá, rút đơn",
+        "Khi người dân hỏi về hồ sơ đã gửi (TRA, DS), nhắn thêm, đề nghị mở lại, chấm điểm "
+        "hoặc rút đơn.",
+        (
+            "bot.lookup",
+            "bot.lookup_received",
+            "bot.lookup_decision_due",
+            "bot.lookup_forwarded",
+            "bot.lookup_need_info",
+            "bot.lookup_result",
+            "bot.lookup_closed",
+            "bot.lookup_not_found",
+            "bot.lookup_ask_code",
+            "bot.list",
+            "bot.list_item",
+            "bot.list_empty",
+            "button.new_petition",
+            "bot.followup_which",
+            "bot.followup_added",
+            "bot.info_added",
+            "bot.reopen_requested",
+            "bot.reopen_too_late",
+            "bot.feedback_ask_which",
+            "bot.feedback_not_open",
+            "bot.rating_thanks",
+            "bot.withdraw_which",
+            "bot.withdraw_confirm",
+            "button.confirm_withdraw",
+            "button.keep",
+            "bot.withdraw_kept",
+            "bot.withdraw_none",
+        ),
+    ),
+    Group(
+        "privacy",
+        "Dữ liệu cá nhân của người dân",
+        'Khi người dân gõ "Dữ liệu của tôi", xin bản sao, yêu cầu xóa hoặc rút đồng ý.',
+        (
+            "bot.data_menu",
+            "button.data_copy",
+            "button.data_delete",
+            "bot.data_copy",
+            "bot.data_copy_zalo_id",
+            "bot.data_copy_consent",
+            "bot.data_copy_no_consent",
+            "bot.data_copy_phone",
+            "bot.data_copy_item",
+            "bot.data_copy_sent",
+            "bot.data_delete_confirm",
+            "button.confirm_delete",
+            "button.cancel",
+            "bot.data_delete_requested",
+            "bot.data_delete_cancelled",
+            "bot.consent_withdrawn",
+            "bot.consent_not_given",
+        ),
+    ),
+    Group(
+        "chatter",
+        "Trò chuyện thông thường",
+        "Khi người dân chào, cảm ơn, hỏi có phải người máy, gửi nhãn dán, tin thoại, nhắn dồn "
+        "dập hoặc dùng lời lẽ không phù hợp.",
+        (
+            "bot.thanks",
+            "bot.bot_question",
+            "bot.smalltalk",
+            "bot.sticker",
+            "bot.unsupported",
+            "bot.flood",
+            "bot.abuse",
+            "bot.abuse_flagged",
+        ),
+    ),
+    Group(
+        "faq",
+        "Trả lời câu hỏi thường gặp",
+        "Khi người dân hỏi về Mặt trận, thời gian giải quyết, cách gửi, bảo mật, giờ làm việc.",
+        ("faq.about", "faq.duration", "faq.how_to", "faq.privacy", "faq.office"),
+    ),
+    Group(
+        "staff",
+        "Thông báo cho cán bộ trên trang quản trị",
+        "Hiện trong «Việc cần làm» của cán bộ khi bot nhận ra việc cần người xử lý.",
+        (
+            "staff.urgent_title",
+            "staff.urgent_body",
+            "staff.unknown_ward",
+            "staff.abuse_title",
+            "staff.abuse_body",
+            "staff.deletion_title",
+            "staff.deletion_body",
+            "staff.reopen_title",
+            "staff.followup_title",
+        ),
+    ),
+    Group(
+        "email",
+        "Thư điện tử nhắc việc cho cán bộ và cơ quan",
+        "Gửi theo lịch nhắc việc vào ngày làm việc (mỗi người một thư gộp, không gửi trùng).",
+        (
+            "reminder.triage",
+            "reminder.triage-hard",
+            "reminder.decision-warn",
+            "reminder.decision-late",
+            "reminder.relay",
+            "reminder.remind",
+            "reminder.letters",
+            "reminder.agenda",
+            "reminder.liaison",
+            "reminder.supervisors",
+        ),
+    ),
+)

@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.admin import auditing
 from bot.admin.blueprint import actor, bp, utcnow
 from bot.admin.lookups import Lookups, deadline_badge
 from bot.admin.replies import reply_templates
@@ -82,6 +83,7 @@ def petition(pid: int) -> ResponseReturnValue:
     }
     if not who.is_liaison:
         context.update(_staff_context(s, p, names))
+        auditing.viewed_petition(p)
     return render_template("admin/petition.html", **context)
 
 

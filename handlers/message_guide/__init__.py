@@ -8,6 +8,7 @@ still shows (under «Khác»), so a new message is never hidden from the office.
 
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ from handlers.message_guide.placeholders import (
 )
 from handlers.reminders.texts import TEMPLATES as EMAILS
 
+_KNOWN = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 OTHER = Group("other", "Khác", "Các mẫu chưa được mô tả.", ())
 
 
@@ -54,12 +56,13 @@ class Entry:
         return BY_KEY.get(self.key, {}).get(name) or PLACEHOLDERS.get(name, (name, name))
 
     def example(self, text: str) -> str:
-        """The text filled with example values (left as typed when it does not fill)."""
+        """The text filled with example values; in a text that does not fill, the known
+        placeholders are filled and the rest left as typed (so the preview shows the fault)."""
         values = {name: self.meaning(name)[1] for name in self.placeholders}
         try:
             return text.format_map(values)
         except (KeyError, IndexError, ValueError, AttributeError):
-            return text
+            return _KNOWN.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
 def entry(key: str) -> Entry | None:

@@ -13,7 +13,7 @@ from flask.cli import AppGroup, with_appcontext
 from bot.database import get_db
 from bot.demo import demo
 from bot.scheduler import reminder_services, scheduler_command
-from handlers import accounts
+from handlers import accounts, audit
 from handlers.jobs import REGISTRY, JobContext, UnknownJob, run_job
 from handlers.retention import RETENTION_SERVICE
 from handlers.seed import seed_reference
@@ -89,6 +89,14 @@ def users_create(
                 agency_code=agency,
                 display_name=display_name,
                 email=email,
+            )
+            audit.write(
+                session,
+                "user.create",
+                now=datetime.now(UTC),
+                summary=f"Tạo tài khoản {user.username} bằng dòng lệnh",
+                target=("user", user.id),
+                address="dòng lệnh",
             )
     except accounts.AccountError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 
 from flask import Flask
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -237,3 +237,17 @@ def test_unknown_accounts_and_missing_tokens(
     assert post(client, "/admin/users/999999/reset", {"method": "password"}).status_code == 404
     no_csrf = client.post("/admin/users", data={"username": "khong.token", "role": "admin"})
     assert no_csrf.status_code == 400
+
+
+def test_the_first_admin_comes_from_the_command_line_and_is_audited(
+    runner: FlaskCliRunner, db_session: Session
+) -> None:
+    result = runner.invoke(
+        args=["users", "create", "--username", "qtv.dau.tien", "--role", "admin"],
+        input="mat-khau-rat-dai-1\n",
+    )
+    assert result.exit_code == 0, result.output
+    user = _user(db_session, "qtv.dau.tien")
+    [entry] = _entries(db_session, "user.create")
+    assert entry.target_id == str(user.id) and entry.address == "dòng lệnh"
+    assert entry.actor_type == "system" and not user.must_change_password

@@ -157,7 +157,7 @@ def reset_password(
     if method == "link" and not user.email:
         raise AccountError("Tài khoản chưa có địa chỉ thư điện tử để gửi liên kết.")
     password = one_time_password()
-    _start_over(user, password)
+    set_password(user, password, must_change=True)
     revoke_links(session, user, now=now)
     audit.write(
         session,
@@ -179,15 +179,6 @@ def revoke_links(session: Session, user: StaffUser, *, now: datetime) -> None:
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     )
-
-
-def _start_over(user: StaffUser, password: str) -> None:
-    """Replace the password, end every session, lift a lockout, require a change."""
-    user.password_hash = hash_password(password)
-    user.must_change_password = True
-    user.session_version += 1
-    user.failed_logins = 0
-    user.locked_until = None
 
 
 def password_problems(user: StaffUser, new: str, confirm: str) -> list[str]:
@@ -227,10 +218,13 @@ def change_own_password(
     return []
 
 
-def set_password(user: StaffUser, password: str) -> None:
-    """Store a password the user chose; every other session of theirs ends."""
+def set_password(user: StaffUser, password: str, *, must_change: bool = False) -> None:
+    """Store a new password: every session of the user ends and a lockout is lifted.
+
+    must_change: an administrator's one-time password, to be replaced at the next sign-in.
+    """
     user.password_hash = hash_password(password)
-    user.must_change_password = False
+    user.must_change_password = must_change
     user.session_version += 1
     user.failed_logins = 0
     user.locked_until = None

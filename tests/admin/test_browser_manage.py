@@ -13,7 +13,7 @@ from handlers import audit
 from handlers import workflow as wf
 from storage.models import AuditEntry, StaffUser
 from storage.models.base import utcnow
-from tests.admin.live import Live, chromium, live_server, shot
+from tests.admin.live import Live, live_server, shot
 from tests.workflow import helpers as h
 
 pytestmark = pytest.mark.browser
@@ -34,19 +34,6 @@ def live(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
             s.flush()
             assert p.code
         yield server
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-    yield context.new_page()
-    context.close()
 
 
 def sign_in(page: Page, live: Live, username: str, password: str = h.PASSWORD) -> None:

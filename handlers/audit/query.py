@@ -42,6 +42,7 @@ KIND_LABELS: dict[str, str] = {
     "auth.password_set": "Đặt mật khẩu qua liên kết",
     "pii.petition": "Xem hồ sơ (dữ liệu cá nhân)",
     "pii.file": "Mở tệp đính kèm",
+    "pii.messages": "Xem tin chưa gửi",
     "export.report": "Tải báo cáo Excel",
     "export.slip": "Tải phiếu chuyển",
     "export.audit": "Xuất nhật ký hoạt động",

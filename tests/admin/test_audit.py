@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from config import Settings
-from handlers import audit, office_settings
+from handlers import audit, office_settings, outbox
 from handlers import workflow as wf
 from handlers.audit.query import Filter, page, purge
 from handlers.workflow.files import store_upload
@@ -168,12 +168,22 @@ def test_views_of_personal_data_and_exports_are_audited(
     shown.close()
     month = wf.local_date(utcnow()).strftime("%Y-%m")
     assert client.get(f"/admin/reports.xlsx?month={month}").status_code == 200
+    held = outbox.queue_zalo(db_session, citizen=p.citizen, text="Kết quả hồ sơ")  # type: ignore[arg-type]
+    outbox.hold(db_session, held.id)
+    db_session.commit()
+    assert client.get("/admin/delivery").status_code == 200
     rows = db_session.scalars(
         select(AuditEntry)
         .where(AuditEntry.actor_type == "staff", AuditEntry.actor_id == officer.id)
         .order_by(AuditEntry.id)
     ).all()
-    assert [r.kind for r in rows] == ["auth.login", "pii.petition", "pii.file", "export.report"]
+    assert [r.kind for r in rows] == [
+        "auth.login",
+        "pii.petition",
+        "pii.file",
+        "export.report",
+        "pii.messages",
+    ]
     assert rows[1].petition_id == p.id == rows[2].petition_id
     assert rows[3].target_id == month
 

@@ -73,6 +73,7 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("monthly-stats", "cron", {"day": 1, "hour": 1, "minute": 30}, grace=6 * 3600),
     JobSpec("holidays-sync", "cron", {"day": 2, "hour": 2, "minute": 0}, grace=6 * 3600),
     JobSpec("inbound-purge", "cron", {"hour": 2, "minute": 30}, grace=6 * 3600),
+    JobSpec("audit-purge", "cron", {"hour": 2, "minute": 45}, grace=6 * 3600),
 )
 
 INTERVAL_JOBS = frozenset(spec.id for spec in JOBS if spec.trigger == "interval")

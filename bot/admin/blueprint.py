@@ -1,4 +1,5 @@
-"""The admin blueprint: one guard for sign-in and CSRF, security headers on every page."""
+"""The admin blueprint: one guard for sign-in, CSRF and a forced password change, security
+headers on every page."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from werkzeug.wrappers import Response
 from bot.database import db_session
 from bot.runtime import runtime_of
 from config import Settings
+from handlers import audit
 from handlers.workflow import Actor, local_date
 from handlers.workflow.calendar import LOCAL_TZ
 from nlp.pii import mask_ids
@@ -27,7 +29,11 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 MANAGERS: tuple[str, ...] = (Role.ADMIN, Role.SUPERVISOR)
 
 #: Endpoints reachable without signing in (CSRF still applies to their POSTs).
-PUBLIC_ENDPOINTS = frozenset({"admin.login", "admin.login_post"})
+PUBLIC_ENDPOINTS = frozenset(
+    {"admin.login", "admin.login_post", "admin.set_password", "admin.set_password_post"}
+)
+#: What a user who must change their password may still open.
+PASSWORD_ENDPOINTS = frozenset({"admin.password", "admin.password_post", "admin.logout"})
 SESSION_HOURS = 12
 
 #: No inline script or style, nothing from another origin, no framing.
@@ -100,17 +106,39 @@ def require_role(*roles: str) -> None:
         abort(404)
 
 
+def forbid_unless(*roles: str) -> None:
+    """403 (the page says the role may not open it) for a management screen."""
+    if actor().role not in roles:
+        abort(403)
+
+
+def staff_user(*roles: str) -> StaffUser:
+    """The signed-in user, once their role is among `roles` (403 otherwise; none: any role)."""
+    if roles:
+        forbid_unless(*roles)
+    user = current_user()
+    if user is None:
+        abort(401)
+    return user
+
+
 @bp.before_request
 def guard() -> ResponseReturnValue | None:
     """Signed in (except the login page) and a valid CSRF token on every POST."""
     if request.method not in ("GET", "HEAD", "OPTIONS") and not _csrf_ok():
         abort(400, description="csrf")
+    audit.bind_client(db_session(), request.remote_addr)
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
-    if current_user() is None:
+    user = current_user()
+    if user is None:
         if request.method == "GET":
             return redirect(url_for("admin.login", next=request.full_path.rstrip("?")))
         abort(401)
+    if user.must_change_password and request.endpoint not in PASSWORD_ENDPOINTS:
+        if request.method == "GET":
+            return redirect(url_for("admin.password"))
+        abort(403)
     return None
 
 

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import extract, select
 
-from bot.admin import forms
+from bot.admin import auditing, forms
 from bot.admin.blueprint import MANAGERS, bp, require_role, utcnow
 from bot.database import db_session
 from handlers.workflow import InvalidInput, local_date
@@ -39,8 +39,16 @@ def holiday_add() -> ResponseReturnValue:
         flash(str(exc), "error")
         return redirect(url_for("admin.holidays"))
     row = s.scalar(select(Holiday).where(Holiday.day == day)) or Holiday(day=day)
+    before = {"name": row.name, "working_day": row.working_day} if row.id else None
     row.name, row.working_day, row.source = name, forms.flag(request.form, "working_day"), "admin"
     s.add(row)
+    auditing.record(
+        "holiday.save",
+        summary=f"Lưu ngày {day:%d/%m/%Y} trong lịch nghỉ",
+        target=("holiday", day.isoformat()),
+        before=before,
+        after={"name": name, "working_day": row.working_day},
+    )
     s.commit()
     flash(f"Đã lưu ngày {day:%d/%m/%Y}.", "ok")
     return redirect(url_for("admin.holidays", year=day.year))
@@ -54,6 +62,12 @@ def holiday_delete(hid: int) -> ResponseReturnValue:
     if row is None:
         abort(404)
     year = row.day.year
+    auditing.record(
+        "holiday.delete",
+        summary=f"Xóa ngày {row.day:%d/%m/%Y} khỏi lịch nghỉ",
+        target=("holiday", row.day.isoformat()),
+        before={"name": row.name, "working_day": row.working_day},
+    )
     s.delete(row)
     s.commit()
     flash("Đã xóa ngày khỏi lịch.", "ok")

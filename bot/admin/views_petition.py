@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.admin import auditing
 from bot.admin.agency_page import agency_context, staff_agency_context
 from bot.admin.blueprint import actor, bp, utcnow
 from bot.admin.lookups import Lookups, deadline_badge
@@ -92,6 +93,7 @@ def petition(pid: int) -> ResponseReturnValue:
     }
     if not who.is_liaison:
         context.update(_staff_context(s, p, names))
+        auditing.viewed_petition(p)
     return render_template("admin/petition.html", **context)
 
 

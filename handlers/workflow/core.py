@@ -1,4 +1,8 @@
-"""The one way a transition is written: check, change, audit event in the same transaction."""
+"""The one way a transition is written: check, change, audit event in the same transaction.
+
+Each transition also writes a general audit-log entry (handlers.audit) with the values that
+changed, so the audit viewer shows petition changes beside every other audited act.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from handlers.audit import petitions as audit
 from handlers.workflow import rules
 from handlers.workflow.actors import Actor, as_actor
 from handlers.workflow.calendar import WorkCalendar
@@ -21,6 +26,7 @@ def begin(session: Session, actor: Actor | StaffUser, action: str, petition: Pet
         session.add(petition)
         session.flush()
     rules.check(session, who, action, petition)
+    audit.remember(session, petition)
     return who
 
 
@@ -51,6 +57,9 @@ def record(
     )
     session.add(event)
     session.flush()
+    audit.record_change(
+        session, petition, actor, action, now=now, from_state=from_state, event_id=event.id
+    )
     return event
 
 

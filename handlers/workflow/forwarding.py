@@ -4,6 +4,7 @@ extensions, and the reviewed result sent to every reporter."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
@@ -39,7 +40,14 @@ def default_due(
     calendar: WorkCalendar | None = None,
     policy: clocks.DeadlinePolicy = clocks.DEFAULT_POLICY,
 ) -> tuple[date, str]:
-    """The handler deadline the forward form proposes, and its basis."""
+    """The handler deadline the forward form proposes, and its basis.
+
+    A category's own clock (set on the categories screen) replaces the 3/5 working days of a
+    simple or works phản ánh.
+    """
+    own = petition.category.handler_wd if petition.category else None
+    if own:
+        policy = replace(policy, simple_wd=own, works_wd=own)
     return clocks.handler_deadline(
         calendar_of(session, calendar),
         sent_on,

@@ -1,6 +1,8 @@
 """All models, importable from one place (Alembic and the tests walk this metadata)."""
 
+from storage.models.admin import PasswordToken, SettingChange
 from storage.models.agencies import AgencyChange, AgencyDelivery, AgencyMessage, ExtensionRequest
+from storage.models.audit import AuditEntry
 from storage.models.base import Base, UTCDateTime, utcnow
 from storage.models.jobs import JobRun, MonthlyStat, Reminder, SchedulerLease
 from storage.models.knowledge import KnowledgeAnswer, KnowledgeAnswerChange
@@ -33,6 +35,7 @@ __all__ = [
     "AgencyDelivery",
     "AgencyMessage",
     "Attachment",
+    "AuditEntry",
     "Base",
     "Category",
     "Citizen",
@@ -49,6 +52,7 @@ __all__ = [
     "MonthlyStat",
     "OrgUnit",
     "OutboxMessage",
+    "PasswordToken",
     "Petition",
     "PetitionEvent",
     "PetitionMessage",
@@ -57,6 +61,7 @@ __all__ = [
     "ResponseTemplate",
     "RoutingRule",
     "SchedulerLease",
+    "SettingChange",
     "StaffNotification",
     "StaffUser",
     "UTCDateTime",

@@ -103,6 +103,8 @@ class StaffUser(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None]
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Set by a one-time password or an administrator's reset: the next sign-in must change it.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

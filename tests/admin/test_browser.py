@@ -17,7 +17,7 @@ from handlers import workflow as wf
 from handlers.jobs import run_job
 from storage.models import OutboxMessage, Petition
 from storage.models.base import utcnow
-from tests.admin.live import Live, chromium, live_server, shot
+from tests.admin.live import Live, live_server, shot
 from tests.support import OA_ID, start_standin
 from tests.workflow import helpers as h
 
@@ -48,20 +48,6 @@ def live(
             access, refresh = standin.state.issue_pair()
             store_pair(s, TokenPair(access, refresh, 90000), now=utcnow(), source="test")
         yield server
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-    pg = context.new_page()
-    yield pg
-    context.close()
 
 
 def sign_in(page: Page, live: Live, username: str) -> None:

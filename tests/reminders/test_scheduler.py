@@ -41,6 +41,7 @@ OURS = {
     "zalo-refresh-token",
     "drafts-expire",
     "inbound-purge",
+    "audit-purge",
 }
 
 

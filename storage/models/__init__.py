@@ -23,6 +23,7 @@ from storage.models.reference import (
     Ward,
     WardAlias,
 )
+from storage.models.work import ChaseLetter, SavedFilter
 from storage.models.zalo import InboundEvent, OutboxMessage, ZaloToken
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "Attachment",
     "Base",
     "Category",
+    "ChaseLetter",
     "Citizen",
     "ClassificationLabel",
     "CodeSequence",
@@ -47,6 +49,7 @@ __all__ = [
     "PetitionNote",
     "Reminder",
     "ResponseTemplate",
+    "SavedFilter",
     "RoutingRule",
     "SchedulerLease",
     "StaffNotification",

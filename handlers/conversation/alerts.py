@@ -1,4 +1,4 @@
-"""Urgent reports and other things staff must see at once (StaffNotification rows)."""
+"""Urgent reports and other things staff must see: items of "Việc cần làm"."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from sqlalchemy import select
 from handlers.conversation.replies import say
 from handlers.conversation.state import Turn
 from handlers.messages import render
+from handlers.tasks import raise_item
+from handlers.workflow.labels import urgency_reasons
 from storage.models import Petition, StaffNotification, Ward
 
 logger = logging.getLogger(__name__)
@@ -29,21 +31,21 @@ def raise_urgent(turn: Turn, draft: Petition | None, reasons: tuple[str, ...]) -
         ward = turn.session.get(Ward, draft.ward_id) if draft.ward_id else None
     ward = ward or (turn.session.get(Ward, turn.citizen.ward_id) if turn.citizen.ward_id else None)
     where = ward.full_name if ward is not None else render(turn.session, "staff.unknown_ward")
-    note = StaffNotification(
+    note = raise_item(
+        turn.session,
         kind="urgent",
         ward_id=ward.id if ward is not None else None,
         petition_id=draft.id if draft is not None else None,
-        title=render(turn.session, "staff.urgent_title")[:300],
+        title=render(turn.session, "staff.urgent_title"),
         body=render(
             turn.session,
             "staff.urgent_body",
-            reasons=", ".join(reasons) or "khẩn cấp",
+            reasons=urgency_reasons(reasons) or "khẩn cấp",
             where=where,
             citizen_id=turn.citizen.id,
         ),
-        created_at=turn.now,
+        now=turn.now,
     )
-    turn.session.add(note)
     turn.session.flush()
     turn.put(urgent_alerted=marker, urgent_note=note.id)
     logger.info("urgent report from citizen %s: staff alerted", turn.citizen.id)
@@ -72,18 +74,24 @@ def attach_urgent(turn: Turn, petition: Petition) -> None:
 
 
 def notify_staff(
-    turn: Turn, kind: str, title: str, body: str = "", *, petition: Petition | None = None
+    turn: Turn,
+    kind: str,
+    title: str,
+    body: str = "",
+    *,
+    petition: Petition | None = None,
+    key: str | None = None,
 ) -> StaffNotification:
-    """A notification for the staff of the petition's (or the citizen's) ward."""
+    """An item for the petition's officer, else the officers of its (or the citizen's) ward."""
     ward_id = petition.ward_id if petition is not None else turn.citizen.ward_id
-    note = StaffNotification(
+    return raise_item(
+        turn.session,
         kind=kind,
         ward_id=ward_id,
         petition_id=petition.id if petition is not None else None,
         staff_id=petition.assignee_id if petition is not None else None,
-        title=title[:300],
+        title=title,
         body=body,
-        created_at=turn.now,
+        now=turn.now,
+        key=key,
     )
-    turn.session.add(note)
-    return note

@@ -176,6 +176,9 @@ def send(turn: Turn) -> None:
     if draft.ward_id is not None:
         turn.citizen.ward_id = draft.ward_id
     alerts.attach_urgent(turn, draft)
+    if draft.category_id is None:  # the citizen was told "cán bộ sẽ phân loại"
+        title = render(turn.session, "staff.classify_title", code=draft.code)
+        alerts.notify_staff(turn, "classify", title, petition=draft)
     turn.conversation.draft_petition_id = None
     turn.go(Step.IDLE, decided=None, asked_ward=None, asked_place=None, analysed=None)
     note = after_hours_note(turn.session, turn.now, turn.config)

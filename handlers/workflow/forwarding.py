@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from handlers.tasks.items import raise_item
 from handlers.workflow import clocks
 from handlers.workflow.actors import Actor, as_actor
 from handlers.workflow.calendar import WorkCalendar, local_date
@@ -14,7 +15,7 @@ from handlers.workflow.core import begin, calendar_of, record, required, settle_
 from handlers.workflow.errors import InvalidInput, InvalidState, NotAllowed
 from handlers.workflow.notify import notify_citizen
 from handlers.workflow.queries import active_forward, latest_forward
-from storage.models import Agency, Attachment, Forward, Petition, StaffNotification, StaffUser
+from storage.models import Agency, Attachment, Forward, Petition, StaffUser
 from storage.models.enums import PetitionState as S
 
 Who = Actor | StaffUser
@@ -162,16 +163,16 @@ def record_agency_answer(
     petition.result_relay_due_on = cal.add_working_days(local_date(now), policy.result_relay_wd)
     record(session, petition, who, "record_answer", now=now, to_state=S.AGENCY_ANSWERED)
     settle_clocks(session, petition, cal)
-    if petition.assignee_id is not None:
-        session.add(
-            StaffNotification(
-                staff_id=petition.assignee_id,
-                petition_id=petition.id,
-                kind="agency_answered",
-                title=f"{petition.code}: cơ quan đã trả lời, cần xem xét và gửi kết quả",
-                created_at=now,
-            )
-        )
+    raise_item(
+        session,
+        kind="agency_answered",
+        title=f"{petition.code}: {fwd.agency.name} đã trả lời, cần xem xét và gửi kết quả",
+        now=now,
+        petition_id=petition.id,
+        staff_id=petition.assignee_id,
+        ward_id=petition.ward_id,
+        key=f"answered:f{fwd.id}",
+    )
     return fwd
 
 

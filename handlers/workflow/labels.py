@@ -88,6 +88,29 @@ ACTION_LABELS: dict[str, str] = {
 }
 
 
+#: The urgency cues nlp.urgency reports, as staff read them.
+URGENCY_REASON_LABELS: dict[str, str] = {
+    "fire": "cháy",
+    "electric": "điện giật, dây điện nguy hiểm",
+    "collapse": "sập, đổ, sạt lở",
+    "trapped": "người bị mắc kẹt",
+    "violence": "bạo lực, đâm chém",
+    "flood": "ngập sâu, lũ",
+    "gas": "rò rỉ khí ga, hóa chất",
+    "medical": "cấp cứu, thương tích",
+    "accident": "tai nạn",
+    "explosion": "cháy nổ",
+    "now": "đang xảy ra",
+}
+
+
+def urgency_reasons(codes: object) -> str:
+    """'cháy, tai nạn' from the classifier's reason codes (an unknown code stays readable)."""
+    if not isinstance(codes, list | tuple):
+        return ""
+    return ", ".join(URGENCY_REASON_LABELS.get(str(c), str(c).replace("_", " ")) for c in codes)
+
+
 def citizen_state_label(petition: Petition, agency_name: str | None = None) -> str:
     """The short status a citizen sees (TRA {code})."""
     label = CITIZEN_STATE_LABELS.get(petition.state, petition.state)

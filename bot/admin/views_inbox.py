@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from bot.admin.blueprint import actor, bp, utcnow
 from bot.admin.lookups import Lookups, deadline_badge
 from bot.database import db_session
+from handlers.workflow import WorkCalendar
 from handlers.workflow.inbox import SORTS, InboxFilter, inbox_page
 from handlers.workflow.labels import LEGAL_TYPE_LABELS, STAFF_STATE_LABELS
 from nlp.pii import mask
@@ -78,10 +79,11 @@ def inbox() -> ResponseReturnValue:
     now = utcnow()
     page = inbox_page(s, who, f, now=now, cursor=request.args.get("after"))
     names = Lookups.load(s)
+    cal = WorkCalendar.load(s)
     rows = [
         {
             "row": r,
-            "due": deadline_badge(r.state, r.next_due_at, now),
+            "due": deadline_badge(r.state, r.next_due_at, now, cal),
             # A liaison never sees personal data in the list either.
             "summary": mask(r.summary or "") if who.is_liaison else r.summary,
         }

@@ -69,7 +69,7 @@ def petition(pid: int) -> ResponseReturnValue:
         "close_reasons": {
             k: v for k, v in labels.CLOSE_REASON_LABELS.items() if k != CloseReason.DUPLICATE
         },
-        "due": deadline_badge(p.state, p.next_due_at, now),
+        "due": deadline_badge(p.state, p.next_due_at, now, wf.WorkCalendar.load(s)),
         "overdue": wf.is_overdue(p, now),
         "forwards": forwards,
         "attachments": _attachments(s, p, who.is_liaison),

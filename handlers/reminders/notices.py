@@ -22,6 +22,11 @@ from handlers.tasks import raise_item
 
 logger = logging.getLogger(__name__)
 
+#: Email modes that get a notice the moment it is posted (handlers.tasks.EMAIL_MODES).
+AT_ONCE = frozenset({"all"})
+#: The supervisors' morning figures are a digest themselves: digest readers get them too.
+DIGEST_READERS = frozenset({"all", "digest"})
+
 
 def dedup(*parts: object) -> str:
     """An outbox dedup key from parts, hashed when it would not fit the column."""
@@ -43,9 +48,10 @@ def post(
     petition_id: int | None = None,
     link: str | None = None,
     item: bool = True,
+    modes: frozenset[str] = AT_ONCE,
 ) -> int:
-    """Raise the item (unless `item` is False) and queue the emails of those who want each
-    notice at once; return how many emails were queued."""
+    """Raise the item (unless `item` is False) and queue the emails of those whose email mode
+    is in `modes` (by default: who want each notice at once); return how many were queued."""
     if item:
         raised = raise_item(
             session,
@@ -63,7 +69,7 @@ def post(
         raised.emailed_at = now  # those who want it at once get it below
     emails = 0
     for person in people:
-        if person.email_mode == "all" and person.email and "@" in person.email:
+        if person.email_mode in modes and person.email and "@" in person.email:
             queue_email(
                 session,
                 to=person.email,

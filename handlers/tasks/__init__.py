@@ -6,7 +6,16 @@ as a daily digest, as each person chose.
 """
 
 from handlers.tasks.audience import is_visible, visible_clause, waiting_clause
-from handlers.tasks.items import finish, raise_item, reopen, settle, settle_item, snooze
+from handlers.tasks.items import (
+    NewItem,
+    finish,
+    raise_item,
+    raise_items,
+    reopen,
+    settle,
+    settle_item,
+    snooze,
+)
 from handlers.tasks.kinds import HIGH, NORMAL, PRIORITY_LABELS, URGENT, kind_label, kind_of
 from handlers.tasks.lists import TABS, count_waiting, item_for, items_for
 
@@ -21,6 +30,7 @@ EMAIL_MODES = {
 __all__ = [
     "EMAIL_MODES",
     "HIGH",
+    "NewItem",
     "NORMAL",
     "PRIORITY_LABELS",
     "TABS",
@@ -33,6 +43,7 @@ __all__ = [
     "kind_label",
     "kind_of",
     "raise_item",
+    "raise_items",
     "reopen",
     "settle",
     "settle_item",

@@ -78,13 +78,17 @@ ACTION_LABELS: dict[str, str] = {
     "record_answer": "Ghi nhận trả lời của cơ quan",
     "extend_deadline": "Gia hạn",
     "send_result": "Gửi kết quả",
-    "merge": "Gộp hồ sơ trùng",
-    "merged_into": "Được gộp vào hồ sơ chính",
+    "merge": "Được gộp vào hồ sơ chính (trùng)",
+    "merged_into": "Gộp hồ sơ trùng vào hồ sơ này",
     "reopen": "Mở lại",
     "close": "Đóng hồ sơ",
     "redact": "Che thông tin cá nhân",
     "note": "Ghi chú nội bộ",
     "enter": "Nhập hộ",
+    "letter_drafted": "Soạn dự thảo văn bản đôn đốc",
+    "letter_sent": "Gửi văn bản đôn đốc",
+    "agenda_drafted": "Soạn dự thảo đề xuất giám sát",
+    "agenda_sent": "Trình đề xuất giám sát",
 }
 
 

@@ -291,6 +291,7 @@ CATALOGUE: dict[str, str] = {
         "Không lưu thêm thông tin mới của người này; các hồ sơ đã gửi vẫn được giải quyết."
     ),
     "staff.classify_title": "Hồ sơ {code}: hệ thống chưa xác định được lĩnh vực, cần phân loại",
+    "staff.callback_title": "Hồ sơ {code}: người dân đề nghị cán bộ gọi lại",
     # FAQ (staff add more as ResponseTemplate rows with key faq.<name>; title = keywords
     # separated by ";", body = the answer).
     "faq.about": (

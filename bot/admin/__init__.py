@@ -7,13 +7,17 @@ from bot.admin import (
     actions,
     auth,
     files,
+    views_bulk,
     views_delivery,
     views_entry,
     views_holidays,
     views_inbox,
+    views_letters,
     views_petition,
     views_reports,
+    views_tasks,
     views_templates,
+    views_today,
 )
 from bot.admin.blueprint import bp
 
@@ -22,11 +26,15 @@ __all__ = [
     "auth",
     "bp",
     "files",
+    "views_bulk",
     "views_delivery",
     "views_entry",
     "views_holidays",
     "views_inbox",
+    "views_letters",
     "views_petition",
     "views_reports",
+    "views_tasks",
     "views_templates",
+    "views_today",
 ]

@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session
 
 from bot.admin import forms
 from bot.admin.blueprint import actor, bp, settings, utcnow
+from bot.admin.keep import keep_form
 from bot.admin.views_petition import load_petition
+from bot.admin.views_petition import petition as petition_page
 from bot.database import db_session
 from handlers import workflow as wf
 from handlers.workflow import Actor, InvalidInput, InvalidState, NotAllowed, OutOfScope, core, rules
@@ -64,6 +66,8 @@ def act(pid: int, name: str) -> ResponseReturnValue:
     except (InvalidState, InvalidInput) as exc:
         s.rollback()
         flash(str(exc), "error")
+        keep_form(name, request.form)  # the page comes back with what was typed
+        return petition_page(pid), 400
     return redirect(url_for("admin.petition", pid=pid))
 
 

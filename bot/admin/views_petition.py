@@ -10,9 +10,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.admin.blueprint import actor, bp, utcnow
+from bot.admin.keep import kept, kept_scope
 from bot.admin.lookups import Lookups, deadline_badge
 from bot.admin.replies import reply_templates
 from bot.database import db_session
+from handlers import chase
 from handlers import workflow as wf
 from handlers.workflow import labels
 from handlers.workflow.forwarding import FORWARD_CHANNELS
@@ -30,6 +32,20 @@ from storage.models import (
     RoutingRule,
 )
 from storage.models.enums import ActorType, CloseReason, PetitionState
+
+#: What staff read for a file's kind.
+ATTACHMENT_KINDS = {
+    "image": "ảnh",
+    "audio": "ghi âm",
+    "video": "video",
+    "file": "tệp",
+    "letter": "đơn giấy",
+    "answer": "trả lời của cơ quan",
+    "redacted": "ảnh đã che",
+    "gif": "ảnh động",
+    "sticker": "nhãn dán",
+    "link": "liên kết",
+}
 
 
 def load_petition(pid: int) -> Petition:
@@ -63,6 +79,8 @@ def petition(pid: int) -> ResponseReturnValue:
         "state_label": labels.STAFF_STATE_LABELS.get(p.state, p.state),
         "citizen_label": wf.citizen_state_label(p, _agency_name(forwards)),
         "legal_types": labels.LEGAL_TYPE_LABELS,
+        "urgency_reasons": labels.urgency_reasons,
+        "attachment_kinds": ATTACHMENT_KINDS,
         "action_labels": labels.ACTION_LABELS,
         "channels": labels.CHANNEL_LABELS,
         "forward_channels": FORWARD_CHANNELS,
@@ -82,6 +100,10 @@ def petition(pid: int) -> ResponseReturnValue:
     }
     if not who.is_liaison:
         context.update(_staff_context(s, p, names))
+        context["letters"] = chase.letters_for(s, who, tab="all", petition_id=p.id)
+        context["letter_kinds"] = chase.KIND_LABELS
+    context["kept"] = kept(kept_scope())
+    context["kept_action"] = kept_scope()
     return render_template("admin/petition.html", **context)
 
 
@@ -94,14 +116,8 @@ def _staff_context(s: Session, p: Petition, names: Lookups) -> dict[str, Any]:
     today = wf.local_date(utcnow())
     due, basis = wf.default_due(s, p, today)
     return {
-        "thread": _thread(s, p),
-        "outbox": list(
-            s.scalars(
-                select(OutboxMessage)
-                .where(OutboxMessage.petition_id == p.id)
-                .order_by(OutboxMessage.id)
-            )
-        ),
+        "thread": (thread := _thread(s, p)),
+        "outbox": _not_in_thread(s, p, thread),
         "events": list(
             s.scalars(
                 select(PetitionEvent)
@@ -133,6 +149,15 @@ def _staff_context(s: Session, p: Petition, names: Lookups) -> dict[str, Any]:
         "reply_templates": reply_templates(s, p, names),
         "actor_label": _actor_label(names),
     }
+
+
+def _not_in_thread(s: Session, p: Petition, thread: list[PetitionMessage]) -> list[OutboxMessage]:
+    """Notices not yet in the thread (waiting, held, failed): each message is shown once."""
+    delivered = {m.data.get("outbox_id") for m in thread if isinstance(m.data, dict)}
+    rows = s.scalars(
+        select(OutboxMessage).where(OutboxMessage.petition_id == p.id).order_by(OutboxMessage.id)
+    )
+    return [o for o in rows if o.id not in delivered]
 
 
 def _thread(s: Session, p: Petition) -> list[PetitionMessage]:

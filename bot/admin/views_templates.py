@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from bot.admin import forms
 from bot.admin.blueprint import MANAGERS, bp, require_role, utcnow
+from bot.admin.keep import keep_form, kept
 from bot.admin.lookups import Lookups
 from bot.admin.replies import REPLY_PREFIX
 from bot.database import db_session
@@ -37,13 +38,14 @@ def templates() -> ResponseReturnValue:
         overrides=overrides,
         replies=replies,
         names=Lookups.load(s),
+        kept=kept("reply"),
     )
 
 
 @bp.get("/templates/edit")
-def template_edit() -> ResponseReturnValue:
+def template_edit(key: str | None = None, typed: str | None = None) -> ResponseReturnValue:
     require_role(*MANAGERS)
-    key = request.args.get("key", "")
+    key = key or request.args.get("key", "")
     if key not in messages.CATALOGUE:
         abort(404)
     row = _override(key)
@@ -51,7 +53,7 @@ def template_edit() -> ResponseReturnValue:
         "admin/template_edit.html",
         key=key,
         default=messages.CATALOGUE[key],
-        body=row.body if row else messages.CATALOGUE[key],
+        body=typed if typed is not None else (row.body if row else messages.CATALOGUE[key]),
         placeholders=sorted(messages.placeholders(messages.CATALOGUE[key])),
     )
 
@@ -84,7 +86,7 @@ def template_save() -> ResponseReturnValue:
             else "Nội dung không được để trống.",
             "error",
         )
-        return redirect(url_for("admin.template_edit", key=key))
+        return template_edit(key, typed=body), 400  # what was typed stays on the page
     if row is None:
         row = ResponseTemplate(key=key, body=body, title=key)
         s.add(row)
@@ -103,7 +105,8 @@ def reply_save() -> ResponseReturnValue:
     title, body = forms.text(f, "title", 200), forms.text(f, "body", 4000)
     if not title or not body:
         flash("Cần nhập tiêu đề và nội dung.", "error")
-        return redirect(url_for("admin.templates"))
+        keep_form("reply", f)
+        return templates(), 400
     rid = forms.integer(f, "id", required=False)
     row = s.get(ResponseTemplate, rid) if rid else None
     if row is None or not row.key.startswith(REPLY_PREFIX):

@@ -176,14 +176,23 @@ def send(turn: Turn) -> None:
     if draft.ward_id is not None:
         turn.citizen.ward_id = draft.ward_id
     alerts.attach_urgent(turn, draft)
-    if draft.category_id is None:  # the citizen was told "cán bộ sẽ phân loại"
-        title = render(turn.session, "staff.classify_title", code=draft.code)
-        alerts.notify_staff(turn, "classify", title, petition=draft)
+    _promised_items(turn, draft)
     turn.conversation.draft_petition_id = None
     turn.go(Step.IDLE, decided=None, asked_ward=None, asked_place=None, analysed=None)
     note = after_hours_note(turn.session, turn.now, turn.config)
     if note:
         text(turn, note, petition=draft, tag="bot.after_hours")
+
+
+def _promised_items(turn: Turn, draft: Petition) -> None:
+    """What the summary promised: staff classify an unknown field, and call back a phone."""
+    if draft.category_id is None:  # "cán bộ sẽ phân loại"
+        title = render(turn.session, "staff.classify_title", code=draft.code)
+        alerts.notify_staff(turn, "classify", title, petition=draft)
+    if draft.callback_phone:  # "Nếu muốn cán bộ gọi lại…"
+        # The number itself stays on the petition's page (never in an email).
+        title = render(turn.session, "staff.callback_title", code=draft.code)
+        alerts.notify_staff(turn, "callback", title, petition=draft)
 
 
 def edit_menu(turn: Turn) -> None:

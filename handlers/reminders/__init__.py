@@ -1,5 +1,5 @@
 """Scheduled reminders on unresolved petitions; importing the package registers the jobs."""
 
-from handlers.reminders import agency, front, housekeeping, satisfaction
+from handlers.reminders import agency, front, housekeeping, satisfaction, todo_mail
 
-__all__ = ["agency", "front", "housekeeping", "satisfaction"]
+__all__ = ["agency", "front", "housekeeping", "satisfaction", "todo_mail"]

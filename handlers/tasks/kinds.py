@@ -68,6 +68,7 @@ KINDS: dict[str, Kind] = {
         HIGH,
         frozenset({"record_answer", "forward", "extend_deadline"}),
     ),
+    "callback": Kind("Người dân đề nghị cán bộ gọi lại", HIGH),
     "data_deletion": Kind("Yêu cầu xóa dữ liệu cá nhân", HIGH, petition_bound=False),
     "consent_withdrawn": Kind("Người dân rút đồng ý xử lý dữ liệu", HIGH, petition_bound=False),
     "abuse": Kind("Người dân dùng lời lẽ xúc phạm", NORMAL, petition_bound=False),
@@ -88,6 +89,27 @@ KINDS: dict[str, Kind] = {
 }
 
 _OTHER = Kind("Việc khác")
+
+#: Every catalogue text that promises the citizen a person will look, and the item that keeps
+#: the promise (None: the text rides along with a message whose item is listed here, or the
+#: new petition itself, which the triage figures and ladder follow).
+PROMISED_BY: dict[str, str | None] = {
+    "bot.urgent": "urgent",
+    "bot.followup_added": "citizen_followup",
+    "bot.info_added": "citizen_info",
+    "bot.reopen_requested": "reopen_request",
+    "bot.data_delete_requested": "data_deletion",
+    "bot.data_delete_confirm": None,  # asks to confirm; the confirmation raises data_deletion
+    "bot.consent_withdrawn": "consent_withdrawn",
+    "bot.abuse_flagged": "abuse",
+    "bot.category_unknown": "classify",
+    "bot.after_hours": None,  # sent with a new petition or a follow-up (listed above)
+    "bot.summary": "callback",  # "Nếu muốn cán bộ gọi lại…": a phone given means a call
+    "bot.welcome": None,  # describes the service, promises nothing about one message
+    "bot.bot_question": None,  # same
+    "bot.abuse": None,  # asks for polite words; the flag (bot.abuse_flagged) raises the item
+    "bot.lookup_forwarded": None,  # the agency ladder follows every running forward
+}
 
 
 def kind_of(name: str) -> Kind:

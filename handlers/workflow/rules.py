@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from handlers.workflow.actors import Actor
 from handlers.workflow.errors import InvalidState, NotAllowed, OutOfScope
+from handlers.workflow.labels import STAFF_STATE_LABELS
 from storage.models import Forward, Petition
 from storage.models.enums import OPEN_STATES, ActorType, Role
 from storage.models.enums import PetitionState as S
@@ -135,9 +136,8 @@ def check(session: Session, actor: Actor, action: str, petition: Petition) -> No
     if not may(actor, action):
         raise NotAllowed("Bạn không có quyền thực hiện thao tác này.")
     if petition.state not in RULES[action].from_states:
-        raise InvalidState(
-            f"Không thể thực hiện thao tác này ở trạng thái hiện tại ({petition.state})."
-        )
+        state = STAFF_STATE_LABELS.get(petition.state, petition.state)
+        raise InvalidState(f"Không thể thực hiện thao tác này khi hồ sơ ở trạng thái “{state}”.")
 
 
 def allowed_actions(session: Session, actor: Actor, petition: Petition) -> list[str]:

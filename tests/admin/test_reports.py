@@ -112,5 +112,5 @@ def test_a_bad_month_is_refused(client: FlaskClient, signed_in: Callable[..., St
 
 def test_ward_staff_do_not_see_it(client: FlaskClient, signed_in: Callable[..., StaffUser]) -> None:
     signed_in("staff")
-    assert client.get("/admin/reports?month=2026-11").status_code == 404
-    assert client.get("/admin/reports.xlsx?month=2026-11").status_code == 404
+    assert client.get("/admin/reports?month=2026-11").status_code == 403
+    assert client.get("/admin/reports.xlsx?month=2026-11").status_code == 403

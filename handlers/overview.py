@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from handlers.chase import count_pending
 from handlers.tasks import count_waiting
@@ -77,26 +77,45 @@ def figures(session: Session, actor: Actor, *, now: datetime, cal: WorkCalendar)
     week = f"Đến hạn trong {WEEK_WD} ngày làm việc tới"
     deadlines = [
         Figure("overdue", "Quá hạn", count(overdue_clause(now)), "/?overdue=1", "late"),
-        Figure("due_today", "Đến hạn hôm nay", count(due_clause(cal, now, "today")),
-               "/?due=today", "soon"),
+        Figure(
+            "due_today",
+            "Đến hạn hôm nay",
+            count(due_clause(cal, now, "today")),
+            "/?due=today",
+            "soon",
+        ),
         Figure("due_week", week, count(due_clause(cal, now, "week")), "/?due=week"),
-    ]  # fmt: skip
+    ]
     if actor.is_liaison:
         waiting = count(Petition.state.in_(AT_AGENCY))
         return [*deadlines, Figure("at_agency", "Đang chờ cơ quan", waiting, "/?sort=deadline")]
     new = Petition.state.in_(NEW_STATES)
     return [
-        Figure("urgent", "Khẩn, chưa xử lý", count(Petition.urgent.is_(True), new),
-               "/?urgent=1&state=new", "late"),
+        Figure(
+            "urgent",
+            "Khẩn, chưa xử lý",
+            count(Petition.urgent.is_(True), new),
+            "/?urgent=1&state=new",
+            "late",
+        ),
         *deadlines,
         Figure("new", "Chờ phân loại", count(new), "/?state=new&sort=deadline"),
-        Figure("need_info", "Chờ người dân bổ sung", count(Petition.state == S.NEED_INFO),
-               "/?state=need_info"),
-        Figure("answered", "Cơ quan đã trả lời, chờ xem xét",
-               count(Petition.state == S.AGENCY_ANSWERED), "/?state=agency_answered", "soon"),
+        Figure(
+            "need_info",
+            "Chờ người dân bổ sung",
+            count(Petition.state == S.NEED_INFO),
+            "/?state=need_info",
+        ),
+        Figure(
+            "answered",
+            "Cơ quan đã trả lời, chờ xem xét",
+            count(Petition.state == S.AGENCY_ANSWERED),
+            "/?state=agency_answered",
+            "soon",
+        ),
         Figure("letters", "Văn bản chờ ký, gửi", count_pending(session, actor), "/letters"),
         Figure("tasks", "Việc cần làm", count_waiting(session, actor, now=now)[0], "/tasks"),
-    ]  # fmt: skip
+    ]
 
 
 def agencies_late(
@@ -136,14 +155,18 @@ def weekly(
 
 
 def _by_week(
-    session: Session, actor: Actor, column: object, since: datetime, bounds: list[date]
+    session: Session,
+    actor: Actor,
+    column: InstrumentedAttribute[datetime | None],
+    since: datetime,
+    bounds: list[date],
 ) -> list[int]:
     """How many instants of `column` fall in each week (bucketed here: portable SQL)."""
-    instants = session.scalars(
-        select(column).where(scope_clause(actor), column >= since)  # type: ignore[operator]
-    )
+    instants = session.scalars(select(column).where(scope_clause(actor), column >= since))
     counts = [0] * (len(bounds) - 1)
     for instant in instants:
+        if instant is None:
+            continue
         day = local_date(instant)
         for i in range(len(counts)):
             if bounds[i] <= day < bounds[i + 1]:

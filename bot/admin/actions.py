@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.admin import forms
 from bot.admin.blueprint import actor, bp, settings, utcnow
-from bot.admin.keep import keep_form
+from bot.admin.keep import keep_form, refused
 from bot.admin.views_petition import load_petition
 from bot.admin.views_petition import petition as petition_page
 from bot.database import db_session
@@ -67,7 +67,7 @@ def act(pid: int, name: str) -> ResponseReturnValue:
         s.rollback()
         flash(str(exc), "error")
         keep_form(name, request.form)  # the page comes back with what was typed
-        return petition_page(pid), 400
+        return refused(petition_page(pid))
     return redirect(url_for("admin.petition", pid=pid))
 
 

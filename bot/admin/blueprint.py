@@ -104,7 +104,7 @@ def actor() -> Actor:
     return value
 
 
-ROLE_LABELS = {
+ROLE_LABELS: dict[str, str] = {
     Role.ADMIN: "quản trị",
     Role.SUPERVISOR: "lãnh đạo",
     Role.STAFF: "cán bộ",

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import g
+from flask import g, make_response
+from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response
 
 _SKIP = frozenset({"csrf_token", "next"})
 
@@ -19,6 +21,13 @@ def kept(scope: str) -> dict[str, str]:
     """The kept values of a form, or nothing when the page shows a fresh form."""
     found = g.get("kept_form")
     return dict(found[1]) if found and found[0] == scope else {}
+
+
+def refused(page: ResponseReturnValue) -> Response:
+    """The re-rendered page, answered 400: the input was refused, nothing was changed."""
+    response = make_response(page)
+    response.status_code = 400
+    return response
 
 
 def kept_scope() -> str:

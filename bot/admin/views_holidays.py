@@ -8,7 +8,7 @@ from sqlalchemy import extract, select
 
 from bot.admin import forms
 from bot.admin.blueprint import MANAGERS, bp, require_role, utcnow
-from bot.admin.keep import keep_form, kept
+from bot.admin.keep import keep_form, kept, refused
 from bot.database import db_session
 from handlers.workflow import InvalidInput, local_date
 from storage.models import Holiday
@@ -41,7 +41,7 @@ def holiday_add() -> ResponseReturnValue:
     except InvalidInput as exc:
         flash(str(exc), "error")
         keep_form("holiday", request.form)  # the form comes back as typed
-        return holidays(), 400
+        return refused(holidays())
     row = s.scalar(select(Holiday).where(Holiday.day == day)) or Holiday(day=day)
     row.name, row.working_day, row.source = name, forms.flag(request.form, "working_day"), "admin"
     s.add(row)

@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from bot.admin import forms
 from bot.admin.blueprint import actor, bp, require_role, settings, utcnow
 from bot.admin.files import DOCX
-from bot.admin.keep import keep_form, kept
+from bot.admin.keep import keep_form, kept, refused
 from bot.admin.lookups import Lookups
 from bot.database import db_session
 from handlers import chase
@@ -119,6 +119,6 @@ def letter_sent(letter_id: int) -> ResponseReturnValue:
         s.rollback()
         keep_form(f"letter-{letter_id}", f)
         flash(str(exc), "error")
-        return letter(letter_id), 400
+        return refused(letter(letter_id))
     flash(f"Đã ghi nhận {chase.KIND_LABELS[row.letter.kind].lower()} đã gửi.", "ok")
     return redirect(url_for("admin.letter", letter_id=letter_id))

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.admin import forms
 from bot.admin.blueprint import MANAGERS, bp, require_role, utcnow
-from bot.admin.keep import keep_form, kept
+from bot.admin.keep import keep_form, kept, refused
 from bot.admin.lookups import Lookups
 from bot.admin.replies import REPLY_PREFIX
 from bot.database import db_session
@@ -86,7 +86,7 @@ def template_save() -> ResponseReturnValue:
             else "Nội dung không được để trống.",
             "error",
         )
-        return template_edit(key, typed=body), 400  # what was typed stays on the page
+        return refused(template_edit(key, typed=body))  # what was typed stays on the page
     if row is None:
         row = ResponseTemplate(key=key, body=body, title=key)
         s.add(row)
@@ -106,7 +106,7 @@ def reply_save() -> ResponseReturnValue:
     if not title or not body:
         flash("Cần nhập tiêu đề và nội dung.", "error")
         keep_form("reply", f)
-        return templates(), 400
+        return refused(templates())
     rid = forms.integer(f, "id", required=False)
     row = s.get(ResponseTemplate, rid) if rid else None
     if row is None or not row.key.startswith(REPLY_PREFIX):

@@ -38,7 +38,7 @@ def _line(p: Paragraph) -> Line:
     runs = [r for r in p.runs if r.text.strip()]
     return Line(
         text=p.text,
-        align=_ALIGN.get(p.alignment, "left"),
+        align=_ALIGN.get(p.alignment, "left") if p.alignment is not None else "left",
         bold=bool(runs) and all(r.bold for r in runs),
         italic=bool(runs) and all(r.italic for r in runs),
     )

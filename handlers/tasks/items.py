@@ -8,7 +8,7 @@ repeated webhook) find the item it raised the first time instead of adding a sec
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
@@ -123,7 +123,7 @@ def raise_items(session: Session, items: Sequence[NewItem], *, now: datetime) ->
     return len(rows)
 
 
-def _again(item: Item, values: dict[str, object]) -> Item:
+def _again(item: Item, values: Mapping[str, object]) -> Item:
     """Open a finished item once more with the new wording (same key, same row)."""
     for name, value in values.items():
         setattr(item, name, value)

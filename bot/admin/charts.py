@@ -24,12 +24,13 @@ def weekly_bars(rows: Sequence[tuple[date, int, int]], title: str) -> Markup:
         for j, (value, colour) in enumerate(((received, RECEIVED), (closed, CLOSED))):
             h = plot * value / peak
             bx, by = x + j * bar, top + plot - h
-            parts.append(
-                f'<rect x="{bx:.1f}" y="{by:.1f}" width="{bar:.1f}" height="{h:.1f}" '
-                f'fill="{colour}"><title>{value}</title></rect>'
-                f'<text x="{bx + bar / 2:.1f}" y="{by - 4:.1f}" text-anchor="middle" '
-                f'font-size="12">{value}</text>'
-            )
+            if value:  # a zero is the absence of a bar, not a label
+                parts.append(
+                    f'<rect x="{bx:.1f}" y="{by:.1f}" width="{bar:.1f}" height="{h:.1f}" '
+                    f'fill="{colour}"><title>{value}</title></rect>'
+                    f'<text x="{bx + bar / 2:.1f}" y="{by - 4:.1f}" text-anchor="middle" '
+                    f'font-size="12">{value}</text>'
+                )
         parts.append(
             f'<text x="{x + bar:.1f}" y="{height - bottom + 16}" text-anchor="middle" '
             f'font-size="12">{monday:%d/%m}</text>'

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, exists, false, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from handlers.workflow.actors import Actor
 from handlers.workflow.errors import InvalidState, NotAllowed, OutOfScope
@@ -94,9 +94,11 @@ def scope_clause(actor: Actor) -> ColumnElement[bool]:
     if actor.role == Role.STAFF:
         return Petition.ward_id.in_(sorted(actor.ward_ids)) if actor.ward_ids else false()
     if actor.role == Role.AGENCY and actor.agency_id is not None:
+        # An alias, so a query that joins forwards itself still gets its own subquery.
+        sent = aliased(Forward)
         return exists(
-            select(Forward.id).where(
-                Forward.petition_id == Petition.id, Forward.agency_id == actor.agency_id
+            select(sent.id).where(
+                sent.petition_id == Petition.id, sent.agency_id == actor.agency_id
             )
         )
     return false()

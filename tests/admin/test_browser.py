@@ -64,12 +64,16 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def sign_in(page: Page, live: Live, username: str) -> None:
+def sign_in(page: Page, live: Live, username: str, *, to_inbox: bool = True) -> None:
+    """Sign in; the landing page is Hôm nay, then (by default) on to the inbox."""
     page.goto(f"{live.base_url}/admin/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", h.PASSWORD)
     page.click("button[type=submit]")
-    expect(page.locator("h1").first).to_contain_text("Hộp hồ sơ")
+    expect(page.locator("h1").first).to_contain_text("Hôm nay")
+    if to_inbox:
+        page.get_by_role("link", name="Hộp hồ sơ").click()
+        expect(page.locator("h1").first).to_contain_text("Hộp hồ sơ")
     page.wait_for_load_state("load")  # stylesheets applied before anyone measures the layout
 
 

@@ -59,6 +59,51 @@ def test_landing_on_today_and_every_figure_opens_its_list(
     assert officer.id
 
 
+def test_a_liaison_lands_on_their_agencys_day(
+    client: FlaskClient, db_session: Session, signed_in: Callable[..., StaffUser]
+) -> None:
+    signed_in("agency", agency_code="ubnd_tam_ky")
+    officer = h.staff(db_session)
+    p = _submitted(db_session, 10)
+    wf.triage(
+        db_session,
+        p,
+        actor=officer,
+        category_id=p.category_id,
+        ward_id=p.ward_id,
+        legal_type=p.legal_type,
+        urgent=False,
+        now=NOW - timedelta(days=10),
+    )
+    wf.forward(
+        db_session,
+        p,
+        actor=officer,
+        agency=h.agency(db_session),
+        channel="van_ban",
+        document_number="3/MTTQ-BTT",
+        sent_on=wf.local_date(NOW - timedelta(days=10)),
+        handler_due_on=wf.local_date(NOW - timedelta(days=3)),
+        now=NOW - timedelta(days=10),
+    )
+    _submitted(db_session, 10)  # not forwarded to them: not theirs
+    db_session.commit()
+    html = client.get("/admin/today").get_data(as_text=True)
+    counts = {
+        label: int(n)
+        for n, label in re.findall(
+            r'<span class="n">(\d+)</span><span class="label">([^<]+)<', html
+        )
+    }
+    assert counts == {
+        "Quá hạn": 1,
+        "Đến hạn hôm nay": 0,
+        "Đến hạn trong 5 ngày làm việc tới": 0,
+        "Đang chờ cơ quan": 1,
+    }
+    assert "Văn bản đôn đốc" not in html and "Cơ quan có hồ sơ quá hạn" not in html
+
+
 def test_tasks_done_snooze_and_undo(
     client: FlaskClient, db_session: Session, signed_in: Callable[..., StaffUser]
 ) -> None:

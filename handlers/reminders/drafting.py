@@ -55,7 +55,7 @@ def record_drafts(
     letter_ids = {reminder_id: letter_id for letter_id, reminder_id in created}
     session.execute(insert(PetitionEvent), [_event(p, pl) for pl, _ in drafted])
     items = [_item(p, pl, letter_ids[reminder_ids[pl.act.key]]) for pl, _ in drafted]
-    raise_items(session, items, now=p.now)
+    raise_items(session, items, now=p.now, mailed=True)  # the ward's digest email lists them
     return len(rows)
 
 

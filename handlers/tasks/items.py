@@ -100,9 +100,12 @@ class NewItem:
     link: str | None = None
 
 
-def raise_items(session: Session, items: Sequence[NewItem], *, now: datetime) -> int:
+def raise_items(
+    session: Session, items: Sequence[NewItem], *, now: datetime, mailed: bool = False
+) -> int:
     """`raise_item` for thousands at once (a reminder pass's letters): one query for the keys
-    already raised, one INSERT for the rest; return how many were added."""
+    already raised, one INSERT for the rest; return how many were added. `mailed`: the caller
+    has emailed these itself (a digest), so the email jobs leave them to the daily list."""
     known: set[str] = set()
     keys = [i.key[:200] for i in items]
     for start in range(0, len(keys), 1000):
@@ -117,6 +120,7 @@ def raise_items(session: Session, items: Sequence[NewItem], *, now: datetime) ->
         row = {**asdict(spec), "dedup_key": key, "title": spec.title.strip()[:300]}
         del row["key"]
         row["role"] = row["role"] or (Role.STAFF if spec.staff_id is None else None)
+        row["emailed_at"] = now if mailed else None
         rows.append({**row, "priority": kind_of(spec.kind).priority, "created_at": now})
     if rows:
         session.execute(insert(Item), rows)

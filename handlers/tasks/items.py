@@ -162,7 +162,6 @@ def settle(
         update(Item)
         .where(Item.petition_id == petition_id, Item.done_at.is_(None), matched)
         .values(done_at=now, done_by_id=staff_id, done_note=note[:300] or None)
-        .execution_options(synchronize_session="fetch")
     )
     return int(getattr(result, "rowcount", 0) or 0)
 

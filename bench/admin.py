@@ -226,8 +226,8 @@ def run(engine: Engine, runs: int) -> list[tuple[str, float, float, int]]:
             "FROM petitions ORDER BY id DESC LIMIT 50"
         )
 
-        def counted(actor: Actor, f: InboxFilter) -> Callable[[], Any]:
-            return lambda: [count_matching(s, actor, f, now=NOW)]
+        def counted(actor: Actor, f: InboxFilter, cap: int | None = None) -> Callable[[], Any]:
+            return lambda: [count_matching(s, actor, f, now=NOW, cap=cap)]
 
         cases: list[tuple[str, Callable[[], Any]]] = [
             ("baseline: SELECT … ORDER BY id DESC LIMIT 50", lambda: s.execute(baseline).all()),
@@ -258,6 +258,11 @@ def run(engine: Engine, runs: int) -> list[tuple[str, float, float, int]]:
             ("total shown above the list: default", counted(SYSTEM, InboxFilter())),
             ("total: staff of one ward", counted(staff, InboxFilter())),
             ("total: overdue", counted(SYSTEM, InboxFilter(overdue=True, sort="deadline"))),
+            ("total: all states", counted(SYSTEM, InboxFilter(state="all"))),
+            (
+                "total: search 'đèn đường hư', counted to 1,000",
+                counted(SYSTEM, InboxFilter(state="all", q="đèn đường hư"), cap=1000),
+            ),
             ("search 'ngap nuoc' (open)", inbox(SYSTEM, InboxFilter(q="ngap nuoc"))),
             (
                 "search 'đèn đường hư' (all states)",

@@ -33,6 +33,8 @@ FLAGS = ("overdue", "urgent", "unassigned", "manual")
 GROUP_LABELS = {"new": "Chưa phân loại (mới, mở lại)", "undecided": "Chưa có hướng giải quyết"}
 DUE_LABELS = {"today": "Đến hạn hôm nay", "week": "Đến hạn trong 5 ngày làm việc tới"}
 PINNED = 10
+#: A search's total is counted this far (beyond it: "hơn 1.000"), so it never costs a second search.
+SEARCH_TOTAL_CAP = 1000
 
 
 def _int(name: str) -> int | None:
@@ -134,7 +136,8 @@ def inbox() -> ResponseReturnValue:
         "admin/inbox.html",
         rows=shown(page.rows),
         pinned=shown(pinned.rows) if first_page else [],
-        total=count_matching(s, who, f, now=now),
+        total=count_matching(s, who, f, now=now, cap=SEARCH_TOTAL_CAP if f.q.strip() else None),
+        total_cap=SEARCH_TOTAL_CAP,
         f=f,
         args=args,
         query=urlencode(args),

@@ -151,11 +151,17 @@ def inbox_page(
     return Page(rows=rows, next_cursor=next_cursor)
 
 
-def count_matching(session: Session, actor: Actor, f: InboxFilter, *, now: datetime) -> int:
-    """How many rows the whole list has (every page), for the inbox's total."""
+def count_matching(
+    session: Session, actor: Actor, f: InboxFilter, *, now: datetime, cap: int | None = None
+) -> int:
+    """How many rows the whole list has (every page), for the inbox's total; with `cap`, it
+    stops counting past cap (a search's total would otherwise cost a second search)."""
     dialect = session.get_bind().dialect.name
     conditions = [scope_clause(actor), *_filters(f, now, dialect)]
     key = Petition.next_due_at if f.sort == "deadline" else Petition.received_at
+    if cap is not None:
+        ids = select(Petition.id).where(*conditions, key.is_not(None)).limit(cap + 1)
+        return int(session.scalar(select(func.count()).select_from(ids.subquery())) or 0)
     query = select(func.count()).select_from(Petition).where(*conditions, key.is_not(None))
     return int(session.scalar(query) or 0)
 

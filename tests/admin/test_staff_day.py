@@ -371,3 +371,14 @@ def test_the_petition_page_speaks_vietnamese_and_shows_each_message_once(
     assert "Loại: Kiến nghị" in html and "kien_nghi" not in html.split("<option")[0]
     assert html.count(notice.payload["text"].split("\n")[0]) == 1  # thread only, once
     assert "✓ Phân loại" in html and 'class="reached"' in html
+
+
+def test_a_searchs_total_is_counted_only_so_far(db_session: Session) -> None:
+    from handlers.workflow.inbox import InboxFilter, count_matching
+
+    for n in range(4):
+        _submitted(db_session, 1, text=f"Ống nước vỡ số {n} trên đường Hùng Vương.")
+    f = InboxFilter(q="ong nuoc vo")
+    assert count_matching(db_session, wf.SYSTEM, f, now=NOW) == 4
+    assert count_matching(db_session, wf.SYSTEM, f, now=NOW, cap=2) == 3  # "more than 2"
+    assert count_matching(db_session, wf.SYSTEM, f, now=NOW, cap=10) == 4

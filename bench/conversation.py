@@ -1,8 +1,7 @@
 """End-to-end latency of the conversation: signed webhook in → the bot's reply at the stand-in.
 
-Runs the real service on loopback (app on a threaded HTTP server, the Zalo layer's in-process
-worker in `thread` mode as in production, the conversation tick, the Zalo stand-in) against a
-database of its own, and files N petitions, one citizen each:
+Runs the real service on loopback (app on a threaded HTTP server, a worker as in production,
+the Zalo stand-in) against a database of its own, and files N petitions, one citizen each:
 
   consent tap   → "Cảm ơn…"              (an immediate reply)
   petition text → the summary (GỬI/Sửa)   (a burst answer: waits for the quiet window)
@@ -36,14 +35,14 @@ from flask import Flask
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
-from bot import create_app
-from bot.conversation import ticker_of
+from bot import create_app, worker
 from bot.database import get_db
+from bot.runtime import runtime_of
 from bot.simulator.events import message_event, signed
 from bot.zalo.standin import StandIn
 from bot.zalo.tokens import TokenPair, store_pair
 from config import Settings, load_settings
-from handlers.conversation import converse
+from handlers.conversation.dispatch import converse
 from handlers.events import MessageEvent
 from handlers.inbound import HandlerContext, citizen_for, router
 from handlers.outbox import queue_zalo
@@ -75,9 +74,8 @@ def _settings(database_url: str, standin: StandIn, folder: Path, gather_ms: int)
         zalo_oauth_base=standin.base_url,
         zalo_oa_id=standin.state.oa_id,
         zalo_media_hosts=("127.0.0.1",),
-        zalo_inline_mode="thread",
         conversation_gather_ms=gather_ms,
-        conversation_tick_ms=20,
+        worker_poll_ms=20,
         log_level="WARNING",
     )
 
@@ -85,22 +83,21 @@ def _settings(database_url: str, standin: StandIn, folder: Path, gather_ms: int)
 @contextmanager
 def serve(settings: Settings, *, echo: bool = False) -> Iterator[Server]:
     """The app on a real threaded HTTP server (echo: a router that only answers 'ok')."""
-    app = create_app(settings)
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    echo_router = None
     if echo:
         echo_router = router.copy()
         echo_router.remove(converse)
         echo_router.on(MessageEvent)(_echo)
-        app.extensions["pakn.zalo.router"] = echo_router
+    app = create_app(settings, router=echo_router)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    ticker = ticker_of(app).start() if not echo else None
+    loop = worker.embedded(runtime_of(app)).start()
     try:
         yield Server(app, settings, f"http://127.0.0.1:{server.server_port}")
     finally:
-        if ticker is not None:
-            ticker.stop()
+        loop.stop()
         server.shutdown()
         thread.join(timeout=5)
         server.server_close()

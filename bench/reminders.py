@@ -402,9 +402,10 @@ def _peak_mb() -> float:
 
 def measure(url: str, now: datetime, letters: str) -> dict[str, Any]:
     """One full pass of every job in this (fresh) process: seconds and peak memory."""
-    import handlers.reminders  # noqa: F401 - registers the jobs
     from handlers.jobs import JobContext, run_job
-    from handlers.reminders.config import SERVICE, ReminderConfig
+    from handlers.reminders.config import ReminderConfig
+    from handlers.reminders.jobs import JOBS as REMINDER_JOBS
+    from handlers.services import Services
     from handlers.workflow.clocks import CLOCKED_STATES
     from storage.db import make_engine, make_sessionmaker
 
@@ -419,12 +420,13 @@ def measure(url: str, now: datetime, letters: str) -> dict[str, Any]:
             .where(Petition.state.in_(sorted(CLOCKED_STATES)), Petition.next_due_at <= now)
         ).scalar()
     baseline = time.perf_counter() - started
-    services = {SERVICE: ReminderConfig(letter_dir=letters, batch_size=2000)}
+    services = Services(reminders=ReminderConfig(letter_dir=letters, batch_size=2000))
     per_job: dict[str, Any] = {}
     total = time.perf_counter()
     for name in JOBS:
         started = time.perf_counter()
-        result = run_job(name, JobContext(sessions=sessions, now=now, services=services))
+        ctx = JobContext(sessions=sessions, now=now, services=services)
+        result = run_job(REMINDER_JOBS, name, ctx)
         per_job[name] = {"seconds": round(time.perf_counter() - started, 3), **result}
     total_seconds = time.perf_counter() - total
     engine.dispose()

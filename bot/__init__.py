@@ -5,13 +5,28 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot import admin, cli, conversation, database, errors, health, logs, simulator, zalo
+from bot import admin, cli, database, errors, health, logs, simulator
+from bot.runtime import Runtime, attach, build_runtime
+from bot.zalo.cli import zalo_cli
+from bot.zalo.webhook import bp as webhook_bp
 from config import Settings, load_settings
+from handlers.inbound import Router
 
 
-def create_app(settings: Settings | None = None) -> Flask:
-    """Build the web application; nothing app-shaped exists before this is called."""
-    settings = settings or load_settings()
+def create_app(
+    settings: Settings | None = None,
+    *,
+    runtime: Runtime | None = None,
+    router: Router | None = None,
+) -> Flask:
+    """Build the web application; nothing app-shaped exists before this is called.
+
+    `runtime` (else one built from `settings`, else from the environment) holds every part the
+    requests, commands and embedded loops share; `router` replaces the inbound router (tests).
+    """
+    if runtime is None:
+        runtime = build_runtime(settings or load_settings(), router=router)
+    settings = runtime.settings
     logs.configure(settings.log_level)
     app = Flask(__name__, instance_path=str(database.instance_dir(settings)))
     app.config.update(
@@ -23,15 +38,15 @@ def create_app(settings: Settings | None = None) -> Flask:
         MAX_CONTENT_LENGTH=settings.attachment_max_bytes + 64 * 1024,
         JSON_AS_ASCII=False,
     )
-    app.extensions["pakn.settings"] = settings
+    attach(app, runtime)
     # Behind the reverse proxy: trust one hop for scheme and client address.
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
-    database.init_app(app, settings)
+    database.init_app(app)
     errors.init_app(app)
     app.register_blueprint(health.bp)
-    app.register_blueprint(admin.bp)  # issue 6: the staff's admin view
-    zalo.init_app(app, settings)  # issue 3: webhook, `zalo` CLI, in-process sending
-    conversation.init_app(app, settings)  # issue 5: the citizen's conversation, its tick
-    simulator.init_app(app)  # issue 5: /simulator (404 outside demo and tests)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(webhook_bp)
+    app.cli.add_command(zalo_cli)
+    simulator.init_app(app)
     cli.init_app(app)
     return app

@@ -1,21 +1,22 @@
-"""Command line: `flask --app wsgi db|seed|users|jobs …`."""
+"""Command line: `flask --app wsgi db|seed|users|jobs|nlp|demo|scheduler|worker …`."""
 
 from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, datetime
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
+from bot.clock import parse_now
 from bot.database import get_db
 from bot.demo import demo
-from bot.scheduler import reminder_services, scheduler_command
+from bot.runtime import runtime_of
+from bot.scheduler import scheduler_command
+from bot.worker import worker_command
 from handlers import accounts
-from handlers.jobs import REGISTRY, JobContext, UnknownJob, run_job
-from handlers.retention import RETENTION_SERVICE
+from handlers.jobs import UnknownJob, run_job
 from handlers.seed import seed_reference
 from handlers.training_labels import labelled_examples
 from storage import migrate
@@ -106,14 +107,14 @@ def _read_password() -> str:
 @click.option("--now", "now_text", default=None, help="ISO-8601 time to run as (tests, catch-up).")
 def jobs_run(name: str, now_text: str | None) -> None:
     """Run the job NAME once and print what it did."""
-    now = _parse_now(now_text)
-    ctx = JobContext(sessions=get_db().sessions, now=now, services=_job_services())
+    runtime = runtime_of()
+    ctx = runtime.job_context(parse_now(now_text) if now_text else None)
+    now = ctx.now
     try:
-        result = run_job(name, ctx)
+        result = run_job(runtime.jobs, name, ctx)
     except UnknownJob:
-        raise click.ClickException(
-            f"unknown job {name}; known: {', '.join(sorted(REGISTRY))}"
-        ) from None
+        known = ", ".join(sorted(runtime.jobs))
+        raise click.ClickException(f"unknown job {name}; known: {known}") from None
     click.echo(json.dumps({"job": name, "now": now.isoformat(), **result}, ensure_ascii=False))
 
 
@@ -132,32 +133,8 @@ def nlp_export_labels(out: str) -> None:
 @jobs_cli.command("list")
 def jobs_list() -> None:
     """List the jobs that can be run."""
-    for name in sorted(REGISTRY):
+    for name in sorted(runtime_of().jobs):
         click.echo(name)
-
-
-def _parse_now(text: str | None) -> datetime:
-    if text is None:
-        return datetime.now(UTC)
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise click.BadParameter(f"not an ISO-8601 time: {text}") from exc
-    if parsed.tzinfo is None:
-        raise click.BadParameter("--now needs a time zone, e.g. 2026-11-30T08:00:00+07:00")
-    return parsed.astimezone(UTC)
-
-
-def _job_services() -> dict[str, object]:
-    """Services jobs may use; later layers (Zalo client, mailer) register theirs here."""
-    from bot.zalo import job_services  # issue 3: zalo-inbound, outbox-drain, token refresh
-
-    settings = current_app.extensions["pakn.settings"]
-    return {
-        **job_services(current_app),
-        **reminder_services(current_app),
-        RETENTION_SERVICE: settings.inbound_raw_retention_days,
-    }
 
 
 def init_app(app: Flask) -> None:
@@ -169,3 +146,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(demo)
     app.cli.add_command(scheduler_command)
+    app.cli.add_command(worker_command)

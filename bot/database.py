@@ -1,26 +1,22 @@
-"""The app's database: one engine per process, one session per request."""
+"""The request's database session: opened on first use, closed when the request ends.
+
+A request that may change something (any method but GET and HEAD) takes SQLite's write lock
+when its transaction begins (storage.db explains why); GET and HEAD begin as readers and
+never queue behind the writer.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask, current_app, g
-from sqlalchemy import Engine
+from flask import Flask, g, has_request_context, request
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from bot.runtime import runtime_of
 from config import Settings
 from config.settings import INSTANCE_DIR
-from storage.db import make_engine, make_sessionmaker
-
-
-@dataclass
-class Database:
-    """The engine and the session factory the app and its CLI share."""
-
-    engine: Engine
-    sessions: sessionmaker[Session]
+from storage.db import Database
 
 
 def instance_dir(settings: Settings) -> Path:
@@ -31,23 +27,22 @@ def instance_dir(settings: Settings) -> Path:
     return INSTANCE_DIR
 
 
-def init_app(app: Flask, settings: Settings) -> None:
-    """Create the engine and close each request's session when the request ends."""
-    engine = make_engine(settings.database_url)
-    app.extensions["pakn.db"] = Database(engine, make_sessionmaker(engine))
+def init_app(app: Flask) -> None:
+    """Close each request's session when the request ends."""
     app.teardown_appcontext(_close_session)
 
 
 def get_db(app: Flask | None = None) -> Database:
     """The app's Database."""
-    db: Database = (app or current_app).extensions["pakn.db"]
-    return db
+    return runtime_of(app).db
 
 
 def db_session() -> Session:
     """The current request's session, opened on first use."""
     if "db_session" not in g:
-        g.db_session = get_db().sessions()
+        db = get_db()
+        reading = has_request_context() and request.method in {"GET", "HEAD"}
+        g.db_session = (db.deferred if reading else db.sessions)()
     session: Session = g.db_session
     return session
 

@@ -1,8 +1,9 @@
 """`flask --app wsgi demo`: the embedded local default for newcomers (`make run`).
 
 Migrates and seeds the SQLite database, (re)creates a demo administrator whose password it
-prints, and serves the app on http://127.0.0.1:5000. Refuses to run outside demo mode so a
-production server can never get a printed password.
+prints, starts a local Zalo stand-in, the worker and the scheduler in threads of this process,
+and serves the app on http://127.0.0.1:5000. Refuses to run outside demo mode so a production
+server can never get a printed password.
 """
 
 from __future__ import annotations
@@ -15,27 +16,30 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from werkzeug.serving import run_simple
 
-from bot.database import get_db
+from bot import scheduler, worker
+from bot.runtime import Runtime, runtime_of
+from bot.simulator.demo import start_standin
 from handlers import accounts
 from handlers.demo_data import seed_demo_petitions
 from handlers.seed import seed_reference
 from storage import migrate
 from storage.db import transaction
 from storage.models import StaffUser
-from storage.models.base import utcnow
 from storage.models.enums import Role
 
 DEMO_ADMIN = "admin"
 
 
-def prepare_demo(code_prefix: str) -> str:
+def prepare_demo(runtime: Runtime) -> str:
     """Migrate, seed reference and demo data, reset the demo administrator; return its password."""
-    db = get_db()
+    db = runtime.db
     migrate.upgrade(db.engine)
     password = secrets.token_urlsafe(9)
     with transaction(db.sessions) as session:
         seed_reference(session)
-        seed_demo_petitions(session, now=utcnow(), code_prefix=code_prefix)
+        seed_demo_petitions(
+            session, now=runtime.clock(), code_prefix=runtime.settings.petition_code_prefix
+        )
         user = session.scalar(select(StaffUser).where(StaffUser.username == DEMO_ADMIN))
         if user is None:
             accounts.create_user(
@@ -58,14 +62,13 @@ def prepare_demo(code_prefix: str) -> str:
 @click.option("--port", default=5000, type=int)
 def demo(host: str, port: int) -> None:
     """Run the local demo: SQLite, seeded data, a demo admin."""
-    settings = current_app.extensions["pakn.settings"]
+    runtime = runtime_of()
+    settings = runtime.settings
     if not settings.demo:
         raise click.ClickException("demo runs only with PAKN_DEMO=1 (make run sets it)")
-    password = prepare_demo(settings.petition_code_prefix)
+    password = prepare_demo(runtime)
     base = f"http://{host}:{port}"
-    from bot.simulator.demo import start_standin  # issue 5: a local Zalo, so replies flow
-
-    standin = start_standin(current_app, host=host, port=port)
+    standin = start_standin(runtime, host=host, port=port)
     click.echo(
         "\n".join(
             [
@@ -83,8 +86,7 @@ def demo(host: str, port: int) -> None:
             ]
         )
     )
-    from bot.scheduler import start_embedded  # issue 7: the scheduler runs inside the demo
-
-    start_embedded(current_app)
+    worker.embedded(runtime).start()
+    scheduler.embedded(runtime).start()
     # app.run() is a no-op under the `flask` command (FLASK_RUN_FROM_CLI): serve directly.
     run_simple(host, port, current_app._get_current_object(), threaded=True)  # type: ignore[attr-defined]

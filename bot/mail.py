@@ -242,7 +242,7 @@ class MailTransport(SmtpMailer):
 
 
 def transport(settings: Settings) -> MailTransport:
-    """The email transport of a process (called by bot.zalo.sender.mail_transport)."""
+    """The email transport of a process."""
     return MailTransport(
         SmtpConfig.from_url(settings.smtp_url),
         sender=settings.mail_from,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import MISSING, dataclass, field, fields, replace
+from dataclasses import MISSING, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,6 @@ class Settings:
     zalo_oauth_base: str = "https://oauth.zaloapp.com"
     zalo_oa_id: str = ""
     zalo_verifier_code: str = ""
-    timezone: str = "Asia/Ho_Chi_Minh"
     demo: bool = False
     testing: bool = False
     log_level: str = "INFO"
@@ -67,13 +66,13 @@ class Settings:
     session_cookie_secure: bool = True
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
-    # --- Zalo platform layer (issue 3; documented in bot/zalo/README.md) ---
+    # --- Zalo platform layer (documented in bot/zalo/README.md) ---
     # Until this ISO time, webhook requests that fail verification get 200 and are not stored
     # (set it for a few minutes while saving the webhook URL in the Zalo console).
     webhook_console_check_until: str = ""
-    # After a webhook commit, process the event and send replies: thread | sync | off.
-    # Empty = sync under tests, thread otherwise.
-    zalo_inline_mode: str = ""
+    # `off`: the web process only stores events and the worker processes them; `sync`: the
+    # request processes its event before answering (tests and tools only).
+    zalo_inline_mode: str = "off"
     zalo_connect_timeout_seconds: int = 3
     zalo_timeout_seconds: int = 10
     zalo_token_refresh_margin_seconds: int = 5 * 3600
@@ -95,7 +94,12 @@ class Settings:
     outbox_give_up_hours: int = 48
     # Email
     mail_from: str = "pakn@mttq-tamky.vn"
-    # --- Scheduler, reminders and mail (issue 7; reminders engineer) ---
+    # --- Worker, scheduler, reminders and mail ---
+    # How often an idle worker looks for work when nothing woke it (SQLite; PostgreSQL wakes
+    # it with NOTIFY and this is only a safety net).
+    worker_poll_ms: int = 250
+    # A worker claims inbound events for this long; a dead worker's claims run out after it.
+    inbound_lease_seconds: int = 120
     mail_from_name: str = "Ủy ban MTTQ Việt Nam khu vực Tam Kỳ"
     smtp_timeout_seconds: int = 20
     # SQLite leader lease: the leader renews it every third of this; a standby takes it after.
@@ -111,7 +115,7 @@ class Settings:
     reminder_auto_close_per_run: int = 500
     # Links in staff emails point here.
     admin_base_url: str = "http://127.0.0.1:5000"
-    # --- The citizen's conversation (issue 5; conversation engineer) ---
+    # --- The citizen's conversation ---
     # Quiet time after a citizen's last message before the bot answers the burst as one draft.
     conversation_gather_ms: int = 6000
     # Unsent drafts are deleted, with a polite message, after this many hours of silence.
@@ -122,9 +126,6 @@ class Settings:
     conversation_abuse_flag_after: int = 3
     # Local office hours, Monday–Friday except holidays ("07:30-11:30,13:30-17:00").
     conversation_office_hours: tuple[str, ...] = ("07:30-11:30", "13:30-17:00")
-    # How often each web process answers bursts whose quiet window passed (0: only the job).
-    conversation_tick_ms: int = 1000
-    extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def is_sqlite(self) -> bool:
@@ -174,11 +175,22 @@ def load_settings(
     values: dict[str, Any] = {"demo": demo}
     for f in fields(Settings):
         env_name = f.name.upper()
-        if f.name in {"demo", "testing", "extra"} or env_name not in source:
+        if f.name in {"demo", "testing"} or env_name not in source:
             continue
         default = "" if f.default is MISSING else f.default
         values[f.name] = _coerce(env_name, source[env_name], default)
     if demo:
         values.setdefault("session_cookie_secure", False)
     values.update(overrides)
+    _check_choices(values)
     return Settings(**values)
+
+
+#: Fields that accept only some values.
+CHOICES = {"zalo_inline_mode": ("off", "sync")}
+
+
+def _check_choices(values: Mapping[str, Any]) -> None:
+    for name, allowed in CHOICES.items():
+        if name in values and values[name] not in allowed:
+            raise ConfigError(f"invalid value for {name.upper()}: expected one of {allowed}")

@@ -11,7 +11,7 @@ the handlers registered with `@router.on(...)`, most general first. The platform
 2. then the handlers registered for more specific classes, e.g. the conversation's
    `@router.on(TextMessage)`, in registration order.
 
-The conversation engineer registers on the same router:
+The conversation registers on the same router:
 
     from handlers.inbound import router, citizen_for, message_for
 
@@ -53,6 +53,7 @@ from handlers.events import (
     Unfollow,
     UnknownEvent,
 )
+from handlers.services import Services
 from storage.models import Attachment, Citizen, PetitionMessage
 from storage.models.enums import MessageDirection
 
@@ -72,12 +73,10 @@ class StoredFile:
 
 @dataclass(frozen=True)
 class HandlerContext:
-    """What a handler may use besides the session: the clock, settings values, services."""
+    """What a handler may use besides the session: the time, the services, the downloads."""
 
     now: datetime
-    consent_version: str = ""
-    timezone: str = "Asia/Ho_Chi_Minh"
-    services: Mapping[str, Any] = field(default_factory=dict)
+    services: Services = field(default_factory=Services)
     downloads: Mapping[str, StoredFile] = field(default_factory=dict)
 
 

@@ -1,7 +1,9 @@
-"""The registry of scheduled jobs, runnable once from the CLI or by the scheduler.
+"""Scheduled jobs: the context a run gets, and the jobs of the handlers layer.
 
-A job gets a JobContext (sessions, the clock, and the services the process wired) and
-returns a small dict of counts for the log and the job_runs table.
+A job is a plain function of a JobContext (sessions, `now`, the typed services) returning a
+small dict of counts for the log and the job_runs table. Nothing registers itself on import:
+each package lists its jobs in a `JOBS` mapping and the process (bot.runtime) assembles the
+table it runs from them.
 """
 
 from __future__ import annotations
@@ -15,49 +17,35 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from handlers.seed import seed_holidays
+from handlers.services import Services
 from storage.db import transaction
 
 
 @dataclass(frozen=True)
 class JobContext:
-    """What a job run may use; `now` is injectable so tests and catch-ups control time."""
+    """What a job run may use; `now` is given so tests and catch-ups control time."""
 
     sessions: sessionmaker[Session]
     now: datetime
-    services: Mapping[str, Any] = field(default_factory=dict)
+    services: Services = field(default_factory=Services)
 
 
 JobFn = Callable[[JobContext], Mapping[str, Any]]
-
-REGISTRY: dict[str, JobFn] = {}
 
 
 class UnknownJob(LookupError):
     """No job has that name."""
 
 
-def job(name: str) -> Callable[[JobFn], JobFn]:
-    """Register a job under a stable name (the scheduler's job id)."""
-
-    def register(fn: JobFn) -> JobFn:
-        if name in REGISTRY:
-            raise ValueError(f"job {name} registered twice")
-        REGISTRY[name] = fn
-        return fn
-
-    return register
-
-
-def run_job(name: str, ctx: JobContext) -> Mapping[str, Any]:
-    """Run one job once."""
+def run_job(jobs: Mapping[str, JobFn], name: str, ctx: JobContext) -> Mapping[str, Any]:
+    """Run the job `name` of the table `jobs` once."""
     try:
-        fn = REGISTRY[name]
+        fn = jobs[name]
     except KeyError:
         raise UnknownJob(name) from None
     return fn(ctx)
 
 
-@job("holidays-sync")
 def sync_holidays(ctx: JobContext) -> Mapping[str, Any]:
     """Keep the holiday calendar filled for this year and the next two."""
     year = ctx.now.year

@@ -48,9 +48,9 @@ CATALOGUE: dict[str, str] = {
         "mở lại trong vòng 30 ngày bằng cách gõ: MO LAI {code}"
     ),
     "notify.reopened": "Hồ sơ {code} đã được mở lại và sẽ được xem xét, xử lý tiếp.",
-    # issue 6: sent right after a result, with five rating buttons (#DG {code} 1..5)
+    # Sent right after a result, with five rating buttons (#DG {code} 1..5)
     "notify.rating": "Hồ sơ {code}: Ông/Bà đánh giá mức độ hài lòng (5 sao là rất hài lòng):",
-    # issue 7 (reminders-satisfaction): the result's question, asked once more
+    # reminders-satisfaction: the result's question, asked once more
     "notify.feedback_reminder": (
         "Hồ sơ {code}: Ủy ban MTTQ mong nhận được ý kiến của Ông/Bà về kết quả giải quyết đã gửi. "
         "Vấn đề đã được giải quyết chưa? Nếu không có phản hồi, hồ sơ sẽ được đóng sau 5 ngày "
@@ -59,7 +59,7 @@ CATALOGUE: dict[str, str] = {
     # --- buttons ---
     "button.resolved": "Đã giải quyết",
     "button.not_resolved": "Chưa giải quyết",
-    # === the citizen's conversation (issue 5; handlers/conversation) ===
+    # === the citizen's conversation (handlers/conversation) ===
     # Button titles: at most 20 characters (Zalo's limit).
     "button.consent_yes": "Đồng ý",
     "button.consent_no": "Không đồng ý",

@@ -14,13 +14,10 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from handlers.jobs import JobContext, job
+from handlers.jobs import JobContext
 from storage.db import transaction
 from storage.models import InboundEvent
 from storage.models.enums import InboundState
-
-DEFAULT_RAW_RETENTION_DAYS = 7
-RETENTION_SERVICE = "inbound_raw_retention_days"
 
 
 def purge_raw_bodies(session: Session, *, before: datetime) -> int:
@@ -38,10 +35,9 @@ def purge_raw_bodies(session: Session, *, before: datetime) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-@job("inbound-purge")
 def purge_job(ctx: JobContext) -> Mapping[str, Any]:
     """Nightly: drop raw webhook bodies past the retention period."""
-    days = int(ctx.services.get(RETENTION_SERVICE, DEFAULT_RAW_RETENTION_DAYS))
+    days = ctx.services.raw_retention_days
     with transaction(ctx.sessions) as session:
         purged = purge_raw_bodies(session, before=ctx.now - timedelta(days=days))
     return {"purged": purged, "retention_days": days}

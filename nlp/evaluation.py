@@ -1,6 +1,6 @@
 """Evaluate the models on a labelled JSONL file in the evaluation format of taxonomy.md.
 
-Output fields are exactly those issue 4 lists, with the keyword baseline's
+Output fields are exactly those the taxonomy's evaluation format lists, with the keyword baseline's
 category figures under ``baseline``.  ``strip_diacritics`` evaluates the same
 records typed without diacritics.
 """

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import create_app
 from bot.database import get_db
+from bot.runtime import runtime_of
 from config import Settings, load_settings
 from handlers.seed import seed_reference
 from storage import migrate
@@ -97,7 +98,7 @@ def db_session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
 def app(settings: Settings, session_factory: sessionmaker[Session]) -> Iterator[Flask]:
     """The app, its requests running inside the test's rolled-back transaction."""
     application = create_app(settings)
-    get_db(application).sessions = session_factory
+    runtime_of(application).use_sessions(session_factory)
     yield application
     get_db(application).engine.dispose()
 

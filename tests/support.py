@@ -14,8 +14,15 @@ from pathlib import Path
 import psycopg
 import requests
 from sqlalchemy import make_url
+from sqlalchemy.orm import Session, sessionmaker
 
+from bot.runtime import services_from
+from bot.zalo.services import ZaloServices
+from bot.zalo.services import build as build_zalo
 from bot.zalo.standin import StandIn, StandinState
+from config import Settings
+from handlers.inbound import Router
+from handlers.inbound import router as default_router
 
 #: The OA id the tests' events and the stand-in agree on.
 OA_ID = "388613280878808645"
@@ -88,3 +95,30 @@ def start_gunicorn(
             time.sleep(0.1)
     proc.kill()
     raise RuntimeError("gunicorn did not start: " + log.read_text()[-3000:])
+
+
+def start_command(
+    app: str, command: str, env: Mapping[str, str], log: Path
+) -> subprocess.Popen[bytes]:
+    """`flask --app <app> <command>` (worker, scheduler) in a process group of its own."""
+    with log.open("ab") as handle:
+        return subprocess.Popen(
+            [str(ROOT / ".venv/bin/flask"), "--app", app, command],
+            cwd=ROOT,
+            env=dict(env),
+            stdout=subprocess.DEVNULL,
+            stderr=handle,
+            start_new_session=True,
+        )
+
+
+def zalo_layer(
+    settings: Settings, sessions: sessionmaker[Session], router: Router | None = None
+) -> ZaloServices:
+    """The Zalo layer a process with these settings builds, on the given sessions."""
+    return build_zalo(
+        settings,
+        sessions,
+        router=router or default_router,
+        services=services_from(settings),
+    )

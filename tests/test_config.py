@@ -38,7 +38,7 @@ def test_defaults_and_types(tmp_path: Path) -> None:
     )
     assert s.zalo_api_base == "https://openapi.zalo.me"
     assert s.zalo_oauth_base == "https://oauth.zaloapp.com"
-    assert s.timezone == "Asia/Ho_Chi_Minh"
+    assert s.zalo_inline_mode == "off"  # the worker processes events, not the web process
     assert s.database_url.startswith("sqlite:///") and s.database_url.endswith("pakn.sqlite3")
     assert s.webhook_max_bytes == 1000
     assert s.session_cookie_secure is False
@@ -50,10 +50,15 @@ def test_defaults_and_types(tmp_path: Path) -> None:
 
 def test_env_file_is_read_and_environment_wins(tmp_path: Path) -> None:
     env_file = tmp_path / ".env"
-    env_file.write_text("".join(f"{k}={v}\n" for k, v in PRODUCTION.items()) + "TIMEZONE=UTC\n")
-    s = load_settings(environ={"TIMEZONE": "Asia/Bangkok"}, env_file=env_file)
+    env_file.write_text("".join(f"{k}={v}\n" for k, v in PRODUCTION.items()) + "LOG_LEVEL=ERROR\n")
+    s = load_settings(environ={"LOG_LEVEL": "DEBUG"}, env_file=env_file)
     assert s.secret_key == PRODUCTION["SECRET_KEY"]
-    assert s.timezone == "Asia/Bangkok"
+    assert s.log_level == "DEBUG"
+
+
+def test_a_value_outside_its_choices_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="ZALO_INLINE_MODE"):
+        load_settings(environ={**PRODUCTION, "ZALO_INLINE_MODE": "thread"}, env_file=tmp_path / "x")
 
 
 def test_demo_mode_fills_secrets_but_production_does_not(tmp_path: Path) -> None:

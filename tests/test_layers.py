@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,25 @@ def test_the_rule_checker_sees_imports(tmp_path: Path) -> None:
     sample = tmp_path / "m.py"
     sample.write_text("import flask.json\nfrom sqlalchemy.orm import Session\nfrom . import x\n")
     assert _imports(sample) == {"flask", "sqlalchemy"}
+
+
+#: Reading the wall clock: handlers and nlp are given `now` instead (tests and catch-ups
+#: choose the time; CI runs the suite with the clock moved ahead).
+WALL_CLOCK = re.compile(r"\b(?:utcnow|datetime\.now|datetime\.utcnow|date\.today|time\.time)\(")
+
+
+@pytest.mark.parametrize("package", ["handlers", "nlp"])
+def test_handlers_and_nlp_never_read_the_wall_clock(package: str) -> None:
+    readings = {
+        f"{f.relative_to(ROOT)}:{n}": line.strip()
+        for f in sorted((ROOT / package).rglob("*.py"))
+        for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1)
+        if WALL_CLOCK.search(line)
+    }
+    assert readings == {}
+
+
+def test_the_wall_clock_pattern_sees_the_readings() -> None:
+    for line in ("now = utcnow()", "datetime.now(UTC)", "date.today()", "t = time.time()"):
+        assert WALL_CLOCK.search(line), line
+    assert not WALL_CLOCK.search("def handle(session, now: datetime) -> None:")

@@ -26,7 +26,7 @@ def test_upgrade_downgrade_upgrade(empty_database_url: str) -> None:
         eng.dispose()
 
 
-#: Search objects created only by the migration (a pg_trgm index, an FTS5 table): issue 6.
+#: Search objects created only by the migration (a pg_trgm index, an FTS5 table).
 _MIGRATION_ONLY = ("ix_petitions_search_trgm", "petitions_fts")
 
 

@@ -8,21 +8,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    g,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
 from bot.database import db_session
+from bot.runtime import runtime_of
 from config import Settings
 from handlers.tasks import count_waiting
 from handlers.workflow import Actor, local_date
@@ -48,13 +39,12 @@ CSP = (
 
 def settings() -> Settings:
     """The app's settings."""
-    value: Settings = current_app.extensions["pakn.settings"]
-    return value
+    return runtime_of().settings
 
 
 def utcnow() -> datetime:
-    """The request's clock."""
-    return datetime.now(UTC)
+    """The request's time, from the process's clock."""
+    return runtime_of().clock()
 
 
 def csrf_token() -> str:

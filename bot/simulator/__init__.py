@@ -8,9 +8,10 @@ in demo mode (`make run`) or under tests; 404 everywhere else.
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, current_app, render_template
+from flask import Blueprint, Flask, abort, render_template
 from flask.typing import ResponseReturnValue
 
+from bot.runtime import runtime_of
 from bot.simulator.personas import PERSONAS, SAMPLE_LOCATIONS
 from config import Settings
 
@@ -31,7 +32,7 @@ def enabled(settings: Settings) -> bool:
 @bp.before_request
 def only_in_demo() -> None:
     """Never reachable on a production server."""
-    if not enabled(current_app.extensions["pakn.settings"]):
+    if not enabled(runtime_of().settings):
         abort(404)
 
 

@@ -10,9 +10,10 @@ import secrets
 from typing import Any
 
 import requests
-from flask import current_app, jsonify, request, url_for
+from flask import jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 
+from bot.runtime import runtime_of
 from bot.simulator import bp
 from bot.simulator.events import follow_event, message_event, new_msg_id, signed
 from bot.simulator.personas import PERSONAS
@@ -27,8 +28,7 @@ TIMEOUT = 20
 
 
 def _settings() -> Settings:
-    settings: Settings = current_app.extensions["pakn.settings"]
-    return settings
+    return runtime_of().settings
 
 
 def _standin(path: str) -> str:

@@ -1,8 +1,8 @@
 """`make run`: a local Zalo stand-in in the demo process, so replies flow without Zalo.
 
-Starts the stand-in on loopback, points the Zalo layer's API and OAuth bases at it (before
-the Zalo services are first built), lets the media downloader fetch from it, and stores a
-token pair it issued. Used only by `flask demo`, which refuses to run outside demo mode.
+Starts the stand-in on loopback, points the runtime's Zalo API and OAuth bases at it, lets
+the media downloader fetch from it, and stores a token pair it issued. Used only by
+`flask demo`, which refuses to run outside demo mode.
 """
 
 from __future__ import annotations
@@ -10,14 +10,11 @@ from __future__ import annotations
 import logging
 import socket
 
-from flask import Flask
-
-from bot.database import get_db
+from bot.runtime import Runtime
 from bot.zalo.standin import StandIn
 from bot.zalo.tokens import TokenPair, store_pair
 from config import Settings
 from storage.db import transaction
-from storage.models.base import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -35,9 +32,9 @@ def _port(host: str) -> int:
     return PREFERRED_PORT
 
 
-def start_standin(app: Flask, *, host: str, port: int) -> StandIn | None:
-    """Run the stand-in for this demo and wire the app to it (None: a real API is set)."""
-    settings: Settings = app.extensions["pakn.settings"]
+def start_standin(runtime: Runtime, *, host: str, port: int) -> StandIn | None:
+    """Run the stand-in for this demo and wire the runtime to it (None: a real API is set)."""
+    settings = runtime.settings
     if not settings.demo:
         raise RuntimeError("the Zalo stand-in is wired only in demo mode")
     if settings.zalo_api_base != PRODUCTION_API:
@@ -50,14 +47,13 @@ def start_standin(app: Flask, *, host: str, port: int) -> StandIn | None:
         webhook_url=f"http://{host}:{port}/webhooks/zalo",
     ).start()
     hosts = tuple(dict.fromkeys((*settings.zalo_media_hosts, "127.0.0.1")))
-    app.extensions["pakn.settings"] = settings.with_overrides(
+    runtime.reconfigure(
         zalo_api_base=standin.base_url,
         zalo_oauth_base=standin.base_url,
         zalo_media_hosts=hosts,
     )
-    if "pakn.zalo" in app.extensions:
-        del app.extensions["pakn.zalo"]  # built before the override: rebuild on next use
     access, refresh = standin.state.issue_pair()
-    with transaction(get_db(app).sessions) as session:
-        store_pair(session, TokenPair(access, refresh, 90000), now=utcnow(), source="demo")
+    with transaction(runtime.db.sessions) as session:
+        pair = TokenPair(access, refresh, 90000)
+        store_pair(session, pair, now=runtime.clock(), source="demo")
     return standin

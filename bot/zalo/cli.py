@@ -6,17 +6,15 @@ import json
 import sys
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from bot.database import get_db
+from bot.runtime import runtime_of
 from bot.zalo import processing
 from bot.zalo.tokens import TokenPair, store_pair
 from handlers import outbox
 from storage.db import transaction
 from storage.models import InboundEvent
-from storage.models.base import utcnow
 
 zalo_cli = AppGroup("zalo", help="Zalo OA: tokens, status, the local stand-in.")
 
@@ -31,9 +29,10 @@ def set_tokens(access_token: str | None, refresh_token: str | None, expires_in: 
     refresh = refresh_token or _ask("Refresh token")
     if not access or not refresh:
         raise click.ClickException("both tokens are needed")
-    with transaction(get_db().sessions) as session:
+    runtime = runtime_of()
+    with transaction(runtime.db.sessions) as session:
         row = store_pair(
-            session, TokenPair(access, refresh, expires_in), now=utcnow(), source="manual"
+            session, TokenPair(access, refresh, expires_in), now=runtime.clock(), source="manual"
         )
         expires = row.access_expires_at
     click.echo(f"tokens stored; access token valid until {expires:%d/%m/%Y %H:%M} UTC")
@@ -48,10 +47,9 @@ def _ask(label: str) -> str:
 @zalo_cli.command("status")
 def status() -> None:
     """Tokens, inbound and outbox figures (no secrets, no citizen data)."""
-    from bot.zalo import services_of
-
-    zalo = services_of(current_app)
-    with transaction(get_db().sessions) as session:
+    runtime = runtime_of()
+    zalo = runtime.zalo
+    with transaction(runtime.db.sessions) as session:
         inbound = dict(
             session.execute(
                 select(InboundEvent.state, func.count()).group_by(InboundEvent.state)
@@ -70,11 +68,12 @@ def status() -> None:
 @click.argument("row_id", type=int)
 def requeue(kind: str, row_id: int) -> None:
     """Process a parked inbound event, or send a dead/held outbox message, again."""
-    with transaction(get_db().sessions) as session:
+    runtime = runtime_of()
+    with transaction(runtime.db.sessions) as session:
         if kind == "inbound":
-            done = processing.requeue(session, row_id, now=utcnow())
+            done = processing.requeue(session, row_id, now=runtime.clock())
         else:
-            done = outbox.requeue(session, row_id, now=utcnow())
+            done = outbox.requeue(session, row_id, now=runtime.clock())
     if not done:
         raise click.ClickException(f"{kind} {row_id} is not parked/dead/held")
     click.echo(f"{kind} {row_id} requeued")
@@ -89,13 +88,14 @@ def standin(host: str, port: int, webhook_url: str | None, store_tokens: bool) -
     """Run the local Zalo stand-in (openapi + oauth) until interrupted."""
     from bot.zalo.standin import StandIn
 
-    settings = current_app.extensions["pakn.settings"]
-    server = StandIn.from_settings(settings, host=host, port=port, webhook_url=webhook_url)
+    runtime = runtime_of()
+    server = StandIn.from_settings(runtime.settings, host=host, port=port, webhook_url=webhook_url)
     base = server.base_url
     if store_tokens:
         pair = server.state.issue_pair()
-        with transaction(get_db().sessions) as session:
-            store_pair(session, TokenPair(pair[0], pair[1], 90000), now=utcnow(), source="standin")
+        with transaction(runtime.db.sessions) as session:
+            now = runtime.clock()
+            store_pair(session, TokenPair(pair[0], pair[1], 90000), now=now, source="standin")
     click.echo(f"Zalo stand-in on {base}  (ZALO_API_BASE={base} ZALO_OAUTH_BASE={base})")
     click.echo(f"control: {base}/_standin/messages  {base}/_standin/state")
     try:

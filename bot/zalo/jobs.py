@@ -1,61 +1,46 @@
-"""The Zalo layer's scheduled jobs (run by the scheduler, or once with `flask jobs run`).
+"""The Zalo layer's jobs, bound to one process's ZaloServices (bot.runtime lists them).
 
-They need `JobContext.services["zalo"]` (wired by bot.cli._job_services); without it they
-report that and do nothing.
+The worker does this work continuously; these names let an operator run a pass by hand
+(`flask jobs run outbox-drain`) and let tests and catch-ups run it at a chosen time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from datetime import datetime
+from collections.abc import Mapping
 from typing import Any
 
-from handlers.jobs import JobContext, job
-from storage.models.base import utcnow
+from bot.clock import offset_clock
+from bot.zalo.services import ZaloServices
+from handlers.jobs import JobContext, JobFn
 
 
-def _zalo(ctx: JobContext) -> Any:
-    return ctx.services.get("zalo")
+def zalo_jobs(zalo: ZaloServices) -> Mapping[str, JobFn]:
+    """The jobs `zalo-inbound`, `outbox-drain` and `zalo-refresh-token` of `zalo`."""
 
+    def process_inbound(ctx: JobContext) -> Mapping[str, Any]:
+        """Process stored deliveries not processed yet (crash, failure) and fetch evidence."""
+        outcomes = zalo.processor.process_due(now=ctx.now, limit=1000, download=False)
+        downloads = zalo.processor.fetch_downloads(now=ctx.now)
+        return {**dict(outcomes), "downloads": downloads}
 
-def _shifted_clock(ctx: JobContext) -> Callable[[], datetime]:
-    """Real time moved to the job's `now` (a catch-up or a test runs in its own time)."""
-    offset = ctx.now - utcnow()
-    return lambda: utcnow() + offset
+    def drain_outbox(ctx: JobContext) -> Mapping[str, Any]:
+        """Send what is due in the outbox; settle rows a vanished sender left behind."""
+        return dict(zalo.sender.drain(clock=offset_clock(ctx.now), limit=500))
 
+    def refresh_token(ctx: JobContext) -> Mapping[str, Any]:
+        """Refresh the access token early (about 5 h before it expires)."""
+        before = zalo.tokens.status()
+        if not before.get("stored"):
+            return {"refreshed": False, "reason": "no tokens stored"}
+        zalo.tokens.refresh(early=True, now=ctx.now)
+        after = zalo.tokens.status()
+        return {
+            "refreshed": after["access_expires_at"] != before["access_expires_at"],
+            "access_expires_at": after["access_expires_at"],
+        }
 
-@job("zalo-inbound")
-def process_inbound(ctx: JobContext) -> Mapping[str, Any]:
-    """Process stored deliveries not processed yet (crash, failure) and retry downloads."""
-    zalo = _zalo(ctx)
-    if zalo is None:
-        return {"skipped": "zalo services not wired"}
-    outcomes = zalo.processor.process_due(now=ctx.now)
-    downloads = zalo.processor.retry_downloads(now=ctx.now)
-    return {**dict(outcomes), "downloads_recovered": downloads}
-
-
-@job("outbox-drain")
-def drain_outbox(ctx: JobContext) -> Mapping[str, Any]:
-    """Send what is due in the outbox; settle rows a vanished sender left behind."""
-    zalo = _zalo(ctx)
-    if zalo is None:
-        return {"skipped": "zalo services not wired"}
-    return dict(zalo.sender.drain(clock=_shifted_clock(ctx), limit=500))
-
-
-@job("zalo-refresh-token")
-def refresh_token(ctx: JobContext) -> Mapping[str, Any]:
-    """Refresh the access token early (about 5 h before it expires)."""
-    zalo = _zalo(ctx)
-    if zalo is None:
-        return {"skipped": "zalo services not wired"}
-    before = zalo.tokens.status()
-    if not before.get("stored"):
-        return {"refreshed": False, "reason": "no tokens stored"}
-    zalo.tokens.refresh(early=True, now=ctx.now)
-    after = zalo.tokens.status()
     return {
-        "refreshed": after["access_expires_at"] != before["access_expires_at"],
-        "access_expires_at": after["access_expires_at"],
+        "zalo-inbound": process_inbound,
+        "outbox-drain": drain_outbox,
+        "zalo-refresh-token": refresh_token,
     }

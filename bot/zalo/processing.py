@@ -1,12 +1,14 @@
 """Processing after the commit: inbound rows → typed events → the handlers, exactly once.
 
-Each event is processed in one transaction that first claims its row (PostgreSQL: `FOR
-UPDATE SKIP LOCKED`; SQLite: an UPDATE as the first statement, which takes the write lock),
-then runs the handlers in a savepoint and marks the row processed. The handlers' changes and
-the mark commit together, so an event is applied once even if two processes try, and a
-crash before the commit leaves it pending for the next run. A handler error marks the row
-failed with a back-off; after INBOUND_MAX_ATTEMPTS it is parked for staff. A payload that
-cannot be parsed is parked at once (retrying cannot help).
+Workers take due rows with a lease (`claim_due`: the oldest open event of each sender, so a
+citizen's messages stay in order however many workers run). Each event is processed in one
+transaction that first claims its row (PostgreSQL: `FOR UPDATE SKIP LOCKED`; SQLite: an
+UPDATE as the first statement, which takes the write lock), then runs the handlers in a
+savepoint and marks the row processed. The handlers' changes and the mark commit together,
+so an event is applied once even if two processes try, and a crash before the commit leaves
+it pending for the next run. A handler error marks the row failed with a back-off; after
+INBOUND_MAX_ATTEMPTS it is parked for staff. A payload that cannot be parsed is parked at
+once (retrying cannot help).
 """
 
 from __future__ import annotations
@@ -14,21 +16,22 @@ from __future__ import annotations
 import logging
 import random
 from collections import Counter
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
+from bot.clock import system_clock
 from bot.zalo.media import TRANSIENT, Downloader
 from bot.zalo.parse import ParseError, load, parse_event
+from handlers.clock import Clock
 from handlers.events import Event, Media, MessageEvent
 from handlers.inbound import HandlerContext, Router, StoredFile
+from handlers.services import Services
 from storage.db import transaction
 from storage.models import Attachment, InboundEvent
-from storage.models.base import utcnow
 from storage.models.enums import InboundState
 
 logger = logging.getLogger(__name__)
@@ -43,16 +46,21 @@ class Processor:
 
     sessions: sessionmaker[Session]
     router: Router
+    services: Services
     downloader: Downloader | None = None
-    consent_version: str = ""
-    timezone: str = "Asia/Ho_Chi_Minh"
-    services: Mapping[str, Any] = field(default_factory=dict)
     max_attempts: int = 8
-    clock: Callable[[], datetime] = utcnow
+    lease: timedelta = timedelta(seconds=120)
+    clock: Clock = system_clock
     rng: random.Random = field(default_factory=random.Random)
 
-    def process(self, inbound_id: int, *, now: datetime | None = None) -> str:
-        """Process one stored delivery; say what happened (processed, failed, parked, skipped)."""
+    def process(
+        self, inbound_id: int, *, now: datetime | None = None, download: bool = True
+    ) -> str:
+        """Process one stored delivery; say what happened (processed, failed, parked, skipped).
+
+        Without `download`, evidence is left "not downloaded" for the download pass, so a slow
+        file server never holds up a reply.
+        """
         now = now or self.clock()
         with transaction(self.sessions) as session:
             row = session.get(InboundEvent, inbound_id)
@@ -63,32 +71,55 @@ class Processor:
             event = parse_event(load(raw), inbound_event_id=inbound_id)
         except ParseError as exc:
             return self._park(inbound_id, f"unparseable: {exc}", now)
-        downloads = self._download(event)
-        ctx = HandlerContext(
-            now=now,
-            consent_version=self.consent_version,
-            timezone=self.timezone,
-            services=self.services,
-            downloads=downloads,
-        )
+        downloads = self._download(event) if download else {}
+        ctx = HandlerContext(now=now, services=self.services, downloads=downloads)
         return self._apply(inbound_id, event, ctx)
 
-    def process_due(self, *, now: datetime | None = None, limit: int = 200) -> Counter[str]:
-        """Process pending and failed rows whose time has come, oldest first."""
-        now = now or self.clock()
+    def claim_due(self, *, now: datetime, limit: int) -> list[int]:
+        """Take due deliveries for this process for `lease`: the oldest open one of each sender.
+
+        A sender's later events wait until the earlier one is done, so several workers keep
+        each citizen's messages in order; a dead worker's claims run out with the lease.
+        """
+        older = aliased(InboundEvent)
+        earlier_open = exists().where(
+            older.subject == InboundEvent.subject,
+            older.id < InboundEvent.id,
+            older.state.in_(_OPEN),
+        )
+        heads = (
+            select(InboundEvent.id)
+            .where(
+                InboundEvent.state.in_(_OPEN),
+                func.coalesce(InboundEvent.next_attempt_at, InboundEvent.received_at) <= now,
+                ~earlier_open,
+            )
+            .order_by(InboundEvent.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True, of=InboundEvent)
+        )
         with transaction(self.sessions) as session:
             ids = session.scalars(
-                select(InboundEvent.id)
-                .where(
-                    InboundEvent.state.in_(_OPEN),
-                    func.coalesce(InboundEvent.next_attempt_at, InboundEvent.received_at) <= now,
-                )
-                .order_by(InboundEvent.id)
-                .limit(limit)
+                update(InboundEvent)
+                .where(InboundEvent.id.in_(heads.scalar_subquery()))
+                .values(next_attempt_at=now + self.lease)
+                .returning(InboundEvent.id)
+                .execution_options(synchronize_session=False)
             ).all()
+        return sorted(ids)
+
+    def process_due(
+        self, *, now: datetime | None = None, limit: int = 200, download: bool = True
+    ) -> Counter[str]:
+        """Claim and process due deliveries, oldest first, until none is left or `limit`."""
         outcomes: Counter[str] = Counter()
-        for inbound_id in ids:
-            outcomes[self.process(inbound_id, now=now)] += 1
+        while outcomes.total() < limit:
+            moment = now or self.clock()
+            ids = self.claim_due(now=moment, limit=min(8, limit - outcomes.total()))
+            if not ids:
+                break
+            for inbound_id in ids:
+                outcomes[self.process(inbound_id, now=now, download=download)] += 1
         return outcomes
 
     def _download(self, event: Event) -> dict[str, StoredFile]:
@@ -137,30 +168,15 @@ class Processor:
         logger.warning("inbound %s parked: %s", inbound_id, reason)
         return "parked"
 
-    def retry_downloads(self, *, now: datetime | None = None, limit: int = 20) -> int:
-        """Try again the evidence whose download failed for a transient reason."""
+    def fetch_downloads(self, *, now: datetime | None = None, limit: int = 20) -> int:
+        """Download evidence not stored yet (new, or failed for a transient reason); each
+        attachment is claimed for `lease` first, so two workers never fetch the same one."""
         if self.downloader is None:
             return 0
         now = now or self.clock()
-        with transaction(self.sessions) as session:
-            rows = session.scalars(
-                select(Attachment)
-                .where(
-                    Attachment.storage_path.is_(None),
-                    Attachment.source_url.is_not(None),
-                    Attachment.created_at > now - MEDIA_LIFETIME,
-                )
-                .order_by(Attachment.id)
-                .limit(limit * 5)
-            ).all()
-            todo = [
-                (a.id, a.kind, a.source_url or "", a.original_name)
-                for a in rows
-                if (a.download_error or "not downloaded").startswith((*TRANSIENT, "not"))
-            ]
         done = 0
-        for attachment_id, kind, url, name in todo[:limit]:
-            stored = self.downloader.fetch(Media(kind=kind, url=url, name=name))
+        for attachment_id, media in self._claim_downloads(now, limit):
+            stored = self.downloader.fetch(media)
             values: dict[str, Any] = {"download_error": stored.error}
             if stored.path:
                 values.update(
@@ -168,13 +184,47 @@ class Processor:
                     storage_path=stored.path,
                     size=stored.size,
                     mime_type=stored.mime,
+                    fetch_after=None,
                 )
                 done += 1
+            else:
+                values["fetch_after"] = self.clock() + backoff(1, self.rng)
             with transaction(self.sessions) as session:
                 session.execute(
                     update(Attachment).where(Attachment.id == attachment_id).values(**values)
                 )
         return done
+
+    def _claim_downloads(self, now: datetime, limit: int) -> list[tuple[int, Media]]:
+        """Claim up to `limit` fetchable attachments (an UPDATE first: SQLite's write lock)."""
+        retryable = or_(
+            Attachment.download_error.is_(None),
+            *(Attachment.download_error.startswith(p) for p in (*TRANSIENT, "not")),
+        )
+        due = (
+            select(Attachment.id)
+            .where(
+                Attachment.storage_path.is_(None),
+                Attachment.source_url.is_not(None),
+                Attachment.created_at > now - MEDIA_LIFETIME,
+                func.coalesce(Attachment.fetch_after, Attachment.created_at) <= now,
+                retryable,
+            )
+            .order_by(Attachment.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        with transaction(self.sessions) as session:
+            rows = session.execute(
+                update(Attachment)
+                .where(Attachment.id.in_(due.scalar_subquery()))
+                .values(fetch_after=now + self.lease)
+                .returning(
+                    Attachment.id, Attachment.kind, Attachment.source_url, Attachment.original_name
+                )
+                .execution_options(synchronize_session=False)
+            ).all()
+        return [(i, Media(kind=k, url=u or "", name=n)) for i, k, u, n in sorted(rows)]
 
 
 def claim(session: Session, inbound_id: int) -> bool:

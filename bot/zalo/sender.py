@@ -1,8 +1,8 @@
 """The outbox sender: claims due rows, hands each to its channel's transport, records why.
 
 A transport is any object with `send(message: OutboxMessage) -> str | None` (the external
-id) that raises on failure; `zalo` is `ZaloTransport`, `email` is whatever `bot.mail`
-provides (see `mail_transport`). Rows of channels without a transport stay pending.
+id) that raises on failure; `zalo` is `ZaloTransport`, `email` is `bot.mail.MailTransport`.
+Rows of channels without a transport stay pending.
 A transport may also offer `reconcile(message, claimed_at=…) -> bool | None` to settle rows
 whose sender vanished mid-send; rows of one that cannot are dead-lettered rather than risk a
 second send. Such rows are taken over first (`outbox.take_over_stale`), so a sender that was
@@ -18,24 +18,24 @@ pending. Rows retried for longer than OUTBOX_GIVE_UP_HOURS are dead-lettered.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import random
 from collections import Counter
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import system_clock
 from bot.zalo import alerts
 from bot.zalo.client import build_messages
 from bot.zalo.errors import Action, TokenError, ZaloApiError, ZaloError
 from bot.zalo.processing import backoff
 from handlers import outbox
+from handlers.clock import Clock
 from storage.db import transaction
 from storage.models import Citizen, OutboxMessage
-from storage.models.base import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ class Sender:
         *,
         lease: timedelta = timedelta(seconds=600),
         give_up_after: timedelta = timedelta(hours=48),
-        clock: Callable[[], datetime] = utcnow,
+        clock: Clock = system_clock,
         rng: random.Random | None = None,
         batch: int = 5,
     ) -> None:
@@ -256,30 +256,3 @@ def _mark_unreachable(
         citizen.unreachable_at = now
         if isinstance(exc, ZaloApiError) and exc.code == -213:
             citizen.following = False
-
-
-def mail_transport(settings: Any) -> Transport | None:
-    """The email transport from `bot.mail`, if that module exists yet.
-
-    `bot.mail` may offer `transport(settings)` returning an object with `send(message)`, or a
-    module-level `send(message) -> None` that raises on failure.
-    """
-    try:
-        mail = importlib.import_module("bot.mail")
-    except ModuleNotFoundError:
-        return None
-    factory = getattr(mail, "transport", None)
-    if callable(factory):
-        made: Transport = factory(settings)
-        return made
-    send = getattr(mail, "send", None)
-    return _FunctionTransport(send) if callable(send) else None
-
-
-class _FunctionTransport:
-    def __init__(self, fn: Callable[[OutboxMessage], Any]) -> None:
-        self.fn = fn
-
-    def send(self, message: OutboxMessage) -> str | None:
-        self.fn(message)
-        return None

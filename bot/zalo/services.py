@@ -1,28 +1,29 @@
-"""Wiring: build the Zalo layer's parts from Settings and a session factory.
+"""The Zalo layer of one process, built from Settings and a session factory (bot.runtime).
 
-`build(settings, sessions)` gives a `ZaloServices` the web process, the CLI and the jobs share
-(`JobContext.services["zalo"]`). Other layers queue messages with `handlers.outbox` and never
-need these objects; the simulator and tests use them to drive processing and sending.
+Other layers queue messages with `handlers.outbox` and never need these objects; the worker,
+the jobs, the simulator and the tests use them to process events and send.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import system_clock
+from bot.mail import transport as mail_transport
 from bot.zalo.client import ZaloClient
 from bot.zalo.media import Downloader
 from bot.zalo.processing import Processor
-from bot.zalo.sender import Sender, Transport, mail_transport
+from bot.zalo.sender import Sender, Transport
 from bot.zalo.tokens import OAuthClient, TokenStore
 from bot.zalo.transport import ZaloTransport
 from config import Settings
+from handlers.clock import Clock
 from handlers.inbound import Router
-from handlers.inbound import router as default_router
+from handlers.services import Services
 
 
 @dataclass
@@ -36,18 +37,23 @@ class ZaloServices:
     downloader: Downloader
     processor: Processor
     sender: Sender
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def build(
     settings: Settings,
     sessions: sessionmaker[Session],
     *,
-    router: Router | None = None,
-    handler_services: Mapping[str, Any] | None = None,
+    router: Router,
+    services: Services,
+    clock: Clock = system_clock,
+    deferred: sessionmaker[Session] | None = None,
     transports: Mapping[str, Transport] | None = None,
 ) -> ZaloServices:
-    """Everything the Zalo layer needs, sharing one session factory."""
+    """Everything the Zalo layer needs, sharing one session factory and one clock.
+
+    `deferred` sessions begin as readers (storage.db): the Zalo transport records a send in a
+    transaction that waits on Zalo, and on SQLite must not hold the write lock meanwhile.
+    """
     timeout = (float(settings.zalo_connect_timeout_seconds), float(settings.zalo_timeout_seconds))
     oauth = OAuthClient(
         base=settings.zalo_oauth_base,
@@ -56,7 +62,10 @@ def build(
         timeout=timeout,
     )
     tokens = TokenStore(
-        sessions, oauth, early_margin=timedelta(seconds=settings.zalo_token_refresh_margin_seconds)
+        sessions,
+        oauth,
+        early_margin=timedelta(seconds=settings.zalo_token_refresh_margin_seconds),
+        clock=clock,
     )
     client = ZaloClient(api_base=settings.zalo_api_base, tokens=tokens, timeout=timeout)
     downloader = Downloader(
@@ -68,22 +77,23 @@ def build(
     )
     processor = Processor(
         sessions=sessions,
-        router=router or default_router,
+        router=router,
         downloader=downloader,
-        consent_version=settings.consent_version,
-        timezone=settings.timezone,
-        services=dict(handler_services or {}),
+        services=services,
         max_attempts=settings.inbound_max_attempts,
+        lease=timedelta(seconds=settings.inbound_lease_seconds),
+        clock=clock,
     )
-    chosen: dict[str, Transport] = {"zalo": ZaloTransport(client, sessions)}
-    mail = mail_transport(settings)
-    if mail is not None:
-        chosen["email"] = mail
+    chosen: dict[str, Transport] = {
+        "zalo": ZaloTransport(client, deferred or sessions, clock=clock),
+        "email": mail_transport(settings),
+    }
     chosen.update(transports or {})
     sender = Sender(
         sessions,
         chosen,
         lease=timedelta(seconds=settings.outbox_lease_seconds),
         give_up_after=timedelta(hours=settings.outbox_give_up_hours),
+        clock=clock,
     )
     return ZaloServices(settings, sessions, tokens, client, downloader, processor, sender)

@@ -4,7 +4,8 @@ This is the hot path the benchmark measures, so on a real engine it speaks to th
 directly (one prepared INSERT … ON CONFLICT DO NOTHING RETURNING id and the commit); on
 SQLite it takes the write lock with BEGIN IMMEDIATE, and the threads of one process queue on
 a Python lock instead of SQLite's sleeping busy handler. Bound to a Connection (the tests'
-rolled-back transaction) it runs the same statements through SQLAlchemy Core.
+rolled-back transaction) it runs the same statements through SQLAlchemy Core. A new row
+wakes the workers (storage.wake): a NOTIFY in the same transaction on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from typing import Any, cast
 from sqlalchemy import Connection, Engine, Table, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from storage import wake
 from storage.models import InboundEvent
 from storage.models.enums import InboundState
 
 _TABLE = cast(Table, InboundEvent.__table__)
 _INSERT = (
-    "INSERT INTO inbound_events (dedup_key, event_name, raw_body, signature_variant, state, "
-    "attempts, deliveries, event_time, received_at) VALUES (?, ?, ?, ?, ?, 0, 1, ?, ?) "
+    "INSERT INTO inbound_events (dedup_key, event_name, subject, raw_body, signature_variant, "
+    "state, attempts, deliveries, event_time, received_at) VALUES (?, ?, ?, ?, ?, ?, 0, 1, ?, ?) "
     "ON CONFLICT (dedup_key) DO NOTHING RETURNING id"
 )
 _REPEAT = "UPDATE inbound_events SET deliveries = deliveries + 1 WHERE dedup_key = ? RETURNING id"
@@ -34,6 +36,7 @@ _SQL = {
     "postgresql": (_INSERT.replace("?", "%s"), _REPEAT.replace("?", "%s")),
 }
 _SQLITE_WRITERS = threading.Lock()
+_NOTIFY = f"SELECT pg_notify('{wake.CHANNEL}', '')"
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class Delivery:
 
     key: str
     event_name: str
+    subject: str | None
     raw: bytes
     variant: str
     event_time: datetime
@@ -61,7 +65,7 @@ def _store_driver(engine: Engine, d: Delivery) -> int:
     times: tuple[Any, Any] = (d.event_time, d.received_at)
     if dialect == "sqlite":  # how SQLAlchemy stores UTCDateTime there: naive UTC text
         times = tuple(_sqlite_time(t) for t in times)  # type: ignore[assignment]
-    params = (d.key, d.event_name, d.raw, d.variant, InboundState.PENDING.value, *times)
+    params = (d.key, d.event_name, d.subject, d.raw, d.variant, InboundState.PENDING.value, *times)
     with _SQLITE_WRITERS if dialect == "sqlite" else nullcontext():
         conn = engine.raw_connection()
         try:
@@ -75,6 +79,8 @@ def _store_driver(engine: Engine, d: Delivery) -> int:
                 if row is None:
                     cursor.execute(repeat_sql, (d.key,))
                     row, sign = cursor.fetchone(), -1
+                elif dialect == "postgresql":
+                    cursor.execute(_NOTIFY)
                 conn.commit()
             except BaseException:
                 conn.rollback()
@@ -83,6 +89,8 @@ def _store_driver(engine: Engine, d: Delivery) -> int:
                 cursor.close()
         finally:
             conn.close()  # back to the pool
+    if sign > 0:
+        wake.LOCAL.set()
     return sign * int(row[0]) if row else 0
 
 
@@ -102,9 +110,13 @@ _COUNT_REPEAT = (
 def _store_core(bind: Engine | Connection, d: Delivery, *, stale: bool) -> int | None:
     if isinstance(bind, Engine):
         with bind.begin() as conn:
-            return _core(conn, d, stale=stale)
-    with bind.begin_nested():
-        return _core(bind, d, stale=stale)
+            stored = _core(conn, d, stale=stale)
+    else:
+        with bind.begin_nested():
+            stored = _core(bind, d, stale=stale)
+    if stored is not None and stored > 0:
+        wake.LOCAL.set()
+    return stored
 
 
 def _core(conn: Connection, d: Delivery, *, stale: bool) -> int | None:
@@ -118,6 +130,7 @@ def _core(conn: Connection, d: Delivery, *, stale: bool) -> int | None:
     values = {
         "dedup_key": d.key,
         "event_name": d.event_name,
+        "subject": d.subject,
         "raw_body": d.raw,
         "signature_variant": d.variant,
         "state": InboundState.PENDING.value,
@@ -131,5 +144,6 @@ def _core(conn: Connection, d: Delivery, *, stale: bool) -> int | None:
     )
     new_id = conn.execute(statement, values).scalar()
     if new_id is not None:
+        wake.notify(conn)
         return int(new_id)
     return -int(conn.execute(_COUNT_REPEAT, {"key": d.key}).scalar() or 0)

@@ -11,7 +11,6 @@ administrators and makes every send stop cleanly until `flask --app wsgi zalo se
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,11 +19,12 @@ import requests
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import system_clock
 from bot.zalo import alerts
 from bot.zalo.errors import TokenError, TokenRefreshFailed, ZaloApiError, ZaloTransportError
+from handlers.clock import Clock
 from storage.db import transaction
 from storage.models import ZaloToken
-from storage.models.base import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ class TokenStore:
         oauth: OAuthClient,
         *,
         early_margin: timedelta = timedelta(hours=5),
-        clock: Callable[[], datetime] = utcnow,
+        clock: Clock = system_clock,
     ) -> None:
         self.sessions = sessions
         self.oauth = oauth

@@ -26,13 +26,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import system_clock
 from bot.zalo.client import ZaloClient, build_messages
 from bot.zalo.errors import ZaloError, ZaloTransportError, ZaloUncertain
 from bot.zalo.parse import parse_timestamp
 from handlers import outbox
+from handlers.clock import Clock
 from storage.db import transaction
 from storage.models import OutboxMessage, PetitionMessage
-from storage.models.base import utcnow
 from storage.models.enums import MessageDirection
 
 logger = logging.getLogger(__name__)
@@ -45,9 +46,12 @@ UNSURE = outbox.UNSURE
 class ZaloTransport:
     """`send(message) -> external id`, raising ZaloError subclasses the sender classifies."""
 
-    def __init__(self, client: ZaloClient, sessions: sessionmaker[Session]) -> None:
+    def __init__(
+        self, client: ZaloClient, sessions: sessionmaker[Session], *, clock: Clock = system_clock
+    ) -> None:
         self.client = client
         self.sessions = sessions
+        self.clock = clock
 
     def send(self, message: OutboxMessage) -> str | None:
         parts = build_messages(message.payload, message.kind)
@@ -85,7 +89,7 @@ class ZaloTransport:
         share one connection, the token store's writes (a refused refresh, its alert) would
         otherwise be rolled back with it.
         """
-        attempt = utcnow()
+        attempt = self.clock()
         try:
             external_id = self.client.send_message(message.recipient, part)
         except ZaloUncertain as exc:

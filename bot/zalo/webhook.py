@@ -21,24 +21,23 @@ import logging
 from datetime import datetime, timedelta
 from html import escape
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request
+from flask import Blueprint, Response, abort, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import Connection, Engine
 
 from bot.database import get_db
+from bot.runtime import runtime_of
 from bot.zalo import signature
 from bot.zalo.parse import ParseError, dedup_key, load, parse_timestamp, subject_of
 from bot.zalo.store import Delivery, store
 from config import Settings
-from storage.models.base import utcnow
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("zalo", __name__)
 
 
 def _settings() -> Settings:
-    settings: Settings = current_app.extensions["pakn.settings"]
-    return settings
+    return runtime_of().settings
 
 
 def _secrets(settings: Settings) -> signature.Secrets:
@@ -81,7 +80,7 @@ def receive() -> ResponseReturnValue:
         secrets=_secrets(settings),
         variants=settings.webhook_signature_variants,
     )
-    now = utcnow()
+    now = runtime_of().clock()
     if variant is None:
         return _unverified(settings, payload, header, now)
     app_id = str(payload.get("app_id") or "")
@@ -97,7 +96,8 @@ def receive() -> ResponseReturnValue:
         return _answer(400, "bad_event_name")
     key = dedup_key(payload, raw)
     stale = abs(now - event_time) > timedelta(seconds=settings.webhook_max_skew_seconds)
-    inbound_id = _store(key, name, raw, variant, event_time, now, stale=stale)
+    delivery = Delivery(key, name, subject_of(payload) or None, raw, variant, event_time, now)
+    inbound_id = _store(delivery, stale=stale)
     if inbound_id is None:
         logger.warning("stale webhook %s refused as a replay", name)
         return _answer(401, "replay")
@@ -132,37 +132,22 @@ def _console_window_open(settings: Settings, now: datetime) -> bool:
     return moment.tzinfo is not None and now < moment
 
 
-def _store(
-    key: str,
-    name: str,
-    raw: bytes,
-    variant: str,
-    event_time: datetime,
-    now: datetime,
-    *,
-    stale: bool,
-) -> int | None:
+def _store(delivery: Delivery, *, stale: bool) -> int | None:
     bind = get_db().sessions.kw.get("bind")
-    assert isinstance(bind, Engine | Connection)  # noqa: S101 - how bot.database binds it
-    return store(bind, Delivery(key, name, raw, variant, event_time, now), stale=stale)
+    assert isinstance(bind, Engine | Connection)  # noqa: S101 - how storage.db binds it
+    return store(bind, delivery, stale=stale)
 
 
 def _after_commit(inbound_id: int) -> None:
-    """Start the work the 200 must not wait for (or, in sync mode, do it now)."""
-    from bot.zalo import inline_mode, services_of, worker_of
-
-    mode = inline_mode(_settings())
-    if mode == "off":
+    """The worker does the work; only ZALO_INLINE_MODE=sync (tests, tools) does it here."""
+    runtime = runtime_of()
+    if runtime.settings.zalo_inline_mode != "sync":
         return
-    if mode == "thread":
-        worker_of(current_app).submit(inbound_id)
-    elif mode == "sync":
-        zalo = services_of(current_app)
-        try:
-            zalo.processor.process(inbound_id)
-            zalo.sender.drain(limit=50)
-        except Exception:  # stored and committed: the jobs will finish it
-            logger.exception("inline processing of inbound %s failed", inbound_id)
+    try:
+        runtime.zalo.processor.process(inbound_id)
+        runtime.zalo.sender.drain(limit=50)
+    except Exception:  # stored and committed: the worker will finish it
+        logger.exception("inline processing of inbound %s failed", inbound_id)
 
 
 @bp.get("/zalo_verifier<code>.html")

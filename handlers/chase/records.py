@@ -69,7 +69,7 @@ def letter_sent(session: Session, letter: ChaseLetter, *, now: datetime, letter_
         agency = session.get(Agency, letter.agency_id) if letter.agency_id else None
         if reminder is not None:
             name = agency.name if agency is not None else "cơ quan có thẩm quyền"
-            tell_overdue(session, [(letter.petition_id, name, reminder.key)])
+            tell_overdue(session, [(letter.petition_id, name, reminder.key)], now)
     settle_item(
         session, f"letter:{letter.id}", now=now, staff_id=letter.recorded_by_id, note="Đã gửi"
     )

@@ -1,14 +1,5 @@
 """The citizen's conversation on Zalo, in Vietnamese.
 
-Importing this package registers `converse` on `handlers.inbound.router` and the jobs
-`conversation-flush` and `drafts-expire`. Wire `ConversationConfig.from_settings(settings)`
-as `services["conversation"]` of the inbound processor and of the job context.
+`handlers.conversation.dispatch` registers `converse` on `handlers.inbound.router`; the
+process imports it where it wires the router (bot.runtime). Its jobs are in `jobs.JOBS`.
 """
-
-from handlers.conversation import jobs
-from handlers.conversation.config import ConversationConfig
-from handlers.conversation.dispatch import converse
-from handlers.conversation.jobs import flush
-from handlers.conversation.tick import due_conversations, flush_one
-
-__all__ = ["ConversationConfig", "converse", "due_conversations", "flush", "flush_one", "jobs"]

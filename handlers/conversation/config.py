@@ -1,10 +1,9 @@
-"""The conversation's tunables, built from the process settings where the app is wired."""
+"""The conversation's tunables; the process builds them from its settings (bot.runtime)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import time
-from typing import Any
 
 
 @dataclass(frozen=True)
@@ -31,24 +30,6 @@ class ConversationConfig:
     code_prefix: str = "TK"
     #: Where downloaded evidence lives (stored paths are relative to it).
     attachment_dir: str = ""
-
-    @classmethod
-    def from_settings(cls, settings: Any) -> ConversationConfig:
-        """Read the `conversation_*` fields of a Settings object (duck-typed: no config import)."""
-        default = cls()
-        hours = getattr(settings, "conversation_office_hours", None)
-        return cls(
-            gather_seconds=getattr(settings, "conversation_gather_ms", 6000) / 1000,
-            gather_max_seconds=default.gather_max_seconds,
-            draft_ttl_hours=getattr(settings, "conversation_draft_ttl_hours", 24),
-            rate_limit_messages=getattr(settings, "conversation_rate_limit", 20),
-            rate_limit_seconds=default.rate_limit_seconds,
-            abuse_flag_after=getattr(settings, "conversation_abuse_flag_after", 3),
-            office_hours=parse_office_hours(hours) if hours else default.office_hours,
-            consent_version=getattr(settings, "consent_version", default.consent_version),
-            code_prefix=getattr(settings, "petition_code_prefix", default.code_prefix),
-            attachment_dir=getattr(settings, "attachment_dir", default.attachment_dir),
-        )
 
 
 def parse_office_hours(value: str | tuple[str, ...]) -> tuple[tuple[time, time], ...]:

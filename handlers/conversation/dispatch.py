@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from handlers.conversation import actions, aftercare, alerts, chatter, drafts, intake, privacy
 from handlers.conversation.commands import Command, find_code, parse_text
-from handlers.conversation.config import ConversationConfig
 from handlers.conversation.replies import say
 from handlers.conversation.state import Step, Turn, conversation_for
 from handlers.conversation.understand import intent_of, only_phone, urgent_reasons
@@ -43,24 +42,15 @@ SEEN_KEEP = 30  # message ids remembered against a second delivery under another
 CONSENT_REMINDER_SECONDS = 60  # pre-consent messages in a burst get one reminder
 
 
-def config_of(ctx: HandlerContext) -> ConversationConfig:
-    """The conversation settings the process wired (services), else the defaults."""
-    config = ctx.services.get("conversation")
-    if isinstance(config, ConversationConfig):
-        return config
-    settings = ctx.services.get("settings")
-    if settings is not None:
-        return ConversationConfig.from_settings(settings)
-    return ConversationConfig(consent_version=ctx.consent_version or "2026-01")
-
-
 @router.on(MessageEvent, Follow, ClickChatNow, SubmitInfo)
 def converse(session: Session, event: Event, ctx: HandlerContext) -> None:
     """Answer one inbound event in the caller's transaction."""
     citizen = citizen_for(session, event)
     if citizen is None:
         return
-    turn = Turn(session, citizen, conversation_for(session, citizen), ctx.now, config_of(ctx))
+    turn = Turn(
+        session, citizen, conversation_for(session, citizen), ctx.now, ctx.services.conversation
+    )
     if _already_seen(turn, event):
         return
     turn.next_turn_id()

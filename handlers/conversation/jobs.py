@@ -13,27 +13,16 @@ from handlers.conversation.config import ConversationConfig
 from handlers.conversation.replies import clock, say
 from handlers.conversation.state import DRAFT_STEPS, Step, Turn
 from handlers.conversation.tick import due_conversations, flush_one
-from handlers.jobs import JobContext, job
+from handlers.jobs import JobContext, JobFn
 from storage.db import transaction
 from storage.models import Citizen, Conversation
 
 logger = logging.getLogger(__name__)
 
 
-def config_from(ctx: JobContext) -> ConversationConfig:
-    """The process's conversation settings (JobContext.services), else the defaults."""
-    config = ctx.services.get("conversation")
-    if isinstance(config, ConversationConfig):
-        return config
-    settings = ctx.services.get("settings") or getattr(ctx.services.get("zalo"), "settings", None)
-    if settings is None:
-        return ConversationConfig()
-    return ConversationConfig.from_settings(settings)
-
-
-def flush(ctx: JobContext, config: ConversationConfig | None = None) -> int:
+def flush(ctx: JobContext) -> int:
     """Answer every burst that has gone quiet; one transaction per conversation."""
-    config = config or config_from(ctx)
+    config = ctx.services.conversation
     with transaction(ctx.sessions) as session:
         due = due_conversations(session, ctx.now)
     answered = 0
@@ -46,16 +35,14 @@ def flush(ctx: JobContext, config: ConversationConfig | None = None) -> int:
     return answered
 
 
-@job("conversation-flush")
 def conversation_flush(ctx: JobContext) -> Mapping[str, Any]:
     """Answer bursts of messages whose quiet window has passed (run every few seconds)."""
     return {"answered": flush(ctx)}
 
 
-@job("drafts-expire")
 def drafts_expire(ctx: JobContext) -> Mapping[str, Any]:
     """Delete drafts left unsent past their lifetime, telling the citizen politely."""
-    config = config_from(ctx)
+    config = ctx.services.conversation
     with transaction(ctx.sessions) as session:
         ids = session.scalars(
             select(Conversation.id).where(
@@ -90,3 +77,9 @@ def _expire(session: Any, conversation_id: int, ctx: JobContext, config: Convers
         say(turn, "bot.draft_expired", time=clock(started))
     logger.info("draft of conversation %s expired", conversation_id)
     return 1
+
+
+JOBS: Mapping[str, JobFn] = {
+    "conversation-flush": conversation_flush,
+    "drafts-expire": drafts_expire,
+}

@@ -41,7 +41,6 @@ from handlers.outbox.claims import (
 from handlers.outbox.queueing import (
     HELD_UNREACHABLE,
     HELD_WINDOW,
-    QUEUED_FLAG,
     Button,
     OutboxError,
     queue_email,
@@ -52,7 +51,6 @@ from handlers.outbox.views import counts, dead_letters, held_messages
 __all__ = [
     "HELD_UNREACHABLE",
     "HELD_WINDOW",
-    "QUEUED_FLAG",
     "UNSURE",
     "Button",
     "ClaimLost",

@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, exists, func, select, update
 from sqlalchemy.orm import Session, aliased
 
-from handlers.outbox.queueing import HELD_WINDOW, QUEUED_FLAG
+from handlers.outbox.queueing import HELD_WINDOW
 from storage.models import OutboxMessage
 from storage.models.enums import OutboxChannel, OutboxState
+from storage.wake import wake_after_commit
 
 #: Payload key: since when a send of this row may have left without being recorded.
 UNSURE = "unsure_since"
@@ -280,7 +281,7 @@ def release_held_for_citizen(session: Session, citizen_id: int, *, now: datetime
     )
     released = int(getattr(result, "rowcount", 0) or 0)
     if released:
-        session.info[QUEUED_FLAG] = True
+        wake_after_commit(session)
     return released
 
 
@@ -295,7 +296,7 @@ def requeue(session: Session, message_id: int, *, now: datetime) -> bool:
         last_error=None,
     )
     if done:
-        session.info[QUEUED_FLAG] = True
+        wake_after_commit(session)
     return done
 
 

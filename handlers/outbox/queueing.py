@@ -12,11 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.models import Citizen, OutboxMessage, Petition
-from storage.models.base import utcnow
 from storage.models.enums import OutboxChannel, OutboxState
-
-#: Set on the session when a row was queued, so a process can send right after the commit.
-QUEUED_FLAG = "pakn.outbox_queued"
+from storage.wake import wake_after_commit
 
 MAX_BUTTONS = 5
 MAX_BUTTON_TITLE = 20
@@ -157,7 +154,6 @@ def _insert(session: Session, row: OutboxMessage) -> OutboxMessage:
         )
         if existing is not None:
             return existing
-    row.next_attempt_at = row.next_attempt_at or utcnow()
     try:
         with session.begin_nested():
             session.add(row)
@@ -169,5 +165,5 @@ def _insert(session: Session, row: OutboxMessage) -> OutboxMessage:
         if existing is None:
             raise
         return existing
-    session.info[QUEUED_FLAG] = True
+    wake_after_commit(session)
     return row

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.jobs import JobContext, job
+from handlers.jobs import JobContext
 from handlers.reminders import engine, ladder, letters, notices, texts
 from handlers.reminders.drafting import record_drafts
 from handlers.reminders.engine import Item, Pass, Planned, by_rung, ward_of
@@ -296,7 +296,6 @@ def handle(session: Session, p: Pass, group: Hashable, acted: list[Planned]) -> 
     return counts
 
 
-@job("reminders-agency")
 def agency_ladder(ctx: JobContext) -> Mapping[str, Any]:
     """Chase every running forward: reminder, overdue + letter, second letter, agenda."""
     return engine.run(ctx, _items, handle, prepare=_prepare)

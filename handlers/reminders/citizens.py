@@ -9,18 +9,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from handlers import messages
-from handlers.outbox import HELD_UNREACHABLE, QUEUED_FLAG, Button
+from handlers.outbox import HELD_UNREACHABLE, Button
 from handlers.outbox.queueing import zalo_payload
 from handlers.reminders.notices import dedup
 from handlers.workflow.notify import FEEDBACK_NO, FEEDBACK_YES
 from storage.models import Citizen, OutboxMessage, Petition
-from storage.models.base import utcnow
 from storage.models.enums import OutboxChannel, OutboxState
+from storage.wake import wake_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ def _targets(session: Session, ids: Sequence[int]) -> dict[int, Target]:
 Queued = tuple[Target, str, str, tuple[Button, ...]]
 
 
-def _queue(session: Session, messages: Sequence[Queued]) -> int:
+def _queue(session: Session, messages: Sequence[Queued], now: datetime) -> int:
     """Queue text messages in one statement (the outbox's rules, without a query per row).
 
     Each dedup key derives from a reminder row this transaction has just claimed, so no row
@@ -71,7 +72,6 @@ def _queue(session: Session, messages: Sequence[Queued]) -> int:
     """
     if not messages:
         return 0
-    now = utcnow()
     rows = []
     for target, text, key, buttons in messages:
         held = target.unreachable  # blocked or unfollowed: kept for staff, sent if they return
@@ -87,16 +87,15 @@ def _queue(session: Session, messages: Sequence[Queued]) -> int:
                 "state": OutboxState.HELD if held else OutboxState.PENDING,
                 "last_error": HELD_UNREACHABLE if held else None,
                 "attempts": 0,
-                "next_attempt_at": now,
                 "created_at": now,
             }
         )
     session.execute(insert(OutboxMessage), rows)
-    session.info[QUEUED_FLAG] = True
+    wake_after_commit(session)
     return len(rows)
 
 
-def tell_overdue(session: Session, items: Sequence[tuple[int, str, str]]) -> int:
+def tell_overdue(session: Session, items: Sequence[tuple[int, str, str]], now: datetime) -> int:
     """(petition id, agency name, reminder key) → notify.overdue; return how many queued."""
     targets = _targets(session, [pid for pid, _, _ in items])
     template = messages.template_for(session, OVERDUE_KEY)
@@ -106,10 +105,10 @@ def tell_overdue(session: Session, items: Sequence[tuple[int, str, str]]) -> int
         if target is not None:
             text = _fill(session, template, OVERDUE_KEY, code=target.code, agency=agency)
             queued.append((target, text, key, ()))
-    return _queue(session, queued)
+    return _queue(session, queued, now)
 
 
-def ask_feedback_again(session: Session, items: Sequence[tuple[int, str]]) -> int:
+def ask_feedback_again(session: Session, items: Sequence[tuple[int, str]], now: datetime) -> int:
     """(petition id, reminder key) → the satisfaction question once more, with its buttons."""
     targets = _targets(session, [pid for pid, _ in items])
     template = messages.template_for(session, FEEDBACK_REMINDER_KEY)
@@ -125,7 +124,7 @@ def ask_feedback_again(session: Session, items: Sequence[tuple[int, str]]) -> in
                 Button(no, FEEDBACK_NO.format(code=target.code)),
             )
             queued.append((target, text, key, buttons))
-    return _queue(session, queued)
+    return _queue(session, queued, now)
 
 
 def _fill(session: Session, template: str, key: str, **params: str) -> str:

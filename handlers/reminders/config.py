@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from handlers.reminders.ladder import DEFAULT_LADDER, LadderPolicy
-
-SERVICE = "reminders"
 
 
 @dataclass(frozen=True)
@@ -27,9 +23,3 @@ class ReminderConfig:
     auto_close_per_run: int = 500
     close_batch: int = 100
     ladder: LadderPolicy = field(default_factory=lambda: DEFAULT_LADDER)
-
-
-def config_of(services: Mapping[str, Any]) -> ReminderConfig:
-    """The process's ReminderConfig, or the defaults."""
-    found = services.get(SERVICE)
-    return found if isinstance(found, ReminderConfig) else ReminderConfig()

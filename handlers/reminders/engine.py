@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from handlers.jobs import JobContext
 from handlers.reminders.audience import Audience
-from handlers.reminders.config import ReminderConfig, config_of
+from handlers.reminders.config import ReminderConfig
 from handlers.reminders.ladder import Step, reached
 from handlers.reminders.ledger import Rung, claim, existing_keys
 from handlers.workflow.calendar import WorkCalendar, local_date
@@ -117,7 +117,7 @@ def open_pass(session: Session, ctx: JobContext) -> Pass:
         now=ctx.now,
         today=local_date(ctx.now),
         cal=cal,
-        config=config_of(ctx.services),
+        config=ctx.services.reminders,
         audience=Audience.load(session),
         wards={k: v for k, v in session.execute(select(Ward.id, Ward.name))},
         units=units,

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from handlers.jobs import JobContext, job
+from handlers.jobs import JobContext
 from handlers.reminders import engine, ladder, notices, texts
 from handlers.reminders.engine import Item, Pass, Planned, by_rung, ward_of
 from handlers.reminders.ledger import petition_key
@@ -133,19 +133,16 @@ def digest_by_rung(
     return counts
 
 
-@job("reminders-triage")
 def triage(ctx: JobContext) -> Mapping[str, Any]:
     """Petitions not triaged within 1 working day → staff; at the 3-day hard limit → supervisor."""
     return engine.run(ctx, _triage_items, digest_by_rung)
 
 
-@job("reminders-decision")
 def decision(ctx: JobContext) -> Mapping[str, Any]:
     """The 10-day decision notice: 2 working days before → staff; once passed → supervisor."""
     return engine.run(ctx, _decision_items, digest_by_rung)
 
 
-@job("reminders-relay")
 def relay(ctx: JobContext) -> Mapping[str, Any]:
     """Agency answers not relayed to the citizen within 2 working days → staff."""
     return engine.run(ctx, _relay_items, digest_by_rung)

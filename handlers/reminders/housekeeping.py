@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from handlers.jobs import JobContext, job
+from handlers.jobs import JobContext
 from handlers.reminders import notices, texts
 from handlers.reminders.engine import Pass, open_pass
 from handlers.reminders.ladder import AGENCY_AGENDA
@@ -101,7 +101,6 @@ def _lines(p: Pass, figures: dict[int | None, Counter[str]]) -> list[str]:
     return lines
 
 
-@job("supervisors-digest")
 def supervisors_digest(ctx: JobContext) -> Mapping[str, Any]:
     """Each working morning, once: every ward's figures to the supervisors (else the admins)."""
     with transaction(ctx.sessions) as session:
@@ -143,7 +142,6 @@ def supervisors_digest(ctx: JobContext) -> Mapping[str, Any]:
     return {"date": p.today.isoformat(), "digests": 1, "emails": emails}
 
 
-@job("monthly-stats")
 def monthly_stats(ctx: JobContext) -> Mapping[str, Any]:
     """Store last month's report figures once the month is over (received, forwarded, …)."""
     with transaction(ctx.sessions) as session:

@@ -1,6 +1,6 @@
 """What the admin view lists from the ledger: letters awaiting signature, the supervision agenda.
 
-Read-only helpers for bot/admin (the admin engineer's screens); scope by ward like the inbox.
+Read-only helpers for the admin screens; scope by ward like the inbox.
 """
 
 from __future__ import annotations

@@ -15,10 +15,9 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from handlers.jobs import JobContext, job
+from handlers.jobs import JobContext
 from handlers.reminders import engine, ladder, notices, texts
 from handlers.reminders.citizens import ask_feedback_again
-from handlers.reminders.config import config_of
 from handlers.reminders.engine import Item, Pass, Planned, by_rung, ward_of
 from handlers.reminders.ledger import petition_key
 from handlers.workflow.actors import SYSTEM
@@ -101,7 +100,7 @@ def handle(session: Session, p: Pass, group: Hashable, acted: list[Planned]) -> 
     asked = rungs[ladder.FEEDBACK_REMIND]
     if asked:
         counts["citizens"] += ask_feedback_again(
-            session, [(pl.item.petition_id, pl.act.key) for pl in asked]
+            session, [(pl.item.petition_id, pl.act.key) for pl in asked], p.now
         )
     closing = rungs[ladder.FEEDBACK_CLOSE]
     if closing:
@@ -133,8 +132,7 @@ def _bounded(p: Pass, planned: list[Planned]) -> list[Planned]:
     return [pl for pl in planned if pl.act.rung != ladder.FEEDBACK_CLOSE or id(pl) in kept]
 
 
-@job("reminders-satisfaction")
 def satisfaction(ctx: JobContext) -> Mapping[str, Any]:
     """Ask unanswered satisfaction questions again; auto-close after 10 working days."""
-    batch = config_of(ctx.services).close_batch
+    batch = ctx.services.reminders.close_batch
     return engine.run(ctx, _items, handle, limit=_bounded, batch_size=batch)

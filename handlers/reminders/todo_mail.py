@@ -16,10 +16,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from handlers.jobs import JobContext, job
+from handlers.jobs import JobContext
 from handlers.outbox import queue_email
 from handlers.reminders import texts
-from handlers.reminders.config import config_of
 from handlers.tasks import (
     PRIORITY_LABELS,
     URGENT,
@@ -67,10 +66,9 @@ def wants(mode: str, item: StaffNotification) -> bool:
     return mode == "all" or (mode in ("digest", "urgent") and item.priority >= URGENT)
 
 
-@job("tasks-alert")
 def alert(ctx: JobContext) -> Mapping[str, Any]:
     """New items, once each: urgent ones to everyone they concern, the rest to 'all' readers."""
-    links = config_of(ctx.services).admin_url.rstrip("/")
+    links = ctx.services.reminders.admin_url.rstrip("/")
     with transaction(ctx.sessions) as session:
         items = session.scalars(
             select(StaffNotification)
@@ -116,10 +114,9 @@ def _send_item(session: Session, item: StaffNotification, reader: Reader, links:
     )
 
 
-@job("tasks-digest")
 def digest(ctx: JobContext) -> Mapping[str, Any]:
     """Each working morning: one email per 'digest' reader listing their waiting items."""
-    links = config_of(ctx.services).admin_url.rstrip("/")
+    links = ctx.services.reminders.admin_url.rstrip("/")
     with transaction(ctx.sessions) as session:
         today = local_date(ctx.now)
         if not WorkCalendar.load(session).is_working_day(today):

@@ -45,7 +45,7 @@ class Petition(Base):
         Index("ix_petitions_state_next_due", "state", "next_due_at"),
         Index("ix_petitions_category_state", "category_id", "state"),
         Index("ix_petitions_assignee_state", "assignee_id", "state"),
-        # The inbox's two sort orders with keyset paging (issue 6).
+        # The inbox's two sort orders with keyset paging.
         Index("ix_petitions_received_id", "received_at", "id"),
         Index("ix_petitions_next_due_id", "next_due_at", "id"),
     )
@@ -150,6 +150,8 @@ class Attachment(Base):
     original_name: Mapped[str | None] = mapped_column(String(300))
     source_url: Mapped[str | None] = mapped_column(Text)
     download_error: Mapped[str | None] = mapped_column(Text)
+    # Not to be fetched before this time: a worker's claim on the download, or a back-off.
+    fetch_after: Mapped[datetime | None]
     redacted_from_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

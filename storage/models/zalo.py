@@ -16,11 +16,16 @@ class InboundEvent(Base):
     """A webhook delivery exactly as received, committed before Zalo gets its 200."""
 
     __tablename__ = "inbound_events"
-    __table_args__ = (Index("ix_inbound_events_state_next", "state", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_inbound_events_state_next", "state", "next_attempt_at"),
+        Index("ix_inbound_events_subject_state", "subject", "state"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
     event_name: Mapped[str] = mapped_column(String(64))
+    # The citizen (or follower, anonymous id) it concerns: their events are processed in order.
+    subject: Mapped[str | None] = mapped_column(String(64))
     raw_body: Mapped[bytes] = mapped_column(LargeBinary)
     signature_variant: Mapped[str | None] = mapped_column(String(40))
     state: Mapped[str] = mapped_column(String(16), default=InboundState.PENDING)

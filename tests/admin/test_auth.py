@@ -40,12 +40,13 @@ def test_login_and_cookie_flags(client: FlaskClient, db_session: Session) -> Non
 def test_secure_cookie_behind_https(database_url: str, tmp_path, session_factory) -> None:  # type: ignore[no-untyped-def]
     from bot import create_app
     from bot.database import get_db
+    from bot.runtime import runtime_of
     from tests.conftest import make_settings
 
     app = create_app(
         make_settings(database_url, tmp_path).with_overrides(session_cookie_secure=True)
     )
-    get_db(app).sessions = session_factory
+    runtime_of(app).use_sessions(session_factory)
     try:
         with app.test_client() as c:
             c.get("/admin/login", base_url="https://pakn.example")

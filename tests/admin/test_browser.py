@@ -9,12 +9,12 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from bot.zalo import services_of
+from bot.runtime import runtime_of
 from bot.zalo.standin import StandIn
 from bot.zalo.tokens import TokenPair, store_pair
 from handlers import outbox
 from handlers import workflow as wf
-from handlers.jobs import JobContext, run_job
+from handlers.jobs import run_job
 from storage.models import OutboxMessage, Petition
 from storage.models.base import utcnow
 from tests.admin.live import Live, chromium, live_server, shot
@@ -135,8 +135,8 @@ def test_triage_forward_answer_and_result_reach_the_citizen(
     result.get_by_role("button", name="Gửi kết quả").click()
     expect(page.locator(".flash-ok")).to_contain_text("Đã gửi kết quả")
 
-    ctx = JobContext(sessions=live.sessions, now=utcnow(), services={"zalo": services_of(live.app)})
-    run_job("outbox-drain", ctx)
+    runtime = runtime_of(live.app)
+    run_job(runtime.jobs, "outbox-drain", runtime.job_context())
     with live.sessions() as s:
         assert s.get(Petition, pid).state == "result_sent"
         states = s.scalars(

@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from config import Settings
 from handlers import workflow as wf
 from handlers.jobs import JobContext, run_job
-from handlers.reminders.config import SERVICE, ReminderConfig
+from handlers.reminders.config import ReminderConfig
+from handlers.reminders.jobs import JOBS
+from handlers.services import Services
 from storage.models import ChaseLetter, OutboxMessage, Petition, StaffUser
 from tests.admin.conftest import login, post
 from tests.conftest import make_settings
@@ -67,7 +69,8 @@ def drafted_letter(
     )
     s.commit()
     cfg = ReminderConfig(letter_dir=letter_dir)
-    run_job("reminders-agency", JobContext(sessions=sessions, now=run_at, services={SERVICE: cfg}))
+    ctx = JobContext(sessions=sessions, now=run_at, services=Services(reminders=cfg))
+    run_job(JOBS, "reminders-agency", ctx)
     s.expire_all()
     letter = s.scalars(select(ChaseLetter).where(ChaseLetter.petition_id == p.id)).one()
     return p, letter

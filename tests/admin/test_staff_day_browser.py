@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -19,14 +20,14 @@ from aiosmtpd.controller import Controller
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from bot.zalo import services_of
+from bot.runtime import runtime_of
 from bot.zalo.standin import StandIn
 from bot.zalo.tokens import TokenPair, store_pair
 from handlers import tasks
 from handlers import workflow as wf
-from handlers.conversation import ConversationConfig
+from handlers.conversation.config import ConversationConfig
 from handlers.jobs import JobContext, run_job
-from handlers.reminders.config import SERVICE, ReminderConfig
+from handlers.reminders.config import ReminderConfig
 from storage.models import ChaseLetter, Petition, StaffNotification
 from storage.models.base import utcnow
 from tests.admin.live import Live, chromium, live_server
@@ -122,8 +123,10 @@ def job(live: Live, name: str, now: datetime | None = None) -> object:
     reminders = ReminderConfig(
         letter_dir=live.settings.letter_dir, admin_url=f"{live.base_url}/admin"
     )
-    services = {"zalo": services_of(live.app), SERVICE: reminders}
-    return run_job(name, JobContext(sessions=live.sessions, now=now or utcnow(), services=services))
+    runtime = runtime_of(live.app)
+    services = replace(runtime.services, reminders=reminders)
+    ctx = JobContext(sessions=live.sessions, now=now or utcnow(), services=services)
+    return run_job(runtime.jobs, name, ctx)
 
 
 def working_morning(live: Live, hour: int = 8, minute: int = 15) -> datetime:

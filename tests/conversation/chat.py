@@ -14,8 +14,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.conversation import ConversationConfig, flush_one
-from handlers.conversation.tick import due_conversations
+import handlers.conversation.dispatch  # noqa: F401 - puts `converse` on the router
+from handlers.conversation.config import ConversationConfig
+from handlers.conversation.tick import due_conversations, flush_one
 from handlers.events import (
     ClickChatNow,
     Follow,
@@ -27,6 +28,7 @@ from handlers.events import (
     TextMessage,
 )
 from handlers.inbound import HandlerContext, router
+from handlers.services import Services
 from storage.models import Citizen, Conversation, OutboxMessage
 
 _ids = itertools.count(1)
@@ -58,7 +60,7 @@ class Chat:
     log: list[tuple[str, str]] = field(default_factory=list)
 
     def _ctx(self) -> HandlerContext:
-        return HandlerContext(now=self.now, services={"conversation": self.config})
+        return HandlerContext(now=self.now, services=Services(conversation=self.config))
 
     def _base(self, name: str) -> dict[str, Any]:
         return {

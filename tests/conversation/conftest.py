@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy.orm import Session
 
-from handlers.conversation import ConversationConfig
+from handlers.conversation.config import ConversationConfig
 from tests.conversation.chat import Chat
 
 _users = itertools.count(7_000_000_000_000_000_001)

@@ -7,6 +7,7 @@ and read the bot's replies from the stand-in's record of what the OA sent.
 
 from __future__ import annotations
 
+import base64
 import threading
 import time
 import uuid
@@ -21,11 +22,10 @@ from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.serving import make_server
 
-from bot import create_app
-from bot.conversation import ticker_of
+from bot import create_app, worker
 from bot.database import get_db
+from bot.runtime import runtime_of
 from bot.simulator.events import follow_event, message_event, signed
-from bot.zalo import services_of
 from bot.zalo.standin import StandIn
 from bot.zalo.tokens import TokenPair, store_pair
 from config import Settings
@@ -74,7 +74,7 @@ class Service:
 
     def drain(self) -> None:
         """Send what the outbox holds now (what the sender job does)."""
-        services_of(self.app).sender.drain(limit=200)
+        runtime_of(self.app).zalo.sender.drain(limit=200)
 
     def phone(self, user_id: str | None = None) -> Phone:
         return Phone(self, user_id or str(7_100_000_000_000_000_000 + next(_counter)))
@@ -92,7 +92,7 @@ _counter = iter(range(1, 10**9))
 def running_service(
     database_url: str, folder: Path, *, standin: StandIn | None = None, **overrides: Any
 ) -> Iterator[Service]:
-    """Stand-in + app on a real HTTP server + the conversation tick, all on loopback.
+    """Stand-in + app on a real HTTP server + a worker, all on loopback.
 
     With `standin`, a second process of the same service: it shares that stand-in and the
     tokens already stored in the database.
@@ -110,9 +110,8 @@ def running_service(
         zalo_media_hosts=("127.0.0.1",),
         zalo_connect_timeout_seconds=2,
         zalo_timeout_seconds=5,
-        zalo_inline_mode="sync",
         conversation_gather_ms=overrides.pop("conversation_gather_ms", 400),
-        conversation_tick_ms=overrides.pop("conversation_tick_ms", 50),
+        worker_poll_ms=overrides.pop("worker_poll_ms", 25),
         **overrides,
     )
     app = create_app(settings)
@@ -126,11 +125,11 @@ def running_service(
         access, refresh = state.issue_pair()
         with transaction(get_db(app).sessions) as session:
             store_pair(session, TokenPair(access, refresh, 90000), now=utcnow(), source="test")
-    ticker = ticker_of(app).start()
+    loop = worker.embedded(runtime_of(app)).start()
     try:
         yield Service(app, settings, standin, base_url)
     finally:
-        ticker.stop()
+        loop.stop()
         server.shutdown()
         thread.join(timeout=5)
         server.server_close()
@@ -187,13 +186,16 @@ class Phone:
         )
         return self._post(event)
 
-    def photo(self, content: bytes = b"\xff\xd8\xff\xe0fake-jpeg", caption: str = "") -> int:
-        import base64
-
+    def upload(self, content: bytes = b"\xff\xd8\xff\xe0fake-jpeg") -> str:
+        """Put a photo on Zalo's media server; its URL, as a photo message would carry it."""
         name = f"p-{uuid.uuid4().hex[:8]}.jpg"
-        url = self.service.control(
-            "media", name=name, content_b64=base64.b64encode(content).decode()
-        )["url"]
+        body = {"name": name, "content_b64": base64.b64encode(content).decode()}
+        return str(self.service.control("media", **body)["url"])
+
+    def photo(
+        self, content: bytes = b"\xff\xd8\xff\xe0fake-jpeg", caption: str = "", url: str = ""
+    ) -> int:
+        url = url or self.upload(content)
         self.transcript.append("Người dân: (ảnh)")
         event = message_event(self.service.settings, self.user_id, "image", text=caption, url=url)
         return self._post(event)

@@ -7,7 +7,9 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from handlers.jobs import JobContext, run_job
+from handlers.conversation.jobs import drafts_expire
+from handlers.jobs import JobContext
+from handlers.services import Services
 from storage.models import (
     Attachment,
     Petition,
@@ -233,8 +235,8 @@ def test_forgotten_draft_expires_politely(chat: Chat, session_factory) -> None: 
     chat.wait()
     draft_id = chat.conversation.draft_petition_id
     later = chat.now + timedelta(hours=chat.config.draft_ttl_hours + 1)
-    ctx = JobContext(sessions=session_factory, now=later, services={"conversation": chat.config})
-    assert run_job("drafts-expire", ctx)["expired"] >= 1
+    ctx = JobContext(session_factory, later, Services(conversation=chat.config))
+    assert drafts_expire(ctx)["expired"] >= 1
     chat.session.expire_all()
     assert chat.session.get(Petition, draft_id) is None
     assert chat.conversation.step == "idle"

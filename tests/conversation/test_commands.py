@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import time
+from pathlib import Path
 
 import pytest
 
+from bot.runtime import conversation_config
+from config import load_settings
 from handlers.conversation.commands import Command, find_code, parse_payload, parse_text
-from handlers.conversation.config import ConversationConfig, parse_office_hours
+from handlers.conversation.config import parse_office_hours
 
 
 @pytest.mark.parametrize(
@@ -65,7 +68,7 @@ def test_a_payload_with_spaces_is_text() -> None:
     assert parse_payload("#KQ TK-2611-000001 DA_GIAI_QUYET") is None
 
 
-def test_office_hours_and_settings() -> None:
+def test_office_hours_and_settings(tmp_path: Path) -> None:
     assert parse_office_hours("07:00-11:00, 13:00-17:30") == (
         (time(7), time(11)),
         (time(13), time(17, 30)),
@@ -73,16 +76,18 @@ def test_office_hours_and_settings() -> None:
     with pytest.raises(ValueError, match="office hours"):
         parse_office_hours("17:00-07:00")
 
-    class FakeSettings:
-        conversation_gather_ms = 2500
-        conversation_draft_ttl_hours = 12
-        conversation_rate_limit = 5
-        conversation_abuse_flag_after = 2
-        conversation_office_hours = ("08:00-12:00",)
-        consent_version = "2027-01"
-        petition_code_prefix = "TK"
-
-    config = ConversationConfig.from_settings(FakeSettings())
+    settings = load_settings(
+        environ={},
+        env_file=tmp_path / "no.env",
+        testing=True,
+        conversation_gather_ms=2500,
+        conversation_draft_ttl_hours=12,
+        conversation_rate_limit=5,
+        conversation_abuse_flag_after=2,
+        conversation_office_hours=("08:00-12:00",),
+        consent_version="2027-01",
+    )
+    config = conversation_config(settings)
     assert config.gather_seconds == 2.5 and config.draft_ttl_hours == 12
     assert config.office_hours == ((time(8), time(12)),)
     assert config.consent_version == "2027-01"

@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from handlers import workflow as wf
 from handlers.jobs import JobContext, run_job
-from handlers.reminders.config import SERVICE, ReminderConfig
+from handlers.reminders.config import ReminderConfig
+from handlers.reminders.jobs import JOBS
+from handlers.services import Services
 from storage.models import (
     Agency,
     Forward,
@@ -53,7 +55,8 @@ def run(
     sessions: sessionmaker[Session], name: str, now: datetime, cfg: ReminderConfig
 ) -> Mapping[str, Any]:
     """Run one job once, as the scheduler or `flask jobs run --now` would."""
-    return run_job(name, JobContext(sessions=sessions, now=now, services={SERVICE: cfg}))
+    ctx = JobContext(sessions=sessions, now=now, services=Services(reminders=cfg))
+    return run_job(JOBS, name, ctx)
 
 
 def run_all(

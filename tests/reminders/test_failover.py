@@ -146,7 +146,7 @@ def database(empty_database_url: str) -> Iterator[tuple[str, Engine]]:
 
 
 def _spawn(
-    url: str, smtp: SmtpServer, now: str, letters: Path, log: BinaryIO
+    url: str, smtp: SmtpServer, now: str, letters: Path, log: BinaryIO, command: str = "scheduler"
 ) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
@@ -163,7 +163,7 @@ def _spawn(
         "LOG_LEVEL": "INFO",
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "scheduler", "--now", now],
+        [sys.executable, "-m", "flask", "--app", "wsgi", command, "--now", now],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -192,7 +192,10 @@ def test_two_schedulers_one_killed_mid_run(
         scenario = _build(session)
     now = at(scenario.day, 8, 20).isoformat()
     logs = [(tmp_path / f"scheduler-{n}.log").open("wb") for n in range(2)]
+    worker_log = (tmp_path / "worker.log").open("wb")
     procs: list[subprocess.Popen[bytes]] = []
+    # The worker sends what the schedulers queue, as in production.
+    sender = _spawn(url, smtp_server, now, tmp_path / "letters", worker_log, "worker")
 
     def read(fn: Callable[[Session], Any]) -> Any:
         with transaction(sessions) as s:
@@ -253,12 +256,14 @@ def test_two_schedulers_one_killed_mid_run(
         time.sleep(1.0)  # anything sent twice would arrive now
         survivor.send_signal(signal.SIGTERM)
         assert survivor.wait(30) == 0
+        sender.send_signal(signal.SIGTERM)
+        assert sender.wait(30) == 0
     finally:
-        for p in procs:
+        for p in [*procs, sender]:
             if p.poll() is None:
                 p.kill()
                 p.wait(10)
-        for log in logs:
+        for log in [*logs, worker_log]:
             log.close()
 
     with transaction(sessions) as s:

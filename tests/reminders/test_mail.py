@@ -15,12 +15,11 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.mail import MailError, MailTransport, SmtpConfig, SmtpMailer, transport
-from bot.zalo.services import build
 from handlers.outbox import queue_email, queue_zalo
 from storage.models import Citizen, OutboxMessage
 from tests.conftest import make_settings
 from tests.reminders.conftest import Inbox, SmtpServer
-from tests.support import free_port
+from tests.support import free_port, zalo_layer
 
 
 @dataclass
@@ -214,7 +213,7 @@ def test_emails_leave_while_zalo_is_stopped(
 ) -> None:
     """No Zalo token (a human must re-authorise the OA): reminder emails still go out."""
     settings = make_settings(database_url, tmp_path, smtp_url=smtp_server.url)
-    services = build(settings, session_factory)
+    services = zalo_layer(settings, session_factory)
     citizen = Citizen(zalo_user_id="246845883529197922")
     db_session.add(citizen)
     db_session.flush()

@@ -14,16 +14,14 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import create_app, job_runs
+from bot.clock import offset_clock
 from bot.database import get_db
 from bot.leader import AdvisoryLock, LeaseLock, make_lock
-from bot.scheduler import (
-    JOBS,
-    SchedulerService,
-    last_fire_time,
-    offset_clock,
-    start_embedded,
-)
-from handlers.jobs import REGISTRY, JobContext, job
+from bot.loops import Loop
+from bot.runtime import runtime_of
+from bot.scheduler import JOBS, JobSpec, SchedulerService, build_service, last_fire_time
+from config import ConfigError
+from handlers.jobs import JobContext, JobFn
 from handlers.seed import seed_reference
 from storage import migrate
 from storage.db import make_engine, make_sessionmaker, transaction
@@ -40,37 +38,61 @@ OURS = {
     "supervisors-digest",
     "monthly-stats",
     "holidays-sync",
-    "outbox-drain",
     "zalo-refresh-token",
-    "zalo-inbound",
     "drafts-expire",
+    "inbound-purge",
+    "tasks-alert",
+    "tasks-digest",
 }
 
 
-def _service(sessions: sessionmaker[Session], engine: Engine, now: datetime) -> SchedulerService:
+@pytest.fixture
+def jobs(app: Flask) -> Mapping[str, JobFn]:
+    """Every job a process has."""
+    return runtime_of(app).jobs
+
+
+def _service(
+    sessions: sessionmaker[Session], engine: Engine, now: datetime, jobs: Mapping[str, JobFn]
+) -> SchedulerService:
     lock = make_lock(engine, holder="test", lease=timedelta(seconds=5))
-    return SchedulerService(sessions=sessions, lock=lock, clock=lambda: now, holder="test")
+    return SchedulerService(sessions, lock, jobs, clock=lambda: now, holder="test")
 
 
-def test_the_job_table(engine: Engine, session_factory: sessionmaker[Session]) -> None:
+def test_the_job_table(
+    engine: Engine, session_factory: sessionmaker[Session], jobs: Mapping[str, JobFn]
+) -> None:
     ids = [spec.id for spec in JOBS]
-    assert len(ids) == len(set(ids)) and OURS <= set(ids)
-    service = _service(session_factory, engine, datetime.now(UTC))
+    assert len(ids) == len(set(ids)) and set(ids) == OURS
+    # The worker's work is not scheduled (it runs continuously), but stays runnable by hand.
+    assert {"outbox-drain", "zalo-inbound", "conversation-flush"} <= set(jobs) - set(ids)
+    service = _service(session_factory, engine, datetime.now(UTC), jobs)
     scheduler = service.build_scheduler()
     scheduler.start(paused=True)  # job defaults are applied when the scheduler starts
     try:
         registered = {j.id: j for j in scheduler.get_jobs()}
-        assert set(registered) == {i for i in ids if i in REGISTRY}
+        assert set(registered) == set(ids)
         for spec in JOBS:
-            if spec.id in registered:
-                j = registered[spec.id]
-                assert (j.coalesce, j.max_instances, j.misfire_grace_time) == (True, 1, spec.grace)
+            j = registered[spec.id]
+            assert (j.coalesce, j.max_instances, j.misfire_grace_time) == (True, 1, spec.grace)
         agency = registered["reminders-agency"].trigger
         first = agency.get_next_fire_time(None, datetime(2026, 11, 6, 0, 0, tzinfo=UTC))
         assert first == datetime(2026, 11, 6, 8, 15, tzinfo=VN)
     finally:
         scheduler.shutdown(wait=False)
         service.lock.close()
+
+
+def test_start_up_fails_naming_a_job_nobody_registered(
+    engine: Engine, session_factory: sessionmaker[Session], jobs: Mapping[str, JobFn]
+) -> None:
+    table = (*JOBS, JobSpec("reminders-typo", "cron", {"hour": 8}))
+    lock = make_lock(engine, holder="test", lease=timedelta(seconds=5))
+    try:
+        with pytest.raises(ConfigError, match="reminders-typo"):
+            SchedulerService(session_factory, lock, jobs, table=table)
+    finally:
+        lock.close()
 
 
 def test_last_fire_time_in_vietnam() -> None:
@@ -83,7 +105,10 @@ def test_last_fire_time_in_vietnam() -> None:
 
 
 def test_catch_up_picks_jobs_without_a_successful_run_since_their_fire_time(
-    engine: Engine, session_factory: sessionmaker[Session], db_session: Session
+    engine: Engine,
+    session_factory: sessionmaker[Session],
+    db_session: Session,
+    jobs: Mapping[str, JobFn],
 ) -> None:
     now = datetime(2026, 11, 6, 9, 30, tzinfo=VN)
     db_session.add_all(
@@ -98,7 +123,7 @@ def test_catch_up_picks_jobs_without_a_successful_run_since_their_fire_time(
         ]
     )
     db_session.commit()
-    service = _service(session_factory, engine, now)
+    service = _service(session_factory, engine, now, jobs)
     try:
         job_runs.abandon_running(session_factory, now)
         missed = {spec.id for spec in service.missed(list(JOBS))}
@@ -106,32 +131,25 @@ def test_catch_up_picks_jobs_without_a_successful_run_since_their_fire_time(
         service.lock.close()
     assert "reminders-agency" not in missed and "monthly-stats" not in missed
     assert {"reminders-triage", "reminders-relay", "supervisors-digest"} <= missed
-    assert not {"outbox-drain", "zalo-inbound"} & missed  # interval jobs just run
+    assert not {"zalo-refresh-token", "drafts-expire"} & missed  # interval jobs just run
     relay = db_session.scalars(select(JobRun).where(JobRun.job == "reminders-relay")).one()
     db_session.refresh(relay)
     assert relay.outcome == "interrupted"
 
 
-@pytest.fixture
-def failing_job() -> Iterator[str]:
-    name = "test-always-fails"
-
-    @job(name)
-    def _fails(ctx: JobContext) -> Mapping[str, Any]:
-        raise RuntimeError("boom")
-
-    yield name
-    REGISTRY.pop(name, None)
+def _fails(ctx: JobContext) -> Mapping[str, Any]:
+    raise RuntimeError("boom")
 
 
 def test_runs_are_recorded(
     engine: Engine,
     session_factory: sessionmaker[Session],
     db_session: Session,
-    failing_job: str,
+    jobs: Mapping[str, JobFn],
 ) -> None:
     now = datetime(2026, 11, 7, 8, 0, tzinfo=VN)  # a Saturday: the pass says so
-    service = _service(session_factory, engine, now)
+    failing_job = "test-always-fails"
+    service = _service(session_factory, engine, now, {**jobs, failing_job: _fails})
     try:
         assert service.execute("reminders-triage") == {
             "skipped": "not a working day",
@@ -139,7 +157,7 @@ def test_runs_are_recorded(
         }
         assert service.execute(failing_job) is None
         for _ in range(3):  # an interval job: its runs are counted on one row
-            assert service.execute("outbox-drain") is not None
+            assert service.execute("drafts-expire") is not None
     finally:
         service.lock.close()
     runs = {r.job: r for r in db_session.scalars(select(JobRun))}
@@ -151,7 +169,7 @@ def test_runs_are_recorded(
     )
     assert ok.started_at == now and ok.finished_at is not None
     assert (failed.outcome, failed.detail["error"]) == ("failed", "RuntimeError")
-    drains = db_session.scalars(select(JobRun).where(JobRun.job == "outbox-drain")).all()
+    drains = db_session.scalars(select(JobRun).where(JobRun.job == "drafts-expire")).all()
     assert [(d.outcome, d.runs) for d in drains] == [("ok", 3)]
 
 
@@ -238,26 +256,30 @@ def _wait(condition: Any, seconds: float = 20) -> None:
 def test_embedded_schedulers_hand_over(fresh_app: Flask) -> None:
     """Two embedded schedulers in one process: one leads and catches up; stopping it (a
     graceful shutdown) hands over to the standby, which finds nothing left to catch up."""
-    first, second = start_embedded(fresh_app), start_embedded(fresh_app)
+    runtime = runtime_of(fresh_app)
+    services = build_service(runtime), build_service(runtime)
+    first, second = (Loop("scheduler", s.run).start() for s in services)
     sessions = get_db(fresh_app).sessions
     try:
-        _wait(lambda: first.service.leading.is_set() or second.service.leading.is_set())
-        leader, standby = (first, second) if first.service.leading.is_set() else (second, first)
-        assert not standby.service.leading.is_set()
+        _wait(lambda: any(s.leading.is_set() for s in services))
+        leads = services[0].leading.is_set()
+        leader, standby = (first, second) if leads else (second, first)
+        lead, stand = services if leads else services[::-1]
+        assert not stand.leading.is_set()
 
         def finished(by: str) -> set[str]:
             with transaction(sessions) as s:
                 rows = s.scalars(select(JobRun).where(JobRun.outcome == "ok")).all()
                 return {r.job for r in rows if r.detail.get("by") == by}
 
-        _wait(lambda: "reminders-satisfaction" in finished(leader.service.holder))
+        _wait(lambda: "reminders-satisfaction" in finished(lead.holder))
         leader.stop()
-        assert not leader.thread.is_alive()
-        _wait(standby.service.leading.is_set)
-        _wait(lambda: "outbox-drain" in finished(standby.service.holder))
+        assert not leader.alive
+        _wait(stand.leading.is_set)
+        _wait(lambda: "drafts-expire" in finished(stand.holder))
         # Every cron job ran once, by the first leader; the catch-up found nothing missed.
-        assert "reminders-agency" not in finished(standby.service.holder)
+        assert "reminders-agency" not in finished(stand.holder)
     finally:
         first.stop()
         second.stop()
-    assert not first.thread.is_alive() and not second.thread.is_alive()
+    assert not first.alive and not second.alive

@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from handlers import tasks
 from handlers import workflow as wf
 from handlers.jobs import JobContext, run_job
-from handlers.reminders.config import SERVICE, ReminderConfig
+from handlers.reminders.config import ReminderConfig
+from handlers.reminders.jobs import JOBS
+from handlers.services import Services
 from storage.models import OutboxMessage, StaffUser
 from tests.workflow import helpers as h
 
@@ -23,7 +25,9 @@ ADMIN = "https://pakn.example.vn/admin"
 
 def _run(sessions: sessionmaker[Session], name: str, now: datetime) -> Mapping[str, Any]:
     cfg = ReminderConfig(admin_url=ADMIN)
-    return run_job(name, JobContext(sessions=sessions, now=now, services={SERVICE: cfg}))
+    return run_job(
+        JOBS, name, JobContext(sessions=sessions, now=now, services=Services(reminders=cfg))
+    )
 
 
 def _user(s: Session, role: str, mode: str, wards: tuple[str, ...] = ("tam_ky",)) -> StaffUser:

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import create_app
 from bot.database import get_db
-from bot.zalo import ZaloServices, services_of
+from bot.runtime import runtime_of
+from bot.zalo.services import ZaloServices
 from bot.zalo.standin import StandIn
 from bot.zalo.tokens import TokenPair, store_pair
 from config import Settings
@@ -62,9 +63,8 @@ def platform_router() -> Router:
 @pytest.fixture
 def app(settings: Settings, session_factory: sessionmaker[Session]) -> Iterator[Flask]:
     """The app inside the test's rolled-back transaction, with the platform router only."""
-    application = create_app(settings)
-    get_db(application).sessions = session_factory
-    application.extensions["pakn.zalo.router"] = platform_router()
+    application = create_app(settings, router=platform_router())
+    runtime_of(application).use_sessions(session_factory)
     yield application
     get_db(application).engine.dispose()
 
@@ -72,7 +72,7 @@ def app(settings: Settings, session_factory: sessionmaker[Session]) -> Iterator[
 @pytest.fixture
 def zalo(app: Flask) -> ZaloServices:
     """The app's Zalo services (bound to the test's rolled-back transaction)."""
-    return services_of(app)
+    return runtime_of(app).zalo
 
 
 @pytest.fixture

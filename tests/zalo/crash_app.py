@@ -8,5 +8,4 @@ from __future__ import annotations
 from bot import create_app
 from tests.zalo.crash_handlers import crash_router
 
-app = create_app()
-app.extensions["pakn.zalo.router"] = crash_router()
+app = create_app(router=crash_router())

@@ -7,9 +7,9 @@ import unicodedata
 import pytest
 from sqlalchemy.orm import Session
 
-from bot.zalo import ZaloServices
 from bot.zalo.client import build_messages, split_text, zalo_len
 from bot.zalo.errors import Action, ZaloApiError, ZaloTransportError, ZaloUncertain, action_for
+from bot.zalo.services import ZaloServices
 from bot.zalo.standin import StandIn
 from tests.zalo.conftest import control
 

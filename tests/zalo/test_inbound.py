@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.zalo import ZaloServices
+from bot.zalo.services import ZaloServices
 from bot.zalo.standin import StandIn
 from config import Settings
 from handlers import events as ev
@@ -375,10 +375,10 @@ def test_failed_downloads_are_retried_while_the_link_lives(
     row = db_session.scalar(select(Attachment))
     assert row is not None and row.download_error == "http 503"
     _media(standin, "late.jpg", JPEG, "image/jpeg")
-    assert zalo.processor.retry_downloads() == 1
+    assert zalo.processor.fetch_downloads() == 1
     db_session.refresh(row)
     assert row.storage_path and row.download_error is None
     expired = _image_event(f"{standin.base_url}/_standin/media/gone.jpg", "gone")
     assert post_signed(client, settings, expired).status_code == 200
-    assert zalo.processor.retry_downloads() == 0  # 404: the link is dead, nothing to retry
+    assert zalo.processor.fetch_downloads() == 0  # 404: the link is dead, nothing to retry
     assert db_session.scalar(select(func.count(OutboxMessage.id))) == 0

@@ -10,12 +10,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.zalo import ZaloServices, build
+from bot.zalo.services import ZaloServices
 from bot.zalo.standin import StandIn
 from config import Settings
 from handlers import outbox
 from storage.db import transaction
 from storage.models import Citizen, OutboxMessage
+from tests.support import zalo_layer
 from tests.zalo.conftest import control
 from tests.zalo.helpers import USER
 
@@ -81,7 +82,7 @@ def test_two_senders_at_once_never_send_a_message_twice(
             outbox.queue_zalo(session, citizen=people[i % 8], text=f"Tin {i}")
     for i in range(8):
         control(standin, "interaction", user_id=f"p-{i}")
-    senders = [build(settings, fresh_sessions).sender for _ in range(2)]
+    senders = [zalo_layer(settings, fresh_sessions).sender for _ in range(2)]
     for s in senders:
         s.batch = 3
     results: list[Counter[str]] = []

@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.zalo import ZaloServices
+from bot.zalo.services import ZaloServices
 from bot.zalo.standin import StandIn
 from config import Settings
 from handlers import outbox

@@ -4,6 +4,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.runtime import runtime_of
 from bot.zalo.standin import StandIn
 from config import Settings
 from handlers import outbox
@@ -16,10 +17,8 @@ from tests.zalo.helpers import USER, post_signed, text_event
 def test_text_roundtrip(
     client: FlaskClient, settings: Settings, db_session: Session, standin: StandIn, tokens, app
 ) -> None:
-    from bot.zalo import services_of
-
-    router = services_of(app).processor.router.copy()
-    services_of(app).processor.router = router
+    router = runtime_of(app).zalo.processor.router.copy()
+    runtime_of(app).zalo.processor.router = router
 
     @router.on(TextMessage)
     def reply(session: Session, event: TextMessage, ctx: HandlerContext) -> None:

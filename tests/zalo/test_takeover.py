@@ -13,17 +13,18 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.zalo import ZaloServices, build
+from bot.zalo.services import ZaloServices
 from bot.zalo.standin import StandIn
 from config import Settings
 from handlers import outbox
 from storage.db import transaction
 from storage.models import Citizen, OutboxMessage
+from tests.support import zalo_layer
 from tests.zalo.conftest import control
 
 
 def _services(settings: Settings, sessions: sessionmaker[Session]) -> ZaloServices:
-    return build(settings, sessions)
+    return zalo_layer(settings, sessions)
 
 
 def _one_queued(

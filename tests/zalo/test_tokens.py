@@ -15,8 +15,9 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import Engine, func, make_url, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.zalo import ZaloServices
 from bot.zalo.errors import TokenError, TokenRefreshFailed, ZaloApiError
+from bot.zalo.jobs import zalo_jobs
+from bot.zalo.services import ZaloServices
 from bot.zalo.standin import StandIn
 from bot.zalo.tokens import OAuthClient, TokenPair, TokenStore, newest, store_pair
 from handlers.jobs import JobContext, run_job
@@ -56,23 +57,21 @@ def test_access_token_refreshes_just_before_expiry(
 
 
 def test_early_refresh_job(zalo: ZaloServices, standin: StandIn, db_session: Session) -> None:
-    ctx = lambda now: JobContext(sessions=zalo.sessions, now=now, services={"zalo": zalo})  # noqa: E731
+    jobs = zalo_jobs(zalo)
+    ctx = lambda now: JobContext(sessions=zalo.sessions, now=now)  # noqa: E731
     t = datetime.now(UTC)
-    assert run_job("zalo-refresh-token", ctx(t)) == {
+    assert run_job(jobs, "zalo-refresh-token", ctx(t)) == {
         "refreshed": False,
         "reason": "no tokens stored",
     }
     access, refresh = standin.state.issue_pair()
     store_pair(db_session, TokenPair(access, refresh, 90000), now=t, source="test")
     db_session.commit()
-    assert run_job("zalo-refresh-token", ctx(t + timedelta(hours=19)))["refreshed"] is False
-    result = run_job("zalo-refresh-token", ctx(t + timedelta(hours=20, minutes=30)))
+    assert run_job(jobs, "zalo-refresh-token", ctx(t + timedelta(hours=19)))["refreshed"] is False
+    result = run_job(jobs, "zalo-refresh-token", ctx(t + timedelta(hours=20, minutes=30)))
     assert result["refreshed"] is True
     row = newest(db_session)
     assert row is not None and row.access_token != access and row.source == "refresh"
-    assert run_job("outbox-drain", JobContext(sessions=zalo.sessions, now=t)) == {
-        "skipped": "zalo services not wired"
-    }
 
 
 def test_refresh_failure_alerts_administrators_once(

@@ -14,11 +14,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import create_app
 from bot.database import get_db
+from bot.runtime import runtime_of
 from bot.zalo import signature
 from config import Settings
 from storage.models import Citizen, InboundEvent, PetitionMessage
 from tests.conftest import make_settings
 from tests.zalo.helpers import (
+    USER,
     fixture_names,
     now_ms,
     post,
@@ -64,7 +66,7 @@ def all_variants_app(
         ),
     )
     app = create_app(settings)
-    get_db(app).sessions = session_factory
+    runtime_of(app).use_sessions(session_factory)
     return app
 
 
@@ -334,7 +336,7 @@ def test_console_check_can_be_switched_off(
     database_url: str, tmp_path: Path, session_factory: sessionmaker[Session], db_session: Session
 ) -> None:
     app = create_app(make_settings(database_url, tmp_path, webhook_allow_console_check=False))
-    get_db(app).sessions = session_factory
+    runtime_of(app).use_sessions(session_factory)
     resp = post(app.test_client(), b"{}", header="mac=" + "1" * 64)
     get_db(app).engine.dispose()
     assert resp.status_code == 401
@@ -346,13 +348,13 @@ def test_console_window_lets_anything_through_unstored_until_it_closes(
 ) -> None:
     until = (datetime.now(UTC) + timedelta(minutes=5)).isoformat()
     app = create_app(make_settings(database_url, tmp_path, webhook_console_check_until=until))
-    get_db(app).sessions = session_factory
+    runtime_of(app).use_sessions(session_factory)
     raw = text_event("sample", msg_id="console")
     ok = post(app.test_client(), raw, header="mac=" + "2" * 64).status_code
     get_db(app).engine.dispose()
     closed = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
     app2 = create_app(make_settings(database_url, tmp_path, webhook_console_check_until=closed))
-    get_db(app2).sessions = session_factory
+    runtime_of(app2).use_sessions(session_factory)
     refused = post(app2.test_client(), raw, header="mac=" + "2" * 64).status_code
     get_db(app2).engine.dispose()
     assert (ok, refused) == (200, 401)
@@ -389,15 +391,16 @@ def test_the_driver_fast_path_stores_what_the_orm_reads_back(
 
     at = datetime(2026, 11, 30, 1, 2, 3, 456789, tzinfo=UTC)
     raw = text_event("Đường ngập 🌊", msg_id="fast-1")
-    delivery = Delivery("k-fast", "user_send_text", raw, "app_body_ts_oakey", at, at)
+    delivery = Delivery("k-fast", "user_send_text", USER, raw, "app_body_ts_oakey", at, at)
     first = store(fresh_engine, delivery, stale=False)
     assert first is not None and first > 0
     assert store(fresh_engine, delivery, stale=False) == -first  # a repeat
     assert store(fresh_engine, delivery, stale=True) == -first  # a late repeat
-    stale_new = Delivery("k-other", "user_send_text", raw, "v", at, at)
+    stale_new = Delivery("k-other", "user_send_text", USER, raw, "v", at, at)
     assert store(fresh_engine, stale_new, stale=True) is None
     with fresh_sessions() as session:
         row = session.get(InboundEvent, first)
         assert row is not None
         assert (row.raw_body, row.event_time, row.received_at) == (raw, at, at)
+        assert row.subject == USER
         assert (row.state, row.attempts, row.deliveries) == ("pending", 0, 3)

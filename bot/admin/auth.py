@@ -72,7 +72,7 @@ def _locked_message(until: datetime, now: datetime) -> str:
 def login() -> ResponseReturnValue:
     """The sign-in form."""
     if current_user() is not None:
-        return redirect(url_for("admin.inbox"))
+        return redirect(safe_next(request.args.get("next")))
     return render_template("admin/login.html", next=request.args.get("next", ""))
 
 

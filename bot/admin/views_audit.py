@@ -13,7 +13,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 
 from bot.admin import audit_view, auditing, forms
-from bot.admin.blueprint import bp, forbid_unless, utcnow
+from bot.admin.blueprint import bp, require_role, utcnow
 from bot.admin.lookups import Lookups
 from bot.database import db_session
 from handlers import audit
@@ -100,7 +100,7 @@ def _codes(entries: list[AuditEntry]) -> dict[int, str]:
 @bp.get("/audit")
 def audit_log() -> ResponseReturnValue:
     """Newest entries first, 50 a page."""
-    forbid_unless(Role.ADMIN)
+    require_role(Role.ADMIN)
     s = db_session()
     filters, shown, problems = _filters()
     before = request.args.get("before", "")
@@ -124,7 +124,7 @@ def audit_log() -> ResponseReturnValue:
 @bp.get("/audit.csv")
 def audit_csv() -> ResponseReturnValue:
     """The filtered entries as CSV (UTF-8 with BOM for Excel); the export is itself audited."""
-    forbid_unless(Role.ADMIN)
+    require_role(Role.ADMIN)
     s = db_session()
     filters, shown, _problems = _filters()
     entries = list(stream(s, filters))

@@ -8,6 +8,7 @@ from sqlalchemy import extract, select
 
 from bot.admin import auditing, forms
 from bot.admin.blueprint import MANAGERS, bp, require_role, utcnow
+from bot.admin.keep import keep_form, kept, refused
 from bot.database import db_session
 from handlers.workflow import InvalidInput, local_date
 from storage.models import Holiday
@@ -22,7 +23,9 @@ def holidays() -> ResponseReturnValue:
     rows = db_session().scalars(
         select(Holiday).where(extract("year", Holiday.day) == year_n).order_by(Holiday.day)
     )
-    return render_template("admin/holidays.html", rows=list(rows), year=year_n)
+    return render_template(
+        "admin/holidays.html", rows=list(rows), year=year_n, kept=kept("holiday")
+    )
 
 
 @bp.post("/holidays")
@@ -37,7 +40,8 @@ def holiday_add() -> ResponseReturnValue:
             raise InvalidInput("Cần nhập ngày và tên.")
     except InvalidInput as exc:
         flash(str(exc), "error")
-        return redirect(url_for("admin.holidays"))
+        keep_form("holiday", request.form)  # the form comes back as typed
+        return refused(holidays())
     row = s.scalar(select(Holiday).where(Holiday.day == day)) or Holiday(day=day)
     before = {"name": row.name, "working_day": row.working_day} if row.id else None
     row.name, row.working_day, row.source = name, forms.flag(request.form, "working_day"), "admin"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask import render_template, url_for
 from flask.typing import ResponseReturnValue
 
-from bot.admin.blueprint import actor, bp, forbid_unless
+from bot.admin.blueprint import actor, bp, require_role
 from storage.models.enums import Role
 
 
@@ -39,6 +39,30 @@ SCREENS: tuple[Screen, ...] = (
         (Role.ADMIN, Role.SUPERVISOR, Role.STAFF),
     ),
     Screen(
+        "admin.agencies",
+        "Cơ quan",
+        "Cơ quan giải quyết: địa chỉ thư, cán bộ liên lạc, đang hoạt động hay không.",
+        (Role.ADMIN, Role.SUPERVISOR),
+    ),
+    Screen(
+        "admin.routing_rules",
+        "Phân công",
+        "Lĩnh vực × phường × từ khóa → cơ quan đề xuất khi chuyển hồ sơ.",
+        (Role.ADMIN, Role.SUPERVISOR),
+    ),
+    Screen(
+        "admin.knowledge_list",
+        "Hỏi đáp",
+        "Câu trả lời bot dùng khi người dân hỏi (giờ làm việc, địa chỉ, thủ tục…).",
+        (Role.ADMIN, Role.SUPERVISOR, Role.STAFF),
+    ),
+    Screen(
+        "admin.delivery",
+        "Tin chưa gửi",
+        "Tin nhắn gửi không thành, tin chờ người dân nhắn lại, sự kiện Zalo chưa xử lý được.",
+        (Role.ADMIN, Role.SUPERVISOR),
+    ),
+    Screen(
         "admin.templates",
         "Mẫu tin nhắn",
         "Lời bot và thư nhắc việc, xếp theo lúc gửi; mẫu trả lời của cán bộ.",
@@ -63,6 +87,12 @@ SCREENS: tuple[Screen, ...] = (
         (Role.ADMIN,),
     ),
     Screen(
+        "admin.my_settings",
+        "Cách nhận thư",
+        "Nhận thư tổng hợp mỗi sáng, từng việc ngay, chỉ việc khẩn, hoặc không nhận.",
+        (Role.ADMIN, Role.SUPERVISOR, Role.STAFF, Role.AGENCY),
+    ),
+    Screen(
         "admin.password",
         "Đổi mật khẩu",
         "Đổi mật khẩu của chính mình.",
@@ -74,7 +104,7 @@ SCREENS: tuple[Screen, ...] = (
 @bp.get("/manage")
 def manage() -> ResponseReturnValue:
     """The screens this role may open."""
-    forbid_unless(Role.ADMIN, Role.SUPERVISOR, Role.STAFF)
+    require_role(Role.ADMIN, Role.SUPERVISOR, Role.STAFF)
     role = actor().role
     shown = [(s, url_for(s.endpoint)) for s in SCREENS if role in s.roles]
     return render_template("admin/manage.html", screens=shown)

@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from bot.admin import forms
-from bot.admin.blueprint import actor, bp, forbid_unless, staff_user, utcnow
+from bot.admin.blueprint import actor, bp, require_role, staff_user, utcnow
 from bot.database import db_session
 from handlers import places
 from nlp.wards import resolve
@@ -102,7 +102,7 @@ def place_remove(aid: int) -> ResponseReturnValue:
 @bp.post("/places/<int:wid>")
 def ward_rename(wid: int) -> ResponseReturnValue:
     """How the ward is written on screens and in messages (administrators)."""
-    forbid_unless(Role.ADMIN)
+    require_role(Role.ADMIN)
     me = _editor()
     s = db_session()
     ward = _ward(wid)

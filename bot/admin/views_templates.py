@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bot.admin import auditing, forms
 from bot.admin.blueprint import MANAGERS, bp, staff_user, utcnow
+from bot.admin.keep import keep_form, kept, refused
 from bot.admin.lookups import Lookups
 from bot.admin.replies import REPLY_PREFIX
 from bot.database import db_session
@@ -37,6 +38,7 @@ def templates() -> ResponseReturnValue:
         overrides=overrides.overrides(s),
         replies=replies,
         names=Lookups.load(s),
+        kept=kept("reply"),
     )
 
 
@@ -108,7 +110,8 @@ def reply_save() -> ResponseReturnValue:
     title, body = forms.text(f, "title", 200), forms.text(f, "body", 4000)
     if not title or not body:
         flash("Cần nhập tiêu đề và nội dung.", "error")
-        return redirect(url_for("admin.templates"))
+        keep_form("reply", f)
+        return refused(templates())
     rid = forms.integer(f, "id", required=False)
     row = s.get(ResponseTemplate, rid) if rid else None
     if row is None or not row.key.startswith(REPLY_PREFIX):

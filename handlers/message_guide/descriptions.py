@@ -193,4 +193,12 @@ DESCRIPTIONS: dict[str, str] = {
     "staff.correction_title": "Tiêu đề việc cần làm khi người dân đính chính hồ sơ.",
     "staff.urgent_no_consent": "Dòng trong cảnh báo khẩn cho cán bộ khi người dân chưa đồng ý lưu "
     "thông tin.",
+    "staff.info_title": "Việc cần làm khi người dân gửi thông tin cán bộ đã yêu cầu bổ sung.",
+    "staff.consent_withdrawn_title": "Tiêu đề việc cần làm khi người dân rút đồng ý.",
+    "staff.consent_withdrawn_body": "Nội dung việc cần làm khi người dân rút đồng ý.",
+    "staff.classify_title": "Việc cần làm khi hệ thống chưa xác định được lĩnh vực hồ sơ.",
+    "staff.callback_title": "Việc cần làm khi người dân để lại số và đề nghị cán bộ gọi lại.",
+    "tasks.alert": "Thư gửi ngay cho cán bộ khi có việc khẩn trong «Việc cần làm».",
+    "tasks.item": "Thư gửi ngay từng việc, cho cán bộ chọn nhận thư từng việc.",
+    "tasks.digest": "Thư tổng hợp «Việc cần làm» gửi mỗi sáng ngày làm việc.",
 }

@@ -222,6 +222,11 @@ GROUPS: tuple[Group, ...] = (
             "bot.answer_footer",
             "staff.correction_title",
             "staff.urgent_no_consent",
+            "staff.info_title",
+            "staff.consent_withdrawn_title",
+            "staff.consent_withdrawn_body",
+            "staff.classify_title",
+            "staff.callback_title",
         ),
     ),
     Group(
@@ -239,6 +244,9 @@ GROUPS: tuple[Group, ...] = (
             "reminder.agenda",
             "reminder.liaison",
             "reminder.supervisors",
+            "tasks.alert",
+            "tasks.item",
+            "tasks.digest",
         ),
     ),
 )

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 #: name → (meaning, example). Examples are invented; they never come from real petitions.
 PLACEHOLDERS: dict[str, tuple[str, str]] = {
+    "name": ("Tên cán bộ nhận thư", "Nguyễn Thị Lan"),
+    "settings": ("Đường dẫn trang đổi cách nhận thư", "https://pakn.example.vn/admin/me"),
+    "tasks": ("Đường dẫn trang Việc cần làm", "https://pakn.example.vn/admin/tasks"),
+    "title": ("Tiêu đề việc cần làm", "Hồ sơ TK-2611-000123: người dân bổ sung thông tin"),
+    "today": ("Đường dẫn trang Hôm nay", "https://pakn.example.vn/admin/today"),
+    "urgent": ("Ghi chú số việc khẩn (nếu có)", ", 1 việc khẩn"),
     "extra": (
         "Dòng hướng dẫn thêm theo loại nguy hiểm (điện, ngập, gas)",
         "\nRò gas: mở cửa, ra khỏi nhà.",

@@ -27,6 +27,7 @@ from storage.models.reference import (
     Ward,
     WardAlias,
 )
+from storage.models.work import ChaseLetter, SavedFilter
 from storage.models.zalo import InboundEvent, OutboxMessage, ZaloQuotaUsage, ZaloToken
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Category",
+    "ChaseLetter",
     "Citizen",
     "ClassificationLabel",
     "CodeSequence",
@@ -59,6 +61,7 @@ __all__ = [
     "PetitionNote",
     "Reminder",
     "ResponseTemplate",
+    "SavedFilter",
     "RoutingRule",
     "SchedulerLease",
     "SettingChange",

@@ -13,7 +13,7 @@ from handlers import audit
 from handlers import workflow as wf
 from storage.models import AuditEntry, StaffUser
 from storage.models.base import utcnow
-from tests.admin.live import Live, live_server, shot
+from tests.admin.live import Live, live_server, shot, sign_in
 from tests.workflow import helpers as h
 
 pytestmark = pytest.mark.browser
@@ -34,14 +34,6 @@ def live(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
             s.flush()
             assert p.code
         yield server
-
-
-def sign_in(page: Page, live: Live, username: str, password: str = h.PASSWORD) -> None:
-    page.goto(f"{live.base_url}/admin/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("load")
 
 
 def both_sizes(page: Page, name: str) -> None:
@@ -85,7 +77,7 @@ def test_an_admin_creates_an_account_and_the_user_must_change_the_password(
     both_sizes(page, "manage-user-edit")
 
     newcomer = browser.new_context(viewport=PHONE, is_mobile=True, locale="vi-VN").new_page()
-    sign_in(newcomer, live, "canbo.moi", secret)
+    sign_in(newcomer, live, "canbo.moi", password=secret)
     expect(newcomer.locator("h1")).to_have_text("Đổi mật khẩu")
     expect(newcomer.get_by_role("status")).to_contain_text("mật khẩu tạm thời")
     shot(newcomer, "manage-password-forced-phone")

@@ -26,7 +26,7 @@ from bot.runtime import runtime_of
 from handlers import workflow as wf
 from storage.models import Forward, Petition
 from storage.models.base import utcnow
-from tests.admin.live import SCREENSHOTS, Live, chromium, live_server
+from tests.admin.live import SCREENSHOTS, Live, chromium, live_server, open_screen, sign_in
 from tests.agencies import helpers as a
 from tests.reminders.conftest import SmtpServer
 from tests.workflow import helpers as h
@@ -65,14 +65,6 @@ def snap(page: Page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def sign_in(page: Page, live: Live, username: str) -> None:
-    page.goto(f"{live.base_url}/admin/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", h.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("load")
-
-
 def no_sideways_scroll(page: Page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 10
 
@@ -108,7 +100,7 @@ def test_the_liaison_works_a_petition_without_paper(
 
     # A supervisor completes the agency: its addresses, confirmed, and a liaison account.
     sign_in(page, live, "lanhdao.mttq")
-    page.get_by_role("link", name="Cơ quan").click()
+    open_screen(page, "Cơ quan")
     expect(page.locator("h1")).to_contain_text("Cơ quan giải quyết")
     snap(page, "01-agencies-desktop")
     page.get_by_role("link", name="UBND phường Bàn Thạch").click()
@@ -126,7 +118,7 @@ def test_the_liaison_works_a_petition_without_paper(
     create.get_by_role("button", name="Tạo tài khoản").click()
     expect(page.locator(".flash-ok")).to_contain_text("Đã tạo tài khoản lienlac.banthach")
     snap(page, "02-agency-edit-desktop")
-    page.get_by_role("link", name="Phân công").click()
+    open_screen(page, "Phân công")
     expect(page.locator("table.routing")).to_contain_text("ngập úng")
     snap(page, "03-routing-desktop")
     page.locator("form.filters select[name=category]").select_option(

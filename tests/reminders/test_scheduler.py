@@ -42,6 +42,8 @@ OURS = {
     "drafts-expire",
     "inbound-purge",
     "audit-purge",
+    "tasks-alert",
+    "tasks-digest",
 }
 
 

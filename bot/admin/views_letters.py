@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask.typing import ResponseReturnValue
 
 from bot.admin import forms
+from bot.admin.agency_mail import mail_context
 from bot.admin.blueprint import actor, bp, require_role, settings, utcnow
 from bot.admin.files import DOCX
 from bot.admin.keep import keep_form, kept, refused
@@ -113,6 +114,7 @@ def letter_sent(letter_id: int) -> ResponseReturnValue:
             now=utcnow(),
             letter_dir=cfg.letter_dir,
             template_dir=cfg.letter_template_dir,
+            mail=mail_context(),
         )
         s.commit()
     except (InvalidInput, InvalidState) as exc:

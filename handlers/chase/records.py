@@ -10,13 +10,14 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from handlers.agencies.flows import MailContext, email_letter
 from handlers.reminders import letters
 from handlers.reminders.agency import letter_date
 from handlers.reminders.citizens import tell_overdue
 from handlers.reminders.drafting import KIND_LABELS, RUNG_OF_KIND
 from handlers.tasks import settle_item
 from handlers.workflow import rules
-from handlers.workflow.actors import Actor
+from handlers.workflow.actors import SYSTEM, Actor
 from handlers.workflow.calendar import local_date
 from handlers.workflow.core import record
 from handlers.workflow.errors import InvalidInput, InvalidState, NotAllowed, OutOfScope
@@ -38,6 +39,7 @@ def record_sent(
     now: datetime,
     letter_dir: str,
     template_dir: str = "",
+    mail: MailContext | None = None,
 ) -> ChaseLetter:
     """Fill the final copy, write the history line, then `letter_sent` (its consequences)."""
     petition = _check(session, letter, actor)
@@ -52,19 +54,31 @@ def record_sent(
     letter.recorded_by_id, letter.recorded_at = actor.id, now
     letter.final_path = _write_final(letter, letter_dir, template_dir)
     record(session, petition, actor, _action(letter), now=now, note=describe_sent(session, letter))
-    letter_sent(session, letter, now=now, letter_dir=letter_dir)
+    letter_sent(session, letter, now=now, letter_dir=letter_dir, mail=mail, actor=actor)
     return letter
 
 
-def letter_sent(session: Session, letter: ChaseLetter, *, now: datetime, letter_dir: str) -> None:
+def letter_sent(
+    session: Session,
+    letter: ChaseLetter,
+    *,
+    now: datetime,
+    letter_dir: str,
+    mail: MailContext | None = None,
+    actor: Actor | None = None,
+) -> None:
     """What follows once a document is recorded as sent, in the same transaction.
 
     The citizen hears that the Front has chased the agency (a letter, not the supervision
-    proposal, which is internal), and the document's item leaves "Việc cần làm". Emailing
-    the signed letter to the agency belongs here too: the file is
-    `Path(letter_dir) / letter.final_path`.
+    proposal, which is internal), the agency gets the signed letter by email (`mail`: the
+    process's mail context), and the document's item leaves "Việc cần làm".
     """
     if letter.kind != "agenda":
+        signed = letter.final_path or letter.draft_path
+        if mail is not None and signed:
+            email_letter(
+                session, letter, Path(letter_dir) / signed, now, mail, actor=actor or SYSTEM
+            )
         reminder = session.get(Reminder, letter.reminder_id)
         agency = session.get(Agency, letter.agency_id) if letter.agency_id else None
         if reminder is not None:

@@ -94,6 +94,8 @@ def test_record_a_letter_as_sent_through_the_screen(
 ) -> None:
     p, letter = drafted_letter(db_session, session_factory, settings.letter_dir)
     _, elsewhere = drafted_letter(db_session, session_factory, settings.letter_dir, "huong_tra")
+    h.agency(db_session, "ubnd_tam_ky").contact_email = "vanthu@ubnd-tamky.test"
+    db_session.commit()
     signed_in("staff")
     listing = client.get("/admin/letters").get_data(as_text=True)
     assert p.code in listing and "Chờ ký, gửi" in listing
@@ -131,6 +133,20 @@ def test_record_a_letter_as_sent_through_the_screen(
     assert good.status_code == 302
     db_session.expire_all()
     assert len(_told(db_session, p)) == 1
+    # Only now does the agency get the signed letter by email, with a link to the petition.
+    [email] = db_session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.petition_id == p.id, OutboxMessage.channel == "email"
+        )
+    ).all()
+    assert email.recipient == "vanthu@ubnd-tamky.test"
+    assert (
+        "15/MTTQ-BTT" in email.payload["body"]
+        and f"/admin/petitions/{p.id}" in email.payload["body"]
+    )
+    assert [Path(a).name for a in email.payload["attachments"]] == [
+        Path(db_session.get(ChaseLetter, letter.id).final_path or "").name
+    ]
     final = client.get(f"/admin/letters/{letter.id}/final.docx")
     assert final.status_code == 200
     final.close()

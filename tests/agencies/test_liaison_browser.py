@@ -5,7 +5,7 @@ petitions; the liaison follows the emailed link (login, then straight back to th
 acknowledges, asks the Front a question, asks for more time (the officer approves), answers
 with the agency's document and file, and returns the other petition as not its competence;
 the officer sees it back with the competent body proposed first. Screenshots, desktop and
-phone, go to $AGENCY_SHOTS (default: screenshots/agency13).
+phone, go to $AGENCY_SHOTS (default: screenshots/agencies).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from tests.workflow import helpers as h
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path(os.environ.get("AGENCY_SHOTS") or SCREENSHOTS / "agency13")
+SHOTS = Path(os.environ.get("AGENCY_SHOTS") or SCREENSHOTS / "agencies")
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 

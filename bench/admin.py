@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from handlers.seed import seed_reference
 from handlers.workflow import SYSTEM, Actor
-from handlers.workflow.inbox import InboxFilter, build_query, inbox_page
+from handlers.workflow.inbox import InboxFilter, build_query, count_matching, inbox_page
 from nlp.normalize import fold
 from storage import migrate
 from storage.db import make_engine
@@ -225,6 +225,10 @@ def run(engine: Engine, runs: int) -> list[tuple[str, float, float, int]]:
             "SELECT id, code, received_at, ward_id, category_id, state, next_due_at "
             "FROM petitions ORDER BY id DESC LIMIT 50"
         )
+
+        def counted(actor: Actor, f: InboxFilter, cap: int | None = None) -> Callable[[], Any]:
+            return lambda: [count_matching(s, actor, f, now=NOW, cap=cap)]
+
         cases: list[tuple[str, Callable[[], Any]]] = [
             ("baseline: SELECT … ORDER BY id DESC LIMIT 50", lambda: s.execute(baseline).all()),
             ("inbox default (open, newest first)", inbox(SYSTEM, InboxFilter())),
@@ -251,6 +255,14 @@ def run(engine: Engine, runs: int) -> list[tuple[str, float, float, int]]:
                 inbox(SYSTEM, InboxFilter(unassigned=True, manual=True)),
             ),
             ("deep page (keyset, 10,000 rows in)", inbox(SYSTEM, InboxFilter(), deep)),
+            ("total shown above the list: default", counted(SYSTEM, InboxFilter())),
+            ("total: staff of one ward", counted(staff, InboxFilter())),
+            ("total: overdue", counted(SYSTEM, InboxFilter(overdue=True, sort="deadline"))),
+            ("total: all states", counted(SYSTEM, InboxFilter(state="all"))),
+            (
+                "total: search 'đèn đường hư', counted to 1,000",
+                counted(SYSTEM, InboxFilter(state="all", q="đèn đường hư"), cap=1000),
+            ),
             ("search 'ngap nuoc' (open)", inbox(SYSTEM, InboxFilter(q="ngap nuoc"))),
             (
                 "search 'đèn đường hư' (all states)",

@@ -43,8 +43,10 @@ from bot.zalo.standin import StandIn  # noqa: E402
 from bot.zalo.tokens import TokenPair, store_pair  # noqa: E402
 from config import Settings  # noqa: E402
 from handlers import workflow as wf  # noqa: E402
+from handlers.chase.records import record_sent  # noqa: E402
+from handlers.clock import LOCAL_TZ  # noqa: E402
 from handlers.reminders.config import ReminderConfig  # noqa: E402
-from storage.models import Citizen, OutboxMessage, Petition  # noqa: E402
+from storage.models import ChaseLetter, Citizen, OutboxMessage, Petition  # noqa: E402
 from tests.reminders import helpers as r  # noqa: E402
 from tests.support import zalo_layer  # noqa: E402
 
@@ -171,9 +173,10 @@ def simulate(
         pair = standin.state.issue_pair()
         store_pair(s, TokenPair(pair[0], pair[1], 90000), now=r.at(start, 7), source="bench")
         officer = r.officer(s)
+        chief = r.supervisor(s)
         r.agency(s)
         s.commit()
-        officer_id = officer.id
+        officer_id, chief_id = officer.id, chief.id
     lives = plans(citizens, seed)
     last_day = max(p.answer_day for p in lives) + 30
     for day_no in range(last_day + 1):
@@ -181,6 +184,7 @@ def simulate(
         _clock(standin, r.at(day, 8))
         r.run_all(sessions, r.at(day), cfg)
         with sessions() as s:
+            _sign_letters(s, s.get(type(chief), chief_id), r.at(day, 9), letter_dir)
             officer = s.get(type(officer), officer_id)
             for n, plan in enumerate(lives):
                 _act(s, standin, plan, n, day_no, day, officer)
@@ -191,6 +195,23 @@ def simulate(
     figures = measure(sessions, standin, lives)
     figures.seconds = time.perf_counter() - began
     return figures
+
+
+def _sign_letters(s: Session, chief: Any, when: datetime, letter_dir: Path) -> None:
+    """The office signs and sends the day's chase letters the same morning (only then is the
+    citizen told the agency was chased)."""
+    drafted = s.scalars(select(ChaseLetter).where(ChaseLetter.recorded_at.is_(None))).all()
+    for n, letter in enumerate(drafted, 1):
+        record_sent(
+            s,
+            letter,
+            actor=wf.as_actor(chief),
+            document_number=f"{n}/MTTQ-BTT",
+            signer="Chủ tịch",
+            sent_on=when.astimezone(LOCAL_TZ).date(),
+            now=when,
+            letter_dir=str(letter_dir),
+        )
 
 
 def _clock(standin: StandIn, when: datetime) -> None:

@@ -15,7 +15,7 @@ from bot.demo import demo
 from bot.runtime import runtime_of
 from bot.scheduler import scheduler_command
 from bot.worker import worker_command
-from handlers import accounts
+from handlers import accounts, audit
 from handlers.jobs import UnknownJob, run_job
 from handlers.seed import seed_reference
 from handlers.training_labels import labelled_examples
@@ -79,8 +79,9 @@ def users_create(
 ) -> None:
     """Create a staff user; the password is read from stdin or asked for."""
     password = _read_password()
+    runtime = runtime_of()
     try:
-        with transaction(get_db().sessions) as session:
+        with transaction(runtime.db.sessions) as session:
             user = accounts.create_user(
                 session,
                 username=username,
@@ -90,6 +91,14 @@ def users_create(
                 agency_code=agency,
                 display_name=display_name,
                 email=email,
+            )
+            audit.write(
+                session,
+                "user.create",
+                now=runtime.clock(),
+                summary=f"Tạo tài khoản {user.username} bằng dòng lệnh",
+                target=("user", user.id),
+                address="dòng lệnh",
             )
     except accounts.AccountError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -23,6 +23,7 @@ from bot.zalo.services import ZaloServices
 from bot.zalo.services import build as build_zalo
 from config import Settings
 from handlers import retention
+from handlers.audit.query import purge_job as audit_purge
 from handlers.clock import Clock
 from handlers.conversation.config import ConversationConfig, parse_office_hours
 from handlers.conversation.jobs import JOBS as CONVERSATION_JOBS
@@ -42,6 +43,7 @@ HANDLER_JOBS: Mapping[str, JobFn] = {
     **CONVERSATION_JOBS,
     **NLP_MODEL_JOBS,
     "inbound-purge": retention.purge_job,
+    "audit-purge": audit_purge,
     "holidays-sync": sync_holidays,
 }
 

@@ -70,9 +70,13 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("reminders-agency", "cron", {"hour": 8, "minute": 15}),
     # Hourly in office hours: auto-closes are capped per run (ReminderConfig.auto_close_per_run).
     JobSpec("reminders-satisfaction", "cron", {"hour": "8-17", "minute": 40}),
+    # Việc cần làm by email: new urgent items at once; each reader's digest after the ladders.
+    JobSpec("tasks-alert", "interval", {"minutes": 1}, grace=300),
+    JobSpec("tasks-digest", "cron", {"hour": 8, "minute": 30}),
     JobSpec("monthly-stats", "cron", {"day": 1, "hour": 1, "minute": 30}, grace=6 * 3600),
     JobSpec("holidays-sync", "cron", {"day": 2, "hour": 2, "minute": 0}, grace=6 * 3600),
     JobSpec("inbound-purge", "cron", {"hour": 2, "minute": 30}, grace=6 * 3600),
+    JobSpec("audit-purge", "cron", {"hour": 2, "minute": 45}, grace=6 * 3600),
     JobSpec("model-retrain", "cron", {"day": 5, "hour": 3, "minute": 0}, grace=6 * 3600),
 )
 

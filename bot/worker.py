@@ -5,17 +5,19 @@ verifies, stores and answers; the conversation, the NLP and every call to Zalo h
 so a burst of messages never slows the webhook's 200. A worker sleeps until woken: on
 PostgreSQL a NOTIFY (storage.wake) reaches it from any process when an event is stored or a
 message queued; on SQLite commits of its own process wake it and other processes' work is
-found by a short poll (WORKER_POLL_MS). Each pass claims and processes due events (the oldest
-open one of each citizen, so their messages stay in order), answers conversations whose
-gathering window has passed, and sends what is due. Evidence is fetched in a thread of its
-own, so a slow file server never delays a reply. Everything is claimed in the database, so a
-killed worker loses nothing and a second one repeats nothing.
+found by a short poll (WORKER_POLL_MS). Each pass claims and processes due events (the
+oldest open one of each citizen, so their messages stay in order), answers conversations
+whose gathering window has passed; sender threads send what is due and a thread of its own
+fetches evidence, so neither Zalo's network time nor a slow file server holds up the
+processing. Everything is claimed in the database, so a killed worker loses nothing and a
+second one repeats nothing.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,10 +40,14 @@ DOWNLOAD_POLL = 5.0
 
 @dataclass
 class Worker:
-    """One worker: a loop of passes, a waiter, and a download thread."""
+    """One worker: a loop of passes, a waiter, sender threads and a download thread."""
 
     runtime: Runtime
     batch: int = 8
+    #: Threads sending the outbox: a call to Zalo waits on the network, not on this process,
+    #: so several at once keep a burst's replies flowing (rows are claimed: never twice).
+    senders: int = 4
+    _outbox: threading.Event = field(default_factory=threading.Event, repr=False)
     _downloads: threading.Event = field(default_factory=threading.Event, repr=False)
 
     @property
@@ -51,28 +57,40 @@ class Worker:
     def run(self, stop: threading.Event) -> None:
         """Work until `stop` is set."""
         waiter = Waiter.for_engine(self.runtime.db.engine)
-        fetcher = Loop("downloads", self._fetch_loop).start()
+        helpers = [
+            self._repeat("downloads", self._fetch, self._downloads, DOWNLOAD_POLL),
+            *(
+                self._repeat(f"sender-{n}", self._send, self._outbox, self.poll)
+                for n in range(self.senders)
+            ),
+        ]
+        for loop in helpers:
+            loop.start()
         logger.info("worker started")
         try:
             while not stop.is_set():
                 if not self._pass_safely():
                     waiter.wait(self.poll)
+                    self._outbox.set()  # woken by a NOTIFY: it may be a message to send
         finally:
-            fetcher.stop_event.set()
-            self._downloads.set()  # wake it so it sees the stop
-            fetcher.stop()
+            for loop in helpers:
+                loop.stop_event.set()
+            self._outbox.set()  # wake them so they see the stop
+            self._downloads.set()
+            for loop in helpers:
+                loop.stop()
             waiter.close()
             logger.info("worker stopped")
 
     def step(self) -> bool:
-        """One pass; whether it found anything to do."""
-        zalo = self.runtime.zalo
-        processed = zalo.processor.process_due(limit=self.batch, download=False)
+        """One pass of processing; whether it found anything to do."""
+        processed = self.runtime.zalo.processor.process_due(limit=self.batch, download=False)
         if processed["processed"]:
             self._downloads.set()
         answered = flush(self.runtime.job_context())
-        sent = zalo.sender.drain(limit=50)
-        return bool(processed.total() or answered or sent.total())
+        if processed.total() or answered:
+            self._outbox.set()
+        return bool(processed.total() or answered)
 
     def _pass_safely(self) -> bool:
         try:
@@ -81,15 +99,28 @@ class Worker:
             logger.exception("worker pass failed")
             return False
 
-    def _fetch_loop(self, stop: threading.Event) -> None:
-        while not stop.is_set():
-            try:
-                while self.runtime.zalo.processor.fetch_downloads() and not stop.is_set():
-                    pass
-            except Exception:
-                logger.exception("download pass failed")
-            self._downloads.wait(DOWNLOAD_POLL)
-            self._downloads.clear()
+    def _send(self) -> bool:
+        return bool(self.runtime.zalo.sender.drain(limit=20).total())
+
+    def _fetch(self) -> bool:
+        return bool(self.runtime.zalo.processor.fetch_downloads())
+
+    @staticmethod
+    def _repeat(name: str, work: Callable[[], bool], signal: threading.Event, idle: float) -> Loop:
+        """A thread doing `work` while it finds some, then waiting for `signal` (or `idle`)."""
+
+        def loop(stop: threading.Event) -> None:
+            while not stop.is_set():
+                try:
+                    busy = work()
+                except Exception:
+                    logger.exception("%s pass failed", name)
+                    busy = False
+                if not busy:
+                    signal.wait(idle)
+                    signal.clear()
+
+        return Loop(name, loop)
 
 
 class Waiter:

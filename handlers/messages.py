@@ -403,6 +403,14 @@ CATALOGUE: dict[str, str] = {
     ),
     "staff.reopen_title": "Người dân đề nghị mở lại hồ sơ {code}",
     "staff.followup_title": "Người dân bổ sung thông tin cho hồ sơ {code}",
+    "staff.info_title": "Người dân đã bổ sung thông tin được yêu cầu cho hồ sơ {code}",
+    "staff.consent_withdrawn_title": "Người dân rút đồng ý xử lý dữ liệu cá nhân",
+    "staff.consent_withdrawn_body": (
+        "Người dùng Zalo #{citizen_id} rút đồng ý lúc {time} ({count} hồ sơ đã gửi). "
+        "Không lưu thêm thông tin mới của người này; các hồ sơ đã gửi vẫn được giải quyết."
+    ),
+    "staff.classify_title": "Hồ sơ {code}: hệ thống chưa xác định được lĩnh vực, cần phân loại",
+    "staff.callback_title": "Hồ sơ {code}: người dân đề nghị cán bộ gọi lại",
 }
 
 

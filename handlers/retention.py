@@ -15,6 +15,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from handlers.jobs import JobContext
+from handlers.office_settings import effective
 from storage.db import transaction
 from storage.models import InboundEvent
 from storage.models.enums import InboundState
@@ -37,7 +38,8 @@ def purge_raw_bodies(session: Session, *, before: datetime) -> int:
 
 def purge_job(ctx: JobContext) -> Mapping[str, Any]:
     """Nightly: drop raw webhook bodies past the retention period."""
-    days = ctx.services.raw_retention_days
+    configured = ctx.services.raw_retention_days
     with transaction(ctx.sessions) as session:
+        days = int(effective(session, "retention.inbound_raw_days", configured))
         purged = purge_raw_bodies(session, before=ctx.now - timedelta(days=days))
     return {"purged": purged, "retention_days": days}

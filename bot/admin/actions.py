@@ -16,7 +16,9 @@ from werkzeug.datastructures import FileStorage
 from bot.admin import forms
 from bot.admin.agency_mail import mail_context
 from bot.admin.blueprint import actor, bp, settings, utcnow
+from bot.admin.keep import keep_form, refused
 from bot.admin.views_petition import load_petition
+from bot.admin.views_petition import petition as petition_page
 from bot.database import db_session
 from handlers import workflow as wf
 from handlers.agencies.flows import forward_petition
@@ -68,6 +70,8 @@ def act(pid: int, name: str) -> ResponseReturnValue:
     except (InvalidState, InvalidInput) as exc:
         s.rollback()
         flash(str(exc), "error")
+        keep_form(name, request.form)  # the page comes back with what was typed
+        return refused(petition_page(pid))
     return redirect(url_for("admin.petition", pid=pid))
 
 

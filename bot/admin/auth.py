@@ -12,8 +12,10 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.admin import auditing
 from bot.admin.blueprint import bp, current_user, safe_next, settings, utcnow
 from bot.database import db_session
+from handlers import audit
 from handlers.accounts import hash_password, needs_rehash, verify_password
 from storage.models import StaffUser
 
@@ -70,7 +72,7 @@ def _locked_message(until: datetime, now: datetime) -> str:
 def login() -> ResponseReturnValue:
     """The sign-in form."""
     if current_user() is not None:
-        return redirect(url_for("admin.inbox"))
+        return redirect(safe_next(request.args.get("next")))
     return render_template("admin/login.html", next=request.args.get("next", ""))
 
 
@@ -87,6 +89,7 @@ def login_post() -> ResponseReturnValue:
         max_failures=cfg.login_max_failures,
         lockout_minutes=cfg.login_lockout_minutes,
     )
+    auditing.sign_in(s, request.form.get("username", ""), result.user, result.error)
     s.commit()
     if result.user is None:
         flash(result.error, "error")
@@ -103,6 +106,8 @@ def login_post() -> ResponseReturnValue:
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
     """End this session."""
+    if current_user() is not None:
+        auditing.record(audit.LOGOUT, summary="Đăng xuất", commit=True)
     session.clear()
     return redirect(url_for("admin.login"))
 
@@ -113,6 +118,7 @@ def logout_everywhere() -> ResponseReturnValue:
     user = current_user()
     if user is not None:
         user.session_version += 1
+        auditing.record(audit.LOGOUT_EVERYWHERE, summary="Đăng xuất khỏi mọi thiết bị")
         db_session().commit()
         logger.info("staff user %s logged out everywhere", user.id)
     session.clear()

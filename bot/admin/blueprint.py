@@ -1,4 +1,5 @@
-"""The admin blueprint: one guard for sign-in and CSRF, security headers on every page."""
+"""The admin blueprint: one guard for sign-in, CSRF and a forced password change, security
+headers on every page."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, g, redirect, request, session, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
 from bot.database import db_session
 from bot.runtime import runtime_of
 from config import Settings
+from handlers import audit
+from handlers.tasks import count_waiting
 from handlers.workflow import Actor, local_date
 from handlers.workflow.calendar import LOCAL_TZ
 from nlp.pii import mask_ids
@@ -27,7 +30,11 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 MANAGERS: tuple[str, ...] = (Role.ADMIN, Role.SUPERVISOR)
 
 #: Endpoints reachable without signing in (CSRF still applies to their POSTs).
-PUBLIC_ENDPOINTS = frozenset({"admin.login", "admin.login_post"})
+PUBLIC_ENDPOINTS = frozenset(
+    {"admin.login", "admin.login_post", "admin.set_password", "admin.set_password_post"}
+)
+#: What a user who must change their password may still open.
+PASSWORD_ENDPOINTS = frozenset({"admin.password", "admin.password_post", "admin.logout"})
 SESSION_HOURS = 12
 
 #: No inline script or style, nothing from another origin, no framing.
@@ -94,10 +101,38 @@ def actor() -> Actor:
     return value
 
 
+ROLE_LABELS: dict[str, str] = {
+    Role.ADMIN: "quản trị",
+    Role.SUPERVISOR: "lãnh đạo",
+    Role.STAFF: "cán bộ",
+    Role.AGENCY: "liên lạc cơ quan",
+}
+
+
 def require_role(*roles: str) -> None:
-    """404 for a screen the user's role does not include (it does not exist for them)."""
+    """403 with a page that says so, for a screen the user's role does not include (a
+    petition out of the user's scope stays 404: it does not exist for them)."""
     if actor().role not in roles:
-        abort(404)
+        g.allowed_roles = [ROLE_LABELS.get(r, r) for r in roles]
+        abort(403)
+
+
+@bp.errorhandler(403)
+def forbidden(exc: Exception) -> ResponseReturnValue:
+    """The page exists, but not for this role: say so, and say for whom."""
+    allowed = g.get("allowed_roles") or []
+    role = ROLE_LABELS.get(actor().role or "", "") if current_user() else ""
+    return render_template("admin/forbidden.html", allowed=allowed, role=role), 403
+
+
+def staff_user(*roles: str) -> StaffUser:
+    """The signed-in user, once their role is among `roles` (403 otherwise; none: any role)."""
+    if roles:
+        require_role(*roles)
+    user = current_user()
+    if user is None:
+        abort(401)
+    return user
 
 
 @bp.before_request
@@ -105,12 +140,18 @@ def guard() -> ResponseReturnValue | None:
     """Signed in (except the login page) and a valid CSRF token on every POST."""
     if request.method not in ("GET", "HEAD", "OPTIONS") and not _csrf_ok():
         abort(400, description="csrf")
+    audit.bind_client(db_session(), request.remote_addr)
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
-    if current_user() is None:
+    user = current_user()
+    if user is None:
         if request.method == "GET":
             return redirect(url_for("admin.login", next=request.full_path.rstrip("?")))
         abort(401)
+    if user.must_change_password and request.endpoint not in PASSWORD_ENDPOINTS:
+        if request.method == "GET":
+            return redirect(url_for("admin.password"))
+        abort(403)
     return None
 
 
@@ -125,9 +166,22 @@ def security_headers(response: Response) -> Response:
     return response
 
 
+def nav_counts() -> tuple[int, int]:
+    """(items waiting, urgent ones) for the navigation's "Việc cần làm" badge (once a page)."""
+    if "nav_counts" not in g:
+        g.nav_counts = count_waiting(db_session(), actor(), now=utcnow())
+    value: tuple[int, int] = g.nav_counts
+    return value
+
+
 @bp.app_context_processor
 def _template_globals() -> dict[str, Any]:
-    return {"csrf_token": csrf_token, "current_user": current_user, "managers": MANAGERS}
+    return {
+        "csrf_token": csrf_token,
+        "current_user": current_user,
+        "managers": MANAGERS,
+        "nav_counts": nav_counts,
+    }
 
 
 @bp.app_template_filter("vn_dt")
@@ -156,7 +210,7 @@ def safe_next(target: str | None) -> str:
     """Only a path inside the admin view (no open redirect)."""
     if target and target.startswith("/admin") and not target.startswith("//"):
         return target
-    return url_for("admin.inbox")
+    return url_for("admin.today")
 
 
 def back(default: str | None = None) -> Response:

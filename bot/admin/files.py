@@ -7,9 +7,11 @@ from pathlib import Path
 from flask import abort, send_file
 from flask.typing import ResponseReturnValue
 
+from bot.admin import auditing
 from bot.admin.blueprint import actor, bp, settings
 from bot.admin.views_petition import _attachments, load_petition
 from bot.database import db_session
+from handlers import audit
 from handlers.workflow.files import IMAGE_TYPES, resolve
 from storage.models import Attachment, Forward
 
@@ -38,6 +40,14 @@ def file(attachment_id: int) -> ResponseReturnValue:
     path = resolve(Path(settings().attachment_dir), a.storage_path)
     if path is None:
         abort(404)
+    if not actor().is_liaison:  # a liaison only ever gets redacted copies and answers
+        auditing.record(
+            audit.VIEW_FILE,
+            commit=True,
+            summary=f"Mở tệp #{a.id} ({a.kind}) của hồ sơ {p.code}",
+            petition=p,
+            target=("attachment", a.id),
+        )
     mime = a.mime_type if a.mime_type in INLINE | {DOCX} else "application/octet-stream"
     response = send_file(
         path,
@@ -58,13 +68,20 @@ def slip(forward_id: int) -> ResponseReturnValue:
     fwd = s.get(Forward, forward_id)
     if fwd is None:
         abort(404)
-    load_petition(fwd.petition_id)
+    petition = load_petition(fwd.petition_id)
     who = actor()
     if who.is_liaison and fwd.agency_id != who.agency_id:
         abort(404)
     path = resolve(Path(settings().attachment_dir), fwd.slip_path)
     if path is None:
         abort(404)
+    auditing.record(
+        audit.EXPORT_SLIP,
+        commit=True,
+        summary=f"Tải phiếu chuyển hồ sơ {petition.code} đến {fwd.agency.name}",
+        petition=petition,
+        target=("forward", fwd.id),
+    )
     response = send_file(path, mimetype=DOCX, as_attachment=True, download_name=path.name)
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.workflow import Actor, local_date
+from handlers.workflow import Actor, WorkCalendar, local_date
 from handlers.workflow.inbox import is_clocked
 from storage.models import Agency, Category, StaffUser, Ward
 from storage.models.enums import Role
@@ -53,8 +53,11 @@ def due_day(due: datetime) -> date:
     return local_date(due - timedelta(seconds=1))
 
 
-def deadline_badge(state: str, due: datetime | None, now: datetime) -> tuple[str, str]:
-    """(css class, text) for a deadline: red when passed, amber within a day, else green."""
+def deadline_badge(
+    state: str, due: datetime | None, now: datetime, cal: WorkCalendar
+) -> tuple[str, str]:
+    """(css class, text) for a deadline, counted in working days as the rules and the slip
+    count them: red once passed, amber on its last working day or the one before."""
     if due is None:
         return "due-none", "—"
     last = due_day(due)
@@ -62,10 +65,11 @@ def deadline_badge(state: str, due: datetime | None, now: datetime) -> tuple[str
         return "due-wait", f"chờ ý kiến đến {last:%d/%m/%Y}"
     today = local_date(now)
     if now >= due:
-        return "due-late", f"quá hạn {(today - last).days} ngày"
-    left = (last - today).days
-    if left <= 0:
+        late = cal.working_days_between(last, today)
+        if late <= 0:
+            return "due-late", f"quá hạn (hạn {last:%d/%m/%Y})"
+        return "due-late", f"quá hạn {late} ngày làm việc"
+    if last <= today:
         return "due-soon", "hết hạn hôm nay"
-    if left == 1:
-        return "due-soon", "còn 1 ngày"
-    return "due-ok", f"còn {left} ngày"
+    left = cal.working_days_between(today, last)
+    return ("due-soon" if left <= 1 else "due-ok"), f"còn {left} ngày làm việc"

@@ -14,6 +14,7 @@ from flask import abort, flash, render_template
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
+from bot.admin import auditing
 from bot.admin.blueprint import MANAGERS, back, bp, require_role, utcnow, vn_datetime
 from bot.database import db_session
 from bot.zalo import processing
@@ -61,6 +62,12 @@ def delivery() -> ResponseReturnValue:
     dead = outbox.dead_letters(s)
     held = outbox.held_messages(s)
     codes, names = _names([*dead, *held])
+    if dead or held:  # citizens' names and what was written to them
+        auditing.record(
+            "pii.messages",
+            commit=True,
+            summary=f"Xem {len(dead) + len(held)} tin chưa gửi (tên người dân, nội dung tin)",
+        )
     return render_template(
         "admin/delivery.html",
         dead=dead,

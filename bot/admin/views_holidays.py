@@ -6,8 +6,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import extract, select
 
-from bot.admin import forms
+from bot.admin import auditing, forms
 from bot.admin.blueprint import MANAGERS, bp, require_role, utcnow
+from bot.admin.keep import keep_form, kept, refused
 from bot.database import db_session
 from handlers.workflow import InvalidInput, local_date
 from storage.models import Holiday
@@ -22,7 +23,9 @@ def holidays() -> ResponseReturnValue:
     rows = db_session().scalars(
         select(Holiday).where(extract("year", Holiday.day) == year_n).order_by(Holiday.day)
     )
-    return render_template("admin/holidays.html", rows=list(rows), year=year_n)
+    return render_template(
+        "admin/holidays.html", rows=list(rows), year=year_n, kept=kept("holiday")
+    )
 
 
 @bp.post("/holidays")
@@ -37,10 +40,19 @@ def holiday_add() -> ResponseReturnValue:
             raise InvalidInput("Cần nhập ngày và tên.")
     except InvalidInput as exc:
         flash(str(exc), "error")
-        return redirect(url_for("admin.holidays"))
+        keep_form("holiday", request.form)  # the form comes back as typed
+        return refused(holidays())
     row = s.scalar(select(Holiday).where(Holiday.day == day)) or Holiday(day=day)
+    before = {"name": row.name, "working_day": row.working_day} if row.id else None
     row.name, row.working_day, row.source = name, forms.flag(request.form, "working_day"), "admin"
     s.add(row)
+    auditing.record(
+        "holiday.save",
+        summary=f"Lưu ngày {day:%d/%m/%Y} trong lịch nghỉ",
+        target=("holiday", day.isoformat()),
+        before=before,
+        after={"name": name, "working_day": row.working_day},
+    )
     s.commit()
     flash(f"Đã lưu ngày {day:%d/%m/%Y}.", "ok")
     return redirect(url_for("admin.holidays", year=day.year))
@@ -54,6 +66,12 @@ def holiday_delete(hid: int) -> ResponseReturnValue:
     if row is None:
         abort(404)
     year = row.day.year
+    auditing.record(
+        "holiday.delete",
+        summary=f"Xóa ngày {row.day:%d/%m/%Y} khỏi lịch nghỉ",
+        target=("holiday", row.day.isoformat()),
+        before={"name": row.name, "working_day": row.working_day},
+    )
     s.delete(row)
     s.commit()
     flash("Đã xóa ngày khỏi lịch.", "ok")

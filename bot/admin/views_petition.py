@@ -9,11 +9,14 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.admin import auditing
 from bot.admin.agency_page import agency_context, staff_agency_context
 from bot.admin.blueprint import actor, bp, utcnow
+from bot.admin.keep import kept, kept_scope
 from bot.admin.lookups import Lookups, deadline_badge
 from bot.admin.replies import reply_templates
 from bot.database import db_session
+from handlers import chase
 from handlers import workflow as wf
 from handlers.agencies.disclosure import for_agency, is_protected
 from handlers.outbox import delivery, reach
@@ -31,6 +34,20 @@ from storage.models import (
     PetitionNote,
 )
 from storage.models.enums import ActorType, CloseReason, PetitionState
+
+#: What staff read for a file's kind.
+ATTACHMENT_KINDS = {
+    "image": "ảnh",
+    "audio": "ghi âm",
+    "video": "video",
+    "file": "tệp",
+    "letter": "đơn giấy",
+    "answer": "trả lời của cơ quan",
+    "redacted": "ảnh đã che",
+    "gif": "ảnh động",
+    "sticker": "nhãn dán",
+    "link": "liên kết",
+}
 
 
 def load_petition(pid: int) -> Petition:
@@ -67,13 +84,15 @@ def petition(pid: int) -> ResponseReturnValue:
         "state_label": labels.STAFF_STATE_LABELS.get(p.state, p.state),
         "citizen_label": wf.citizen_state_label(p, _agency_name(forwards)),
         "legal_types": labels.LEGAL_TYPE_LABELS,
+        "urgency_reasons": labels.urgency_reasons,
+        "attachment_kinds": ATTACHMENT_KINDS,
         "action_labels": labels.ACTION_LABELS,
         "channels": labels.CHANNEL_LABELS,
         "forward_channels": FORWARD_CHANNELS,
         "close_reasons": {
             k: v for k, v in labels.CLOSE_REASON_LABELS.items() if k != CloseReason.DUPLICATE
         },
-        "due": deadline_badge(p.state, p.next_due_at, now),
+        "due": deadline_badge(p.state, p.next_due_at, now, wf.WorkCalendar.load(s)),
         "overdue": wf.is_overdue(p, now),
         "forwards": forwards,
         "attachments": _attachments(s, p, who),
@@ -92,6 +111,11 @@ def petition(pid: int) -> ResponseReturnValue:
     }
     if not who.is_liaison:
         context.update(_staff_context(s, p, names))
+        auditing.viewed_petition(p)
+        context["letters"] = chase.letters_for(s, who, tab="all", petition_id=p.id)
+        context["letter_kinds"] = chase.KIND_LABELS
+    context["kept"] = kept(kept_scope())
+    context["kept_action"] = kept_scope()
     return render_template("admin/petition.html", **context)
 
 
@@ -111,14 +135,8 @@ def _staff_context(s: Session, p: Petition, names: Lookups) -> dict[str, Any]:
         "may_record_delivery": rules.may(actor(), "record_delivery")
         and p.state in rules.RULES["record_delivery"].from_states
         and p.result_sent_at is not None,
-        "thread": _thread(s, p),
-        "outbox": list(
-            s.scalars(
-                select(OutboxMessage)
-                .where(OutboxMessage.petition_id == p.id, OutboxMessage.channel == "zalo")
-                .order_by(OutboxMessage.id)
-            )
-        ),
+        "thread": (thread := _thread(s, p)),
+        "outbox": _not_in_thread(s, p, thread),
         "events": list(
             s.scalars(
                 select(PetitionEvent)
@@ -151,6 +169,17 @@ def _staff_context(s: Session, p: Petition, names: Lookups) -> dict[str, Any]:
         "reply_templates": reply_templates(s, p, names),
         "actor_label": _actor_label(names),
     }
+
+
+def _not_in_thread(s: Session, p: Petition, thread: list[PetitionMessage]) -> list[OutboxMessage]:
+    """Notices not yet in the thread (waiting, held, failed): each message is shown once."""
+    delivered = {m.data.get("outbox_id") for m in thread if isinstance(m.data, dict)}
+    rows = s.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.petition_id == p.id, OutboxMessage.channel == "zalo")
+        .order_by(OutboxMessage.id)
+    )
+    return [o for o in rows if o.id not in delivered]
 
 
 def _thread(s: Session, p: Petition) -> list[PetitionMessage]:

@@ -9,8 +9,10 @@ from flask.typing import ResponseReturnValue
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from bot.admin import auditing
 from bot.admin.blueprint import MANAGERS, bp, require_role, utcnow
 from bot.database import db_session
+from handlers import audit
 from handlers.reports import BadPeriod, MonthReport, Row, month_report, parse_period
 
 COLUMNS = (
@@ -71,6 +73,12 @@ def reports_xlsx() -> ResponseReturnValue:
     buffer = io.BytesIO()
     book.save(buffer)
     name = f"bao-cao-pakn-{report.period}.xlsx"
+    auditing.record(
+        audit.EXPORT_REPORT,
+        commit=True,
+        summary=f"Tải báo cáo Excel tháng {report.first:%m/%Y}",
+        target=("report", report.period),
+    )
     return Response(
         buffer.getvalue(),
         mimetype=XLSX,

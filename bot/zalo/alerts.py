@@ -1,13 +1,13 @@
-"""Alerts for administrators (a StaffNotification row the admin view shows)."""
+"""Alerts for administrators: a "Việc cần làm" item for the admin role."""
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from handlers.tasks import raise_item
 from storage.models import StaffNotification
 from storage.models.enums import Role
 
@@ -17,17 +17,18 @@ logger = logging.getLogger(__name__)
 def alert_admins(
     session: Session, *, kind: str, title: str, body: str, now: datetime
 ) -> StaffNotification | None:
-    """Tell administrators once: no new row while an unread alert of the same kind exists."""
-    unread = session.scalar(
-        select(StaffNotification.id).where(
-            StaffNotification.kind == kind,
-            StaffNotification.role == Role.ADMIN,
-            StaffNotification.read_at.is_(None),
-        )
+    """Tell administrators once: no new alert while the last one of this kind is not done."""
+    item = raise_item(
+        session,
+        kind=kind,
+        title=title,
+        body=body,
+        now=now,
+        role=Role.ADMIN,
+        key=f"admin:{kind}",
+        again_when_done=True,
     )
-    if unread is not None:
-        return None
-    note = StaffNotification(role=Role.ADMIN, kind=kind, title=title, body=body, created_at=now)
-    session.add(note)
+    if item.created_at != now:
+        return None  # still open from an earlier failure
     logger.warning("alert for administrators: %s", kind)
-    return note
+    return item

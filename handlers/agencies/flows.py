@@ -15,10 +15,11 @@ from handlers import workflow as wf
 from handlers.agencies import texts
 from handlers.agencies.disclosure import is_protected
 from handlers.agencies.mail import notify_agency
+from handlers.reminders.drafting import KIND_LABELS
 from handlers.workflow.calendar import WorkCalendar
 from handlers.workflow.labels import LEGAL_TYPE_LABELS
 from handlers.workflow.slips import front_unit, write_slip
-from storage.models import Agency, ExtensionRequest, Forward, Petition, StaffUser
+from storage.models import Agency, ChaseLetter, ExtensionRequest, Forward, Petition, StaffUser
 
 
 @dataclass(frozen=True)
@@ -157,3 +158,45 @@ def decide_extension(
         session, fwd, subject, body, [], now, purpose="extension", key=f"ext{request.id}", actor=who
     )
     return request
+
+
+def email_letter(
+    session: Session,
+    letter: ChaseLetter,
+    signed: Path,
+    now: datetime,
+    mail: MailContext,
+    *,
+    actor: wf.Actor | StaffUser,
+) -> None:
+    """Email a chase letter, once recorded as signed and sent, to its agency (the file attached)."""
+    fwd = session.get(Forward, letter.forward_id) if letter.forward_id else None
+    petition = session.get(Petition, letter.petition_id)
+    if fwd is None or petition is None:
+        return
+    unit = front_unit(session, petition)
+    kind = KIND_LABELS[letter.kind]
+    subject, body = texts.render(
+        "chase_letter",
+        link=mail.petition_link(petition),
+        place=unit.place,
+        unit=unit.name,
+        agency=fwd.agency.name,
+        code=petition.code,
+        kind=kind,
+        kind_lower=kind.lower(),
+        document_number=letter.document_number or "",
+        sent_date=f"{letter.sent_on:%d/%m/%Y}" if letter.sent_on else "",
+        due_date=f"{fwd.handler_due_on:%d/%m/%Y}",
+    )
+    notify_agency(
+        session,
+        fwd,
+        subject,
+        body,
+        [signed],
+        now,
+        purpose="letter",
+        key=f"letter{letter.id}",
+        actor=wf.as_actor(actor),
+    )

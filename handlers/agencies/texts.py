@@ -29,6 +29,14 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "({working_days} ngày làm việc kể từ ngày chuyển).\n"
         "Phiếu chuyển đơn (.docx) gửi kèm thư này.{confidential}",
     ),
+    "chase_letter": (
+        "[MTTQ {place}] {kind} — hồ sơ {code}",
+        "Kính gửi {agency},\n\n"
+        "Ban Thường trực {unit} gửi quý cơ quan {kind_lower} số {document_number} ngày "
+        "{sent_date} về hồ sơ {code}, đã quá thời hạn giải quyết ({due_date}).\n"
+        "Văn bản đã ký gửi kèm thư này; đề nghị quý cơ quan giải quyết và thông báo kết quả "
+        "cho Ủy ban MTTQ.",
+    ),
     "rerouted": (
         "[MTTQ {place}] Thông báo: hồ sơ {code} đã chuyển cơ quan khác",
         "Kính gửi {agency},\n\nBan Thường trực {unit} đã xem xét ý kiến của quý cơ quan và "

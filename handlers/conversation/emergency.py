@@ -18,6 +18,7 @@ from handlers.conversation.replies import say, short
 from handlers.conversation.state import Turn
 from handlers.conversation.understand import resolve_ward
 from handlers.messages import render
+from handlers.tasks import raise_item
 from storage.models import Petition, PetitionMessage, StaffNotification, Ward
 
 logger = logging.getLogger(__name__)
@@ -104,11 +105,12 @@ def _alert(
     turn: Turn, draft: Petition | None, reasons: tuple[str, ...], text: str, consented: bool
 ) -> StaffNotification:
     ward, where = _where(turn, draft, text)
-    note = StaffNotification(
+    note = raise_item(
+        turn.session,
         kind="urgent",
         ward_id=ward.id if ward is not None else None,
         petition_id=draft.id if draft is not None else None,
-        title=render(turn.session, "staff.urgent_title", reasons=labels(reasons))[:300],
+        title=render(turn.session, "staff.urgent_title", reasons=labels(reasons)),
         body=render(
             turn.session,
             "staff.urgent_body",
@@ -118,9 +120,8 @@ def _alert(
             consent="" if consented else render(turn.session, "staff.urgent_no_consent"),
             citizen_id=turn.citizen.id,
         ),
-        created_at=turn.now,
+        now=turn.now,
     )
-    turn.session.add(note)
     turn.session.flush()
     return note
 

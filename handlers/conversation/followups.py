@@ -119,6 +119,12 @@ def add_to(turn: Turn, draft: Petition, target: Petition) -> None:
         except WorkflowError:
             logger.exception("add_citizen_info refused for petition %s", target.id)
         else:
+            alerts.notify_staff(
+                turn,
+                "citizen_info",
+                render(turn.session, "staff.info_title", code=target.code),
+                petition=target,
+            )
             say(turn, "bot.info_added", petition=target, code=target.code)
             _after_hours(turn, target)
             return

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from handlers.conversation.config import ConversationConfig
 from handlers.messages import render
+from handlers.office_settings import effective
 from handlers.workflow import LOCAL_TZ, WorkCalendar
 
 WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
@@ -48,7 +50,8 @@ def describe(session: Session, moment: datetime) -> str:
 
 def after_hours_note(session: Session, now: datetime, config: ConversationConfig) -> str | None:
     """The 'outside working hours — staff will look at …' sentence, or None in office hours."""
-    opens = next_office_time(now, config, WorkCalendar.load(session))
+    hours = effective(session, "office_hours", config.office_hours)  # the settings screen's
+    opens = next_office_time(now, replace(config, office_hours=hours), WorkCalendar.load(session))
     if opens is None:
         return None
     return render(session, "bot.after_hours", when=describe(session, opens))

@@ -7,7 +7,7 @@ import logging
 
 from sqlalchemy import select
 
-from handlers.conversation import drafts, emergency, followups, phone_notices, places
+from handlers.conversation import alerts, drafts, emergency, followups, phone_notices, places
 from handlers.conversation.hours import after_hours_note
 from handlers.conversation.memory import forget_draft
 from handlers.conversation.replies import button, say, short, text, ward_buttons
@@ -249,6 +249,7 @@ def send(turn: Turn) -> None:
     if draft.ward_id is not None:
         turn.citizen.ward_id = draft.ward_id
     emergency.attach_urgent(turn, draft)
+    _promised_items(turn, draft)
     turn.conversation.draft_petition_id = None
     forget_draft(turn.state)
     turn.go(Step.IDLE)
@@ -271,6 +272,17 @@ def _next_of_split(turn: Turn, first: Petition) -> None:
     turn.state.decided, turn.state.split_offered = True, True
     say(turn, "bot.split_next")
     advance(turn)
+
+
+def _promised_items(turn: Turn, draft: Petition) -> None:
+    """What the summary promised: staff classify an unknown field, and call back a phone."""
+    if draft.category_id is None:  # "cán bộ sẽ phân loại"
+        title = render(turn.session, "staff.classify_title", code=draft.code)
+        alerts.notify_staff(turn, "classify", title, petition=draft)
+    if draft.callback_phone:  # "Nếu muốn cán bộ gọi lại…"
+        # The number itself stays on the petition's page (never in an email).
+        title = render(turn.session, "staff.callback_title", code=draft.code)
+        alerts.notify_staff(turn, "callback", title, petition=draft)
 
 
 def edit_menu(turn: Turn) -> None:

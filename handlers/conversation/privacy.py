@@ -79,6 +79,18 @@ def withdraw_consent(turn: Turn) -> None:
     turn.citizen.consent_withdrawn_at = turn.now
     drafts.discard(turn)
     turn.state.consent_asked_at = None
+    alerts.notify_staff(
+        turn,
+        "consent_withdrawn",
+        render(turn.session, "staff.consent_withdrawn_title"),
+        render(
+            turn.session,
+            "staff.consent_withdrawn_body",
+            citizen_id=turn.citizen.id,
+            time=clock(turn.now),
+            count=len(_petitions(turn)),
+        ),
+    )
     say(turn, "bot.consent_withdrawn", time=clock(turn.now))
     logger.info("citizen %s withdrew consent", turn.citizen.id)
 

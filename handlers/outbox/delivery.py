@@ -14,8 +14,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from handlers.outbox.queueing import OutboxError, queue_email
+from handlers.tasks import raise_item
 from storage.models import Petition, StaffNotification
-from storage.models.enums import Role
 
 logger = logging.getLogger(__name__)
 
@@ -54,11 +54,11 @@ def require_delivery(session: Session, petition: Petition, result: str, now: dat
             row.payload = {**row.payload, "notice": {"slot": "result", "code": petition.code}}
             return "email"
     how = "phone" if petition.callback_phone else "letter"
-    session.add(_item(petition, how, now))
+    _item(session, petition, how, now)
     return how
 
 
-def _item(petition: Petition, how: str, now: datetime) -> StaffNotification:
+def _item(session: Session, petition: Petition, how: str, now: datetime) -> StaffNotification:
     if how == "phone":
         title = f"{petition.code}: gọi điện báo kết quả cho người dân ({petition.callback_phone})"
     else:
@@ -67,18 +67,16 @@ def _item(petition: Petition, how: str, now: datetime) -> StaffNotification:
         "Người dân không gửi qua Zalo nên chưa nhận được kết quả. Sau khi báo, bấm "
         "«Ghi nhận đã báo kết quả» trên trang hồ sơ."
     )
-    target = (
-        {"staff_id": petition.assignee_id}
-        if petition.assignee_id
-        else {"role": Role.STAFF, "ward_id": petition.ward_id}
-    )
-    return StaffNotification(
-        petition_id=petition.id,
+    return raise_item(
+        session,
         kind="deliver_result",
-        title=title[:300],
+        title=title,
         body=body,
-        created_at=now,
-        **target,
+        now=now,
+        petition_id=petition.id,
+        staff_id=petition.assignee_id,
+        ward_id=petition.ward_id,
+        key=f"deliver_result:p{petition.id}",
     )
 
 

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from handlers.clock import LOCAL_TZ
 from handlers.outbox.notices import RESULT
-from storage.models import OutboxMessage, Petition, StaffNotification, ZaloQuotaUsage
+from handlers.tasks import raise_item
+from storage.models import OutboxMessage, Petition, ZaloQuotaUsage
 from storage.models.enums import OutboxState, Role
 
 logger = logging.getLogger(__name__)
@@ -180,11 +181,7 @@ def _kind_label(kind: str) -> str:
 
 
 def _alert(session: Session, now: datetime, title: str, body: str) -> None:
-    session.add(
-        StaffNotification(
-            role=Role.ADMIN, kind="zalo_quota", title=title, body=body, created_at=now
-        )
-    )
+    raise_item(session, kind="zalo_quota", title=title, body=body, now=now, role=Role.ADMIN)
     logger.warning("quota alert: %s", title)
 
 

@@ -1,11 +1,13 @@
 """The agency ladder on every running forward (petition-workflow.md, "reminder ladder").
 
 −2 working days: a reminder to the agency's contact (email) and its liaisons' inbox.
-Deadline passed: overdue; the first đôn đốc letter (.docx) is generated for staff to number
-and sign, the liaisons are told, and so is the citizen (the outbox waits for the Zalo window).
-+10 working days: the second letter, to the agency's head. +20: listed for the standing
-committee's supervision agenda. A re-forward (a new forward) or an extension (a new
-deadline_version and date) starts a new ladder, because both are part of the ledger key.
+Deadline passed: overdue; the first đôn đốc letter (.docx) is drafted for staff to number,
+sign and send, and the liaisons are told. +10 working days: the second letter, to the
+agency's head. +20: a proposal to put it on the standing committee's supervision agenda.
+Each drafted document is a ChaseLetter on the letters screen and an item of "Việc cần làm";
+the citizen hears that a letter went out only once staff record it as sent
+(handlers.chase). A re-forward (a new forward) or an extension (a new deadline_version and
+date) starts a new ladder, because both are part of the ledger key.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from sqlalchemy.orm import Session
 from handlers.agencies.mail import agency_digest
 from handlers.jobs import JobContext
 from handlers.reminders import engine, ladder, letters, notices, texts
-from handlers.reminders.citizens import tell_overdue
+from handlers.reminders.drafting import record_drafts
 from handlers.reminders.engine import Item, Pass, Planned, by_rung, ward_of
 from handlers.reminders.ledger import forward_key
 from handlers.workflow.calendar import local_date
@@ -32,6 +34,8 @@ from storage.models.enums import PetitionState as S
 from storage.models.enums import Role
 
 LETTER_RUNGS = (ladder.AGENCY_OVERDUE, ladder.AGENCY_LETTER2)
+#: Rungs that draft a document (the two letters and the supervision proposal).
+DOCUMENT_RUNGS = (*LETTER_RUNGS, ladder.AGENCY_AGENDA)
 
 
 def _items(session: Session, p: Pass) -> Iterable[Item]:
@@ -49,6 +53,7 @@ def _items(session: Session, p: Pass) -> Iterable[Item]:
             Petition.ward_id,
             Petition.category_id,
             Petition.citizen_id,
+            Petition.state,
         )
         .join(Petition, Petition.id == Forward.petition_id)
         .where(
@@ -70,8 +75,8 @@ def _items(session: Session, p: Pass) -> Iterable[Item]:
 
 
 def _prepare(p: Pass, pl: Planned) -> None:
-    """Name the letter file before claiming, so the row records where it is."""
-    if pl.act.rung in LETTER_RUNGS:
+    """Name the document's file before claiming, so the row records where it is."""
+    if pl.act.rung in DOCUMENT_RUNGS:
         row = pl.item.row
         name = f"{row.code or f'p{row.petition_id}'}-{pl.act.rung}-f{row.id}v{row.deadline_version}"
         pl.act.letter_path = f"{p.today:%Y/%m}/{name}.docx"
@@ -84,14 +89,18 @@ def letter_date(day: date) -> tuple[str, str, str]:
     return f"{day.day:02d}", month, str(day.year)
 
 
-def letter_values(p: Pass, pl: Planned, first_letter_on: date | None) -> dict[str, str]:
-    """The placeholders of one letter (never the citizen's identity)."""
+def letter_values(
+    p: Pass, pl: Planned, first_letter_on: date | None, second_letter_on: date | None = None
+) -> dict[str, str]:
+    """The placeholders of one document (never the citizen's identity)."""
     row = pl.item.row
     agency = p.agencies[row.agency_id]
     ngay, thang, nam = letter_date(p.today)
+    unit = p.unit_name(row.ward_id)
     return {
-        "ten_don_vi": p.unit_name(row.ward_id),
-        "ten_don_vi_hoa": p.ward_name(row.ward_id).upper(),
+        "ten_don_vi": unit,
+        # The committee under "ỦY BAN MTTQ VIỆT NAM", as on the forwarding slip.
+        "ten_don_vi_hoa": unit.replace("Ủy ban MTTQ Việt Nam ", "").upper(),
         "dia_danh": p.wards.get(row.ward_id, "Tam Kỳ"),
         "ngay": ngay,
         "thang": thang,
@@ -105,16 +114,15 @@ def letter_values(p: Pass, pl: Planned, first_letter_on: date | None) -> dict[st
         "han_giai_quyet": texts.fmt_date(row.handler_due_on),
         "han_tra_loi": texts.fmt_date(p.cal.add_working_days(p.today, p.config.letter_reply_wd)),
         "ngay_lan_1": texts.fmt_date(first_letter_on) if first_letter_on else letters.BLANK,
+        "ngay_lan_2": texts.fmt_date(second_letter_on) if second_letter_on else letters.BLANK,
         "so_ngay_qua_han": str(max(0, p.cal.working_days_between(row.handler_due_on, p.today))),
     }
 
 
-def _first_letters(session: Session, members: list[Planned]) -> dict[int, date]:
-    """When each forward's first letter was generated (for the second letter's text)."""
+def _letter_days(session: Session, members: list[Planned], rung: str) -> dict[int, date]:
+    """When each forward's earlier letter of `rung` was drafted (for the later ones' text)."""
     keys = [
-        forward_key(
-            pl.item.row.id, pl.item.row.deadline_version, pl.act.due_on, ladder.AGENCY_OVERDUE
-        )
+        forward_key(pl.item.row.id, pl.item.row.deadline_version, pl.act.due_on, rung)
         for pl in members
         if pl.act.due_on is not None
     ]
@@ -177,23 +185,45 @@ def _remind(session: Session, p: Pass, ward: int | None, members: list[Planned])
             role=Role.AGENCY,
             ward_id=ward,
             agency_id=agency_id,
+            link="/?sort=deadline",
         )
     return counts
 
 
-def _letters(session: Session, p: Pass, ward: int | None, members: list[Planned]) -> Counter[str]:
-    counts: Counter[str] = Counter()
-    firsts = _first_letters(session, [pl for pl in members if pl.act.rung == ladder.AGENCY_LETTER2])
-    lines, jobs = [], []
+def _draft(
+    session: Session,
+    p: Pass,
+    members: list[Planned],
+    firsts: dict[int, date],
+    seconds: dict[int, date] | None = None,
+) -> tuple[int, list[str]]:
+    """Write the documents (a few threads: file metadata is the slow part of a big catch-up),
+    then record them; return how many and the digest's lines."""
+    lines, jobs, drafted = [], [], []
     for pl in sorted(members, key=lambda pl: pl.item.row.code or ""):
         template = letters.compiled(pl.act.rung, p.config.letter_template_dir)
-        values = letter_values(p, pl, firsts.get(pl.item.row.id))
+        fid = pl.item.row.id
+        values = letter_values(p, pl, firsts.get(fid), (seconds or {}).get(fid))
         jobs.append((p.config.letter_dir, str(pl.act.letter_path), template, values))
-        lan = 1 if pl.act.rung == ladder.AGENCY_OVERDUE else 2
-        lines.append(f"{_line(p, pl)} — văn bản đôn đốc lần {lan}: {pl.act.letter_path}")
-    # Creating files is the slow part of a big catch-up (filesystem metadata): a few threads.
+        drafted.append((pl, values))
+        lines.append(f"{_line(p, pl)} — {_what(pl.act.rung)}: {pl.act.letter_path}")
     with ThreadPoolExecutor(max_workers=4, thread_name_prefix="letters") as pool:
-        counts["letters"] += len(list(pool.map(lambda job: letters.write_letter(*job), jobs)))
+        list(pool.map(lambda job: letters.write_letter(*job), jobs))
+    return record_drafts(session, p, drafted), lines
+
+
+def _what(rung: str) -> str:
+    if rung == ladder.AGENCY_AGENDA:
+        return "dự thảo đề xuất giám sát"
+    return f"dự thảo văn bản đôn đốc lần {1 if rung == ladder.AGENCY_OVERDUE else 2}"
+
+
+def _letters(session: Session, p: Pass, ward: int | None, members: list[Planned]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    second = [pl for pl in members if pl.act.rung == ladder.AGENCY_LETTER2]
+    firsts = _letter_days(session, second, ladder.AGENCY_OVERDUE)
+    drafted, lines = _draft(session, p, members, firsts)
+    counts["letters"] += drafted
     rendered = texts.render(
         session,
         "reminder.letters",
@@ -203,16 +233,15 @@ def _letters(session: Session, p: Pass, ward: int | None, members: list[Planned]
         placeholder="Số: ……/MTTQ-BTT và người ký",
         link=p.link("/letters"),
     )
-    key = min(pl.act.key for pl in members)
+    # Each letter is an item of its own (drafting.record_drafts): the digest is email only.
     counts["emails"] += notices.post(
         session,
-        key=key,
+        key=min(pl.act.key for pl in members),
         kind="reminder.letters",
         rendered=rendered,
         people=p.audience.staff(ward),
         now=p.now,
-        role=Role.STAFF,
-        ward_id=ward,
+        item=False,
     )
     for agency_id, group in _by_agency(members).items():
         liaison = texts.render(
@@ -232,26 +261,22 @@ def _letters(session: Session, p: Pass, ward: int | None, members: list[Planned]
             role=Role.AGENCY,
             ward_id=ward,
             agency_id=agency_id,
+            link=f"/?agency={agency_id}&overdue=1&sort=deadline",
         )
-    counts["citizens"] += tell_overdue(
-        session,
-        [
-            (pl.item.petition_id, p.agencies[pl.item.row.agency_id].name, pl.act.key)
-            for pl in members
-        ],
-        now=p.now,
-    )
     return counts
 
 
 def _agenda(session: Session, p: Pass, ward: int | None, members: list[Planned]) -> Counter[str]:
+    firsts = _letter_days(session, members, ladder.AGENCY_OVERDUE)
+    seconds = _letter_days(session, members, ladder.AGENCY_LETTER2)
+    drafted, lines = _draft(session, p, members, firsts, seconds)
     rendered = texts.render(
         session,
         "reminder.agenda",
         ward=p.ward_name(ward),
         count=len(members),
-        items=texts.item_lines([_line(p, pl) for pl in members]),
-        link=p.link("/supervision"),
+        items=texts.item_lines(lines),
+        link=p.link("/letters?kind=agenda"),
     )
     emails = notices.post(
         session,
@@ -260,10 +285,9 @@ def _agenda(session: Session, p: Pass, ward: int | None, members: list[Planned])
         rendered=rendered,
         people=p.audience.supervisors(ward),
         now=p.now,
-        role=Role.SUPERVISOR,
-        ward_id=ward,
+        item=False,
     )
-    return Counter(emails=emails)
+    return Counter(emails=emails, agenda=drafted)
 
 
 def handle(session: Session, p: Pass, group: Hashable, acted: list[Planned]) -> Mapping[str, int]:

@@ -17,10 +17,12 @@ from storage.models.enums import Role
 
 @dataclass(frozen=True)
 class Person:
-    """A recipient: the id keys the email's dedup, the email may be missing."""
+    """A recipient: the id keys the email's dedup, the email may be missing; `email_mode`
+    says whether they want each notice at once ("all") or in their daily digest."""
 
     id: int
     email: str | None
+    email_mode: str = "digest"
 
 
 @dataclass
@@ -44,7 +46,7 @@ class Audience:
             .order_by(StaffUser.id)
         )
         for user in users:
-            person = Person(user.id, user.email)
+            person = Person(user.id, user.email, user.email_mode)
             ward_ids = [w.id for w in user.wards]
             if user.role == Role.STAFF:
                 for ward_id in ward_ids:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers.jobs import JobContext
+from handlers.office_settings import ladder_overrides
 from handlers.reminders.audience import Audience
 from handlers.reminders.config import ReminderConfig
 from handlers.reminders.ladder import Step, reached
@@ -117,7 +118,7 @@ def open_pass(session: Session, ctx: JobContext) -> Pass:
         now=ctx.now,
         today=local_date(ctx.now),
         cal=cal,
-        config=ctx.services.reminders,
+        config=_with_staff_ladder(session, ctx.services.reminders),
         audience=Audience.load(session),
         wards={k: v for k, v in session.execute(select(Ward.id, Ward.name))},
         units=units,
@@ -127,6 +128,12 @@ def open_pass(session: Session, ctx: JobContext) -> Pass:
         },
         categories={k: v for k, v in session.execute(select(Category.id, Category.name))},
     )
+
+
+def _with_staff_ladder(session: Session, config: ReminderConfig) -> ReminderConfig:
+    """The process's ladder with the offsets the office changed on the settings screen."""
+    changed = ladder_overrides(session)
+    return replace(config, ladder=replace(config.ladder, **changed)) if changed else config
 
 
 def plan(session: Session, items: Iterable[Item], today: date) -> list[Planned]:

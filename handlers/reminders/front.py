@@ -24,6 +24,14 @@ from storage.models.enums import Role
 
 #: Which audience hears each rung.
 SUPERVISOR_RUNGS = frozenset({ladder.TRIAGE_HARD, ladder.DECISION_LATE})
+#: The inbox list each rung's digest links to (paths under /admin).
+LINKS = {
+    ladder.TRIAGE: "/?state=new&sort=deadline",
+    ladder.TRIAGE_HARD: "/?state=new&sort=deadline",
+    ladder.DECISION_WARN: "/?state=undecided&sort=deadline",
+    ladder.DECISION_LATE: "/?state=undecided&sort=deadline",
+    ladder.RELAY: "/?state=agency_answered&sort=deadline",
+}
 
 _COLUMNS = (
     Petition.id,
@@ -107,7 +115,7 @@ def digest_by_rung(
             ward=p.ward_name(ward),
             count=len(members),
             items=texts.item_lines([_line(p, pl) for pl in members]),
-            link=p.link("/petitions"),
+            link=p.link(LINKS[rung]),
         )
         counts["emails"] += notices.post(
             session,
@@ -119,6 +127,7 @@ def digest_by_rung(
             role=Role.SUPERVISOR if supervisor else Role.STAFF,
             ward_id=ward,
             petition_id=members[0].item.petition_id if len(members) == 1 else None,
+            link=LINKS[rung],
         )
         counts["digests"] += 1
     return counts

@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from handlers.jobs import JobContext
@@ -22,7 +22,7 @@ from handlers.reminders.stats import compute_month, previous_month
 from handlers.workflow.calendar import start_of_day
 from handlers.workflow.clocks import overdue_clause
 from storage.db import transaction
-from storage.models import Forward, MonthlyStat, Petition, Reminder
+from storage.models import Forward, MonthlyStat, Petition, Reminder, StaffNotification
 from storage.models.enums import OPEN_STATES, Role
 from storage.models.enums import PetitionState as S
 
@@ -116,9 +116,18 @@ def supervisors_digest(ctx: JobContext) -> Mapping[str, Any]:
             "reminder.supervisors",
             date=texts.fmt_date(p.today),
             items=texts.item_lines(_lines(p, _figures(session, p)), limit=200),
-            link=p.link("/dashboard"),
+            link=p.link("/today"),
         )
         people = p.audience.supervisors(None)
+        # Yesterday's figures are superseded by today's: one figures item at a time.
+        session.execute(
+            update(StaffNotification)
+            .where(
+                StaffNotification.kind == "reminder.supervisors",
+                StaffNotification.done_at.is_(None),
+            )
+            .values(done_at=p.now, done_note="Đã có số liệu mới")
+        )
         emails = notices.post(
             session,
             key=key,
@@ -127,6 +136,8 @@ def supervisors_digest(ctx: JobContext) -> Mapping[str, Any]:
             people=people,
             now=p.now,
             role=Role.SUPERVISOR,
+            link="/today",
+            modes=notices.DIGEST_READERS,
         )
     return {"date": p.today.isoformat(), "digests": 1, "emails": emails}
 

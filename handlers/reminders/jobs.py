@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from handlers.jobs import JobFn
-from handlers.reminders import agency, front, housekeeping, satisfaction
+from handlers.reminders import agency, front, housekeeping, satisfaction, todo_mail
 
 JOBS: Mapping[str, JobFn] = {
     "reminders-triage": front.triage,
@@ -15,4 +15,7 @@ JOBS: Mapping[str, JobFn] = {
     "reminders-satisfaction": satisfaction.satisfaction,
     "supervisors-digest": housekeeping.supervisors_digest,
     "monthly-stats": housekeeping.monthly_stats,
+    # Việc cần làm by email: new urgent items at once, each reader's morning digest.
+    "tasks-alert": todo_mail.alert,
+    "tasks-digest": todo_mail.digest,
 }

@@ -1,4 +1,6 @@
-"""Build the shipped đôn đốc letter templates (Nghị định 30/2020 layout) with python-docx.
+"""Build the shipped đôn đốc letter and supervision-proposal templates (Nghị định 30/2020
+layout: A4, the administrative header with the ward Front committee's name, as on the
+forwarding slip) with python-docx.
 
 Run `python -m handlers.reminders.letter_templates` after changing the wording here; the
 .docx files in handlers/reminders/templates/ are what the jobs fill. Each placeholder is typed
@@ -66,23 +68,46 @@ def _para(
     return paragraph
 
 
-def _letter(lan: int) -> DocumentObject:
-    doc = Document()
+_AGENDA = (
+    "Ngày {{ngay_chuyen}}, Ban Thường trực {{ten_don_vi}} đã chuyển đến {{co_quan}} phản ánh, "
+    "kiến nghị của công dân (mã hồ sơ {{ma_ho_so}}, lĩnh vực: {{linh_vuc}}) tại văn bản số "
+    "{{so_van_ban_chuyen}}, thời hạn giải quyết đến ngày {{han_giai_quyet}}; Ban Thường trực "
+    "đã có văn bản đôn đốc ngày {{ngay_lan_1}} và ngày {{ngay_lan_2}}.",
+    "Đến nay, quá thời hạn giải quyết {{so_ngay_qua_han}} ngày làm việc, {{co_quan}} vẫn chưa "
+    "có kết quả. Đề nghị Ban Thường trực đưa nội dung này vào chương trình giám sát của Ủy ban "
+    "MTTQ, làm việc trực tiếp với {{thu_truong}} về việc giải quyết và thông tin kết quả cho "
+    "công dân theo quy định.",
+)
+
+
+def _page(doc: DocumentObject) -> None:
+    """A4, margins of Nghị định 30/2020 (top/bottom 2 cm, left 3 cm, right 2 cm), 14 pt."""
     section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.left_margin, section.right_margin = Cm(3), Cm(2)
     section.top_margin, section.bottom_margin = Cm(2), Cm(2)
     doc.styles["Normal"].font.name = "Times New Roman"
     doc.styles["Normal"].font.size = Pt(14)
+
+
+def _header(doc: DocumentObject, subject: str) -> None:
+    """The issuing committee and number on the left, the national motto on the right."""
     header = doc.add_table(rows=1, cols=2)
     header.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = header.rows[0].cells
     _para(left, "ỦY BAN MTTQ VIỆT NAM")
     _para(left, "{{ten_don_vi_hoa}}", bold=True)
     _para(left, "Số: {{so_van_ban}}/MTTQ-BTT")
-    _para(left, f"V/v đôn đốc giải quyết phản ánh, kiến nghị của công dân (lần {lan})", size=12)
+    _para(left, subject, size=12)
     _para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12)
     _para(right, "Độc lập - Tự do - Hạnh phúc", bold=True)
     _para(right, "{{dia_danh}}, ngày {{ngay}} tháng {{thang}} năm {{nam}}", italic=True)
+
+
+def _letter(lan: int) -> DocumentObject:
+    doc = Document()
+    _page(doc)
+    _header(doc, f"V/v đôn đốc giải quyết phản ánh, kiến nghị của công dân (lần {lan})")
     addressee = "{{co_quan}}" if lan == 1 else "{{thu_truong}}"
     _para(doc, f"Kính gửi: {addressee}.", size=14)
     for text in _BODY_1 if lan == 1 else _BODY_2:
@@ -101,14 +126,35 @@ def _letter(lan: int) -> DocumentObject:
     return doc
 
 
+def _agenda() -> DocumentObject:
+    """The officer's proposal to the standing committee to supervise one overdue petition."""
+    doc = Document()
+    _page(doc)
+    _header(doc, "V/v đề xuất giám sát việc giải quyết phản ánh, kiến nghị của công dân")
+    _para(doc, "Kính gửi: Ban Thường trực {{ten_don_vi}}.", size=14)
+    for text in _AGENDA:
+        p = _para(doc, text, size=14, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+        p.paragraph_format.first_line_indent = Cm(1)
+    footer = doc.add_table(rows=1, cols=2)
+    sent_to, signer = footer.rows[0].cells
+    _para(sent_to, "Nơi nhận:", bold=True, italic=True, size=12, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _para(sent_to, "- Như trên;", size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _para(sent_to, "- Lưu: VT, hồ sơ {{ma_ho_so}}.", size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _para(signer, "NGƯỜI ĐỀ XUẤT", bold=True)
+    _para(signer, "")
+    _para(signer, "{{nguoi_ky}}", bold=True)
+    return doc
+
+
 def build_default_templates(target: Path = SHIPPED_TEMPLATES) -> list[Path]:
-    """Write the two shipped templates; return their paths."""
+    """Write the shipped templates (two letters, the supervision proposal); return paths."""
     target.mkdir(parents=True, exist_ok=True)
     written = []
-    for lan, rung in ((1, "overdue"), (2, "letter2")):
+    documents = {"overdue": _letter(1), "letter2": _letter(2), "agenda": _agenda()}
+    for rung, doc in documents.items():
         path = target / TEMPLATE_FILES[rung]
         buffer = io.BytesIO()
-        _letter(lan).save(buffer)
+        doc.save(buffer)
         path.write_bytes(_slim(buffer.getvalue()))
         written.append(path)
     return written

@@ -29,8 +29,12 @@ BLANK = "……"
 #: Placeholders staff fill by hand after generation; listed in the staff digest.
 MANUAL_FIELDS = {"so_van_ban": BLANK, "nguoi_ky": BLANK}
 
-#: The template file of each letter rung.
-TEMPLATE_FILES = {"overdue": "don_doc_lan_1.docx", "letter2": "don_doc_lan_2.docx"}
+#: The template file of each rung that drafts a document.
+TEMPLATE_FILES = {
+    "overdue": "don_doc_lan_1.docx",
+    "letter2": "don_doc_lan_2.docx",
+    "agenda": "de_xuat_giam_sat.docx",
+}
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_0-9]+)\s*\}\}")
 

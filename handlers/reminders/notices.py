@@ -1,8 +1,9 @@
-"""Post a digest: one admin-view notification for the group and one email per person.
+"""Post a digest: one "Việc cần làm" item for the group, and an email to each person who
+asked for every notice at once (the others read it in their daily digest of items).
 
 Everything is queued in the caller's transaction, the one that claimed the digest's reminder
-rows, so a digest exists exactly when its rows do. Email dedup keys derive from the first
-claimed row's key, which no other pass can claim again.
+rows, so a digest exists exactly when its rows do. Item and email dedup keys derive from the
+first claimed row's key, which no other pass can claim again.
 """
 
 from __future__ import annotations
@@ -17,9 +18,14 @@ from sqlalchemy.orm import Session
 from handlers.outbox import queue_email
 from handlers.reminders.audience import Person
 from handlers.reminders.texts import Rendered
-from storage.models import StaffNotification
+from handlers.tasks import raise_item
 
 logger = logging.getLogger(__name__)
+
+#: Email modes that get a notice the moment it is posted (handlers.tasks.EMAIL_MODES).
+AT_ONCE = frozenset({"all"})
+#: The supervisors' morning figures are a digest themselves: digest readers get them too.
+DIGEST_READERS = frozenset({"all", "digest"})
 
 
 def dedup(*parts: object) -> str:
@@ -40,23 +46,30 @@ def post(
     ward_id: int | None = None,
     agency_id: int | None = None,
     petition_id: int | None = None,
+    link: str | None = None,
+    item: bool = True,
+    modes: frozenset[str] = AT_ONCE,
 ) -> int:
-    """Add the notification and queue the emails; return how many emails were queued."""
-    session.add(
-        StaffNotification(
+    """Raise the item (unless `item` is False) and queue the emails of those whose email mode
+    is in `modes` (by default: who want each notice at once); return how many were queued."""
+    if item:
+        raised = raise_item(
+            session,
+            kind=kind,
+            title=rendered.subject,
+            body=rendered.body,
+            now=now,
             role=role,
             ward_id=ward_id,
             agency_id=agency_id,
             petition_id=petition_id,
-            kind=kind,
-            title=rendered.subject[:300],
-            body=rendered.body,
-            created_at=now,
+            key=f"item:{key}",
+            link=link,
         )
-    )
+        raised.emailed_at = now  # those who want it at once get it below
     emails = 0
     for person in people:
-        if person.email and "@" in person.email:
+        if person.email_mode in modes and person.email and "@" in person.email:
             queue_email(
                 session,
                 to=person.email,

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.reminders.ladder import AGENCY_AGENDA
+from handlers.reminders.ladder import AGENCY_AGENDA, AGENCY_LETTER2, AGENCY_OVERDUE
 from storage.models import Agency, Forward, Petition, Reminder
 from storage.models.enums import OPEN_STATES
 
@@ -65,7 +65,8 @@ def letters_to_sign(
     session: Session, *, ward_ids: Collection[int] | None = None, limit: int = 200
 ) -> list[LedgerEntry]:
     """Generated đôn đốc letters of petitions still open, newest first (None: every ward)."""
-    query = _base(ward_ids).where(Reminder.letter_path.is_not(None)).limit(limit)
+    letters = (AGENCY_OVERDUE, AGENCY_LETTER2)
+    query = _base(ward_ids).where(Reminder.rung.in_(letters)).limit(limit)
     return _entries(session, query)
 
 

@@ -82,6 +82,22 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "Cơ quan đã có kết quả cho các hồ sơ sau nhưng sau 2 ngày làm việc vẫn chưa được "
         "xem xét và gửi cho công dân:\n{items}\n\nXem danh sách: {link}",
     ),
+    "tasks.alert": (
+        "[PAKN] KHẨN: {title}",
+        "Kính gửi đồng chí {name},\n\nCó việc khẩn cần đồng chí xử lý ngay:\n{title}\n{body}\n\n"
+        "Mở: {link}\nViệc cần làm: {tasks}\nĐổi cách nhận thư: {settings}",
+    ),
+    "tasks.item": (
+        "[PAKN] {title}",
+        "Kính gửi đồng chí {name},\n\n{title}\n{body}\n\nMở: {link}\nViệc cần làm: {tasks}\n"
+        "Đổi cách nhận thư: {settings}",
+    ),
+    "tasks.digest": (
+        "[PAKN] Việc cần làm ngày {date}: {count} việc{urgent}",
+        "Kính gửi đồng chí {name},\n\nĐồng chí có {count} việc đang chờ trong mục Việc cần "
+        "làm (việc khẩn và mới nhất trước):\n{items}\n\nXem tất cả: {tasks}\n"
+        "Tình hình hôm nay: {today}\nĐổi cách nhận thư: {settings}",
+    ),
     "reminder.supervisors": (
         "[PAKN] Tình hình hồ sơ ngày {date}",
         "Kính gửi lãnh đạo Ủy ban MTTQ,\n\nTình hình phản ánh, kiến nghị đến ngày {date}:\n"

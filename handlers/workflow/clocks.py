@@ -2,7 +2,9 @@
 
 Working-day clocks (triage, handler deadlines of QĐ 960, result relay, satisfaction) skip
 weekends and holidays; statutory clocks (the 10-day decision notice, 30-day handler
-deadlines) count calendar days. `next_due_at` always holds the nearest open deadline.
+deadlines) count calendar days, and one that ends on a day off runs to the next working day
+(Bộ luật Dân sự 2015, Art. 148). No deadline ever falls on a day off. `next_due_at` always
+holds the nearest open deadline.
 """
 
 from __future__ import annotations
@@ -70,9 +72,9 @@ def handler_deadline(
         days = policy.khieu_nai_accept_days + (
             policy.khieu_nai_complex_days if complex_case else policy.khieu_nai_decide_days
         )
-        return cal.add_days(sent_on, days), f"Khiếu nại: {days} ngày (thụ lý + giải quyết)"
+        return calendar_due(cal, sent_on, days), f"Khiếu nại: {days} ngày (thụ lý + giải quyết)"
     if legal_type == LegalType.TO_CAO:
-        return cal.add_days(sent_on, policy.to_cao_days), f"Tố cáo: {policy.to_cao_days} ngày"
+        return calendar_due(cal, sent_on, policy.to_cao_days), f"Tố cáo: {policy.to_cao_days} ngày"
     if legal_type == LegalType.PHAN_ANH:
         if category_code in policy.works_categories:
             return (
@@ -84,9 +86,14 @@ def handler_deadline(
             f"Phản ánh đơn giản: {policy.simple_wd} ngày làm việc",
         )
     return (
-        cal.add_days(sent_on, policy.kien_nghi_days),
+        calendar_due(cal, sent_on, policy.kien_nghi_days),
         f"Kiến nghị: {policy.kien_nghi_days} ngày",
     )
+
+
+def calendar_due(cal: WorkCalendar, start: date, days: int) -> date:
+    """A deadline of `days` calendar days; ending on a day off, it runs to the next working day."""
+    return cal.next_working_day(cal.add_days(start, days))
 
 
 def start_received(
@@ -96,7 +103,7 @@ def start_received(
     today = local_date(now)
     petition.triage_due_on = cal.add_working_days(today, policy.triage_target_wd)
     petition.triage_hard_due_on = cal.add_working_days(today, policy.triage_hard_wd)
-    petition.decision_due_on = cal.add_days(today, policy.decision_days)
+    petition.decision_due_on = calendar_due(cal, today, policy.decision_days)
     petition.paused_at = None
     petition.paused_days = 0
 
@@ -121,7 +128,7 @@ def resume(petition: Petition, forward: Forward | None, cal: WorkCalendar, now: 
     if petition.triage_hard_due_on is not None:
         petition.triage_hard_due_on = cal.add_working_days(petition.triage_hard_due_on, work_days)
     if petition.decision_due_on is not None and petition.decided_at is None:
-        petition.decision_due_on = cal.add_days(petition.decision_due_on, days)
+        petition.decision_due_on = calendar_due(cal, petition.decision_due_on, days)
     if petition.result_relay_due_on is not None:
         petition.result_relay_due_on = cal.add_working_days(petition.result_relay_due_on, work_days)
     if forward is not None and forward.active and forward.answered_at is None and days:

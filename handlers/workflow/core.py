@@ -1,4 +1,8 @@
-"""The one way a transition is written: check, change, audit event in the same transaction."""
+"""The one way a transition is written: check, change, audit event in the same transaction.
+
+Each transition also writes a general audit-log entry (handlers.audit) with the values that
+changed, so the audit viewer shows petition changes beside every other audited act.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,17 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from handlers.audit import petitions as audit
+from handlers.tasks.items import settle
 from handlers.workflow import rules
 from handlers.workflow.actors import Actor, as_actor
 from handlers.workflow.calendar import WorkCalendar
 from handlers.workflow.clocks import DEFAULT_POLICY, DeadlinePolicy, refresh_next_due
 from handlers.workflow.errors import InvalidInput
+from handlers.workflow.labels import ACTION_LABELS
 from storage.models import Forward, Petition, PetitionEvent, StaffUser
+from storage.models.enums import ActorType
+from storage.models.enums import PetitionState as S
 
 
 def begin(session: Session, actor: Actor | StaffUser, action: str, petition: Petition) -> Actor:
@@ -21,6 +30,7 @@ def begin(session: Session, actor: Actor | StaffUser, action: str, petition: Pet
         session.add(petition)
         session.flush()
     rules.check(session, who, action, petition)
+    audit.remember(session, petition)
     return who
 
 
@@ -34,7 +44,10 @@ def record(
     to_state: str | None = None,
     note: str = "",
 ) -> PetitionEvent:
-    """Move the petition (if to_state) and write the audit event; flushed, so it has an id."""
+    """Move the petition (if to_state) and write the audit event; flushed, so it has an id.
+
+    The to-do items this action handles are marked done in the same transaction.
+    """
     from_state = petition.state
     if to_state is not None:
         petition.state = to_state
@@ -51,6 +64,18 @@ def record(
     )
     session.add(event)
     session.flush()
+    audit.record_change(
+        session, petition, actor, action, now=now, from_state=from_state, event_id=event.id
+    )
+    settle(
+        session,
+        petition.id,
+        action,
+        now=now,
+        closed=petition.state == S.CLOSED and from_state != S.CLOSED,
+        staff_id=actor.id if actor.type == ActorType.STAFF else None,
+        note=f"Đã xử lý: {ACTION_LABELS.get(action, action)}",
+    )
     return event
 
 

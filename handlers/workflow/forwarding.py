@@ -4,6 +4,7 @@ extensions, and the reviewed result sent to every reporter."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
@@ -39,7 +40,14 @@ def default_due(
     calendar: WorkCalendar | None = None,
     policy: clocks.DeadlinePolicy = clocks.DEFAULT_POLICY,
 ) -> tuple[date, str]:
-    """The handler deadline the forward form proposes, and its basis."""
+    """The handler deadline the forward form proposes, and its basis.
+
+    A category's own clock (set on the categories screen) replaces the 3/5 working days of a
+    simple or works phản ánh.
+    """
+    own = petition.category.handler_wd if petition.category else None
+    if own:
+        policy = replace(policy, simple_wd=own, works_wd=own)
     return clocks.handler_deadline(
         calendar_of(session, calendar),
         sent_on,
@@ -72,12 +80,14 @@ def forward(
     if not agency.active:
         raise InvalidInput("Cơ quan này không còn hoạt động.")
     cal = calendar_of(session, calendar)
+    typed = handler_due_on
     if handler_due_on is None:
         handler_due_on, _ = default_due(
             session, petition, sent_on, complex_case=complex_case, calendar=cal
         )
     if handler_due_on < sent_on:
         raise InvalidInput("Hạn giải quyết phải sau ngày chuyển.")
+    handler_due_on = cal.next_working_day(handler_due_on)
     previous = active_forward(session, petition)
     if previous is not None:
         previous.active = False
@@ -103,6 +113,8 @@ def forward(
     action_note = (
         f"Chuyển {agency.name}, số {fwd.document_number or '—'}, hạn {handler_due_on:%d/%m/%Y}"
     )
+    if typed is not None and typed != handler_due_on:
+        action_note += f" ({typed:%d/%m/%Y} là ngày nghỉ)"
     if previous is not None:
         action_note = "Chuyển lại: " + action_note
     event = record(
@@ -206,6 +218,7 @@ def record_agency_answer(
         kind="agency_answered",
         title=f"{petition.code}: {fwd.agency.name} đã trả lời, cần xem xét và gửi kết quả",
         now=now,
+        key=f"answered:f{fwd.id}",
     )
     return fwd
 
@@ -223,6 +236,8 @@ def extend_deadline(
     """A written extension: a later handler deadline under a new deadline_version."""
     who = begin(session, actor, "extend_deadline", petition)
     fwd = liaison_forward(session, who, petition)
+    cal = calendar_of(session, calendar)
+    new_due_on = cal.next_working_day(new_due_on)  # a deadline never ends on a day off
     if new_due_on <= fwd.handler_due_on:
         raise InvalidInput("Hạn mới phải sau hạn hiện tại.")
     note = required(note, "căn cứ gia hạn")
@@ -236,7 +251,7 @@ def extend_deadline(
         now=now,
         note=f"Gia hạn đến {new_due_on:%d/%m/%Y} (lần {fwd.deadline_version - 1}): {note}",
     )
-    settle_clocks(session, petition, calendar_of(session, calendar), fwd)
+    settle_clocks(session, petition, cal, fwd)
     notify_citizen(
         session,
         petition,

@@ -38,6 +38,13 @@ from storage.models.enums import OPEN_STATES, PetitionState
 PAGE_SIZE = 50
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 SORTS = ("time", "deadline")
+#: State groups the inbox offers beside single states ("open" and "all" aside).
+STATE_GROUPS: dict[str, tuple[str, ...]] = {
+    "new": (PetitionState.RECEIVED, PetitionState.REOPENED),
+    "undecided": (PetitionState.RECEIVED, PetitionState.TRIAGED, PetitionState.REOPENED),
+}
+#: The most rows one export holds (a list bigger than this is narrowed by its filters).
+EXPORT_LIMIT = 10_000
 _WORD = re.compile(r"[a-z0-9@.+\-/]+")
 
 #: The narrow row the inbox shows.
@@ -63,7 +70,7 @@ COLUMNS = (
 class InboxFilter:
     """What the staff asked for; the empty filter is the default view (open, newest first)."""
 
-    state: str = "open"  # a state, "open" or "all"
+    state: str = "open"  # a state, a STATE_GROUPS key, "open" or "all"
     ward_id: int | None = None
     category_id: int | None = None
     legal_type: str | None = None
@@ -75,6 +82,11 @@ class InboxFilter:
     manual: bool = False
     q: str = ""
     sort: str = "time"
+    # Not yet overdue and due in (after, until]: "today" or "week" (bounds set by the caller).
+    due: str = ""
+    due_bounds: tuple[datetime, datetime] | None = None
+    # Rows shown elsewhere on the page (the pinned urgent ones).
+    exclude_ids: tuple[int, ...] = ()
 
     def without(self, **changes: Any) -> InboxFilter:
         return replace(self, **changes)
@@ -139,9 +151,33 @@ def inbox_page(
     return Page(rows=rows, next_cursor=next_cursor)
 
 
+def count_matching(
+    session: Session, actor: Actor, f: InboxFilter, *, now: datetime, cap: int | None = None
+) -> int:
+    """How many rows the whole list has (every page), for the inbox's total; with `cap`, it
+    stops counting past cap (a search's total would otherwise cost a second search)."""
+    dialect = session.get_bind().dialect.name
+    conditions = [scope_clause(actor), *_filters(f, now, dialect)]
+    key = Petition.next_due_at if f.sort == "deadline" else Petition.received_at
+    if cap is not None:
+        ids = select(Petition.id).where(*conditions, key.is_not(None)).limit(cap + 1)
+        return int(session.scalar(select(func.count()).select_from(ids.subquery())) or 0)
+    query = select(func.count()).select_from(Petition).where(*conditions, key.is_not(None))
+    return int(session.scalar(query) or 0)
+
+
+def export_rows(session: Session, actor: Actor, f: InboxFilter, *, now: datetime) -> list[Any]:
+    """Every row of the list (up to EXPORT_LIMIT), in its order, for CSV or Excel."""
+    dialect = session.get_bind().dialect.name
+    query = build_query(actor, f, now=now, dialect=dialect, limit=EXPORT_LIMIT - 1)
+    return list(session.execute(query))
+
+
 def _filters(f: InboxFilter, now: datetime, dialect: str) -> list[Any]:
     out: list[Any] = []
-    if f.state == "open":
+    if f.state in STATE_GROUPS:
+        out.append(Petition.state.in_(STATE_GROUPS[f.state]))
+    elif f.state == "open":
         # Workflow invariant: next_due_at is set only on open petitions. Leaving out an
         # implied state list keeps the planners on the sort index (their row estimates
         # for "open and overdue" are off by 10x, and they would sort 100k rows instead).
@@ -177,6 +213,12 @@ def _filters(f: InboxFilter, now: datetime, dialect: str) -> list[Any]:
         out.append(and_(Petition.state.in_(sorted(CLOCKED_STATES)), due <= now))
     if f.urgent:
         out.append(Petition.urgent.is_(True))
+    if f.due_bounds is not None:
+        after, until = f.due_bounds
+        out.append(Petition.state.in_(sorted(CLOCKED_STATES)))
+        out.append(and_(Petition.next_due_at > after, Petition.next_due_at <= until))
+    if f.exclude_ids:
+        out.append(Petition.id.not_in(f.exclude_ids))
     if f.unassigned:
         out.append(Petition.assignee_id.is_(None))
     if f.manual:
@@ -236,4 +278,15 @@ def is_clocked(state: str) -> bool:
     return state in CLOCKED_STATES
 
 
-__all__ = ["PAGE_SIZE", "SORTS", "InboxFilter", "Page", "build_query", "inbox_page"]
+__all__ = [
+    "EXPORT_LIMIT",
+    "PAGE_SIZE",
+    "SORTS",
+    "STATE_GROUPS",
+    "InboxFilter",
+    "Page",
+    "build_query",
+    "count_matching",
+    "export_rows",
+    "inbox_page",
+]

@@ -1,5 +1,5 @@
-"""Items for people to act on ("Việc cần làm"): StaffNotification rows for the Front officer
-in charge of a petition, or for an agency's liaisons."""
+"""Items of «Việc cần làm» the workflow raises: for the Front officer in charge of a petition,
+or for an agency's liaisons (whose text passes the disclosure filter)."""
 
 from __future__ import annotations
 
@@ -8,26 +8,33 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from handlers.agencies.disclosure import for_agency
+from handlers.tasks import raise_item
 from storage.models import Petition, StaffNotification
 from storage.models.enums import Role
 
 
 def front_item(
-    session: Session, petition: Petition, *, kind: str, title: str, now: datetime, body: str = ""
+    session: Session,
+    petition: Petition,
+    *,
+    kind: str,
+    title: str,
+    now: datetime,
+    body: str = "",
+    key: str | None = None,
 ) -> StaffNotification:
     """For the petition's officer; without one, for every officer of its ward."""
-    item = StaffNotification(
-        staff_id=petition.assignee_id,
-        role=None if petition.assignee_id else Role.STAFF,
-        ward_id=None if petition.assignee_id else petition.ward_id,
-        petition_id=petition.id,
+    return raise_item(
+        session,
         kind=kind,
-        title=title[:300],
+        title=title,
         body=body,
-        created_at=now,
+        now=now,
+        petition_id=petition.id,
+        staff_id=petition.assignee_id,
+        ward_id=petition.ward_id,
+        key=key,
     )
-    session.add(item)
-    return item
 
 
 def agency_item(
@@ -39,16 +46,17 @@ def agency_item(
     title: str,
     now: datetime,
     body: str = "",
+    key: str | None = None,
 ) -> StaffNotification:
     """For the liaisons of an agency (their inbox); the text passes the disclosure filter."""
-    item = StaffNotification(
+    return raise_item(
+        session,
+        kind=kind,
+        title=for_agency(petition, title),
+        body=for_agency(petition, body),
+        now=now,
+        petition_id=petition.id,
         role=Role.AGENCY,
         agency_id=agency_id,
-        petition_id=petition.id,
-        kind=kind,
-        title=for_agency(petition, title)[:300],
-        body=for_agency(petition, body),
-        created_at=now,
+        key=key,
     )
-    session.add(item)
-    return item

@@ -86,14 +86,41 @@ ACTION_LABELS: dict[str, str] = {
     "agency_email": "Gửi thư điện tử cho cơ quan",
     "agency_email_failed": "Thư cho cơ quan không gửi được",
     "send_result": "Gửi kết quả",
-    "merge": "Gộp hồ sơ trùng",
-    "merged_into": "Được gộp vào hồ sơ chính",
+    "merge": "Được gộp vào hồ sơ chính (trùng)",
+    "merged_into": "Gộp hồ sơ trùng vào hồ sơ này",
     "reopen": "Mở lại",
     "close": "Đóng hồ sơ",
     "redact": "Che thông tin cá nhân",
     "note": "Ghi chú nội bộ",
     "enter": "Nhập hộ",
+    "letter_drafted": "Soạn dự thảo văn bản đôn đốc",
+    "letter_sent": "Gửi văn bản đôn đốc",
+    "agenda_drafted": "Soạn dự thảo đề xuất giám sát",
+    "agenda_sent": "Trình đề xuất giám sát",
 }
+
+
+#: The urgency cues nlp.urgency reports, as staff read them.
+URGENCY_REASON_LABELS: dict[str, str] = {
+    "fire": "cháy",
+    "electric": "điện giật, dây điện nguy hiểm",
+    "collapse": "sập, đổ, sạt lở",
+    "trapped": "người bị mắc kẹt",
+    "violence": "bạo lực, đâm chém",
+    "flood": "ngập sâu, lũ",
+    "gas": "rò rỉ khí ga, hóa chất",
+    "medical": "cấp cứu, thương tích",
+    "accident": "tai nạn",
+    "explosion": "cháy nổ",
+    "now": "đang xảy ra",
+}
+
+
+def urgency_reasons(codes: object) -> str:
+    """'cháy, tai nạn' from the classifier's reason codes (an unknown code stays readable)."""
+    if not isinstance(codes, list | tuple):
+        return ""
+    return ", ".join(URGENCY_REASON_LABELS.get(str(c), str(c).replace("_", " ")) for c in codes)
 
 
 def citizen_state_label(petition: Petition, agency_name: str | None = None) -> str:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, exists, false, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from handlers.workflow.actors import Actor
 from handlers.workflow.errors import InvalidState, NotAllowed, OutOfScope
+from handlers.workflow.labels import STAFF_STATE_LABELS
 from storage.models import Forward, Petition
 from storage.models.enums import OPEN_STATES, ActorType, Role
 from storage.models.enums import PetitionState as S
@@ -104,9 +105,11 @@ def scope_clause(actor: Actor) -> ColumnElement[bool]:
     if actor.role == Role.STAFF:
         return Petition.ward_id.in_(sorted(actor.ward_ids)) if actor.ward_ids else false()
     if actor.role == Role.AGENCY and actor.agency_id is not None:
+        # An alias, so a query that joins forwards itself still gets its own subquery.
+        sent = aliased(Forward)
         return exists(
-            select(Forward.id).where(
-                Forward.petition_id == Petition.id, Forward.agency_id == actor.agency_id
+            select(sent.id).where(
+                sent.petition_id == Petition.id, sent.agency_id == actor.agency_id
             )
         )
     return false()
@@ -146,9 +149,8 @@ def check(session: Session, actor: Actor, action: str, petition: Petition) -> No
     if not may(actor, action):
         raise NotAllowed("Bạn không có quyền thực hiện thao tác này.")
     if petition.state not in RULES[action].from_states:
-        raise InvalidState(
-            f"Không thể thực hiện thao tác này ở trạng thái hiện tại ({petition.state})."
-        )
+        state = STAFF_STATE_LABELS.get(petition.state, petition.state)
+        raise InvalidState(f"Không thể thực hiện thao tác này khi hồ sơ ở trạng thái “{state}”.")
 
 
 def allowed_actions(session: Session, actor: Actor, petition: Petition) -> list[str]:

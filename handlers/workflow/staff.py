@@ -14,7 +14,7 @@ from handlers.workflow.calendar import WorkCalendar
 from handlers.workflow.citizen import close_now, start_reopened
 from handlers.workflow.core import begin, calendar_of, record, required, settle_clocks
 from handlers.workflow.errors import InvalidInput, InvalidState, OutOfScope
-from handlers.workflow.labels import CLOSE_REASON_LABELS
+from handlers.workflow.labels import CLOSE_REASON_LABELS, LEGAL_TYPE_LABELS
 from handlers.workflow.notify import notify_citizen
 from handlers.workflow.queries import duplicates_of
 from handlers.workflow.search import refresh_search_text
@@ -359,7 +359,7 @@ def _describe(session: Session, petition: Petition) -> str:
     parts = [
         f"Lĩnh vực: {category.name if category else '—'}",
         f"Phường: {ward.name if ward else '—'}",
-        f"Loại: {petition.legal_type or '—'}",
+        f"Loại: {LEGAL_TYPE_LABELS.get(petition.legal_type or '', '—')}",
         "Khẩn cấp" if petition.urgent else "Không khẩn",
     ]
     return "; ".join(parts)

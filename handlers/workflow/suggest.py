@@ -58,8 +58,17 @@ def apply_suggestions(session: Session, petition: Petition, analysis: Any | None
     if petition.ward_id is None and data["ward"]:
         petition.ward_id = session.scalar(select(Ward.id).where(Ward.code == data["ward"]["code"]))
     if petition.legal_type is None:
-        petition.legal_type = data["legal_type"]
+        petition.legal_type = data["legal_type"] or _category_default_type(session, petition)
     petition.urgent = petition.urgent or data["urgent"]
+
+
+def _category_default_type(session: Session, petition: Petition) -> str | None:
+    """The category's default legal type (categories screen), when the NLP suggests none."""
+    if petition.category_id is None:
+        return None
+    return session.scalar(
+        select(Category.default_legal_type).where(Category.id == petition.category_id)
+    )
 
 
 def top_suggestions(petition: Petition) -> list[tuple[str, float]]:

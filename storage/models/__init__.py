@@ -1,6 +1,8 @@
 """All models, importable from one place (Alembic and the tests walk this metadata)."""
 
+from storage.models.admin import PasswordToken, SettingChange
 from storage.models.agencies import AgencyChange, AgencyDelivery, AgencyMessage, ExtensionRequest
+from storage.models.audit import AuditEntry
 from storage.models.base import Base, UTCDateTime, utcnow
 from storage.models.jobs import JobRun, MonthlyStat, Reminder, SchedulerLease
 from storage.models.knowledge import KnowledgeAnswer, KnowledgeAnswerChange
@@ -26,6 +28,7 @@ from storage.models.reference import (
     Ward,
     WardAlias,
 )
+from storage.models.work import ChaseLetter, SavedFilter
 from storage.models.zalo import InboundEvent, OutboxMessage, ZaloQuotaUsage, ZaloToken
 
 __all__ = [
@@ -35,8 +38,10 @@ __all__ = [
     "AgencyDelivery",
     "AgencyMessage",
     "Attachment",
+    "AuditEntry",
     "Base",
     "Category",
+    "ChaseLetter",
     "Citizen",
     "ClassificationLabel",
     "CodeSequence",
@@ -53,14 +58,17 @@ __all__ = [
     "MonthlyStat",
     "OrgUnit",
     "OutboxMessage",
+    "PasswordToken",
     "Petition",
     "PetitionEvent",
     "PetitionMessage",
     "PetitionNote",
     "Reminder",
     "ResponseTemplate",
+    "SavedFilter",
     "RoutingRule",
     "SchedulerLease",
+    "SettingChange",
     "StaffNotification",
     "StaffUser",
     "TrainingRun",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base, utcnow
@@ -103,7 +103,11 @@ class StaffUser(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None]
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Set by a one-time password or an administrator's reset: the next sign-in must change it.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     last_login_at: Mapped[datetime | None]
+    # How "Việc cần làm" reaches this person by email (handlers.tasks.EMAIL_MODES).
+    email_mode: Mapped[str] = mapped_column(String(16), default="digest", server_default="digest")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     agency: Mapped[Agency | None] = relationship()
@@ -111,9 +115,14 @@ class StaffUser(Base):
 
 
 class StaffNotification(Base):
-    """Something a staff member or liaison must see in the admin view (digest, alert)."""
+    """An item of "Việc cần làm": something a person, or a role in a ward or agency, must act on.
+
+    Raised only through handlers.tasks.raise_item; done by a person or by the workflow action
+    that handles it, snoozed until a time, de-duplicated by `dedup_key`.
+    """
 
     __tablename__ = "staff_notifications"
+    __table_args__ = (Index("ix_staff_notifications_done_created", "done_at", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     staff_id: Mapped[int | None] = mapped_column(
@@ -122,9 +131,23 @@ class StaffNotification(Base):
     role: Mapped[str | None] = mapped_column(String(16))
     ward_id: Mapped[int | None] = mapped_column(ForeignKey("wards.id"))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
-    petition_id: Mapped[int | None] = mapped_column(ForeignKey("petitions.id", ondelete="CASCADE"))
+    petition_id: Mapped[int | None] = mapped_column(
+        ForeignKey("petitions.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text, default="")
+    # 2 urgent, 1 high, 0 normal: the list shows the most urgent, then the newest, first.
+    priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    dedup_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # A page inside the admin view the item leads to when it is about no single petition.
+    link: Mapped[str | None] = mapped_column(String(300))
     read_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None]
+    done_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    done_note: Mapped[str | None] = mapped_column(String(300))
+    snoozed_until: Mapped[datetime | None]
+    emailed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -70,6 +70,10 @@ class Category(Base):
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    # The legal type a petition of this field gets when nothing better is known.
+    default_legal_type: Mapped[str | None] = mapped_column(String(16))
+    # Working days an agency gets for a phản ánh in this field (None: the workflow's default).
+    handler_wd: Mapped[int | None] = mapped_column(Integer)
 
 
 class Agency(Base):

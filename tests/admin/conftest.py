@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from playwright.sync_api import Browser, Page
 from sqlalchemy.orm import Session
 
 from storage.models import StaffUser
+from tests.admin.live import chromium
 from tests.workflow import helpers as h
 
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -51,3 +53,18 @@ def signed_in(client: FlaskClient, db_session: Session) -> Callable[..., StaffUs
         return user
 
     return make
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Debian Chromium, one per test module."""
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A desktop-sized page (1280 wide) in a fresh context."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    yield context.new_page()
+    context.close()

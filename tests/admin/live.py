@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.serving import BaseWSGIServer, make_server
 
@@ -77,3 +77,31 @@ def shot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def sign_in(
+    page: Page, live: Live, username: str, *, password: str = "", to_inbox: bool = False
+) -> None:
+    """Sign in as a browser would; the landing page is Hôm nay (then the inbox, if asked).
+
+    A user who must change their password lands on that form instead (its test checks it).
+    """
+    from tests.workflow.helpers import PASSWORD
+
+    page.goto(f"{live.base_url}/admin/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password or PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("load")  # stylesheets applied before anyone measures the layout
+    if to_inbox:
+        expect(page.locator("h1").first).to_contain_text("Hôm nay")
+        page.get_by_role("link", name="Hộp hồ sơ").click()
+        expect(page.locator("h1").first).to_contain_text("Hộp hồ sơ")
+        page.wait_for_load_state("load")
+
+
+def open_screen(page: Page, title: str) -> None:
+    """Open a management screen from «Quản trị», as staff do."""
+    page.get_by_role("link", name="Quản trị").click()
+    page.get_by_role("heading", name=title, exact=True).click()
+    page.wait_for_load_state("load")

@@ -151,7 +151,7 @@ def test_no_open_redirect_after_login(client: FlaskClient, db_session: Session) 
                 "next": target,
             },
         )
-        assert r.headers["Location"].endswith("/admin/")
+        assert r.headers["Location"].endswith("/admin/today")  # the landing page, not away
         post(client, "/admin/logout")
         token = csrf(client)
 

@@ -17,7 +17,7 @@ from handlers import workflow as wf
 from handlers.jobs import run_job
 from storage.models import OutboxMessage, Petition
 from storage.models.base import utcnow
-from tests.admin.live import Live, chromium, live_server, shot
+from tests.admin.live import Live, live_server, shot, sign_in
 from tests.support import OA_ID, start_standin
 from tests.workflow import helpers as h
 
@@ -50,29 +50,6 @@ def live(
         yield server
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-    pg = context.new_page()
-    yield pg
-    context.close()
-
-
-def sign_in(page: Page, live: Live, username: str) -> None:
-    page.goto(f"{live.base_url}/admin/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", h.PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("h1").first).to_contain_text("Hộp hồ sơ")
-    page.wait_for_load_state("load")  # stylesheets applied before anyone measures the layout
-
-
 def test_triage_forward_answer_and_result_reach_the_citizen(
     live: Live, browser: Browser, page: Page, standin: StandIn
 ) -> None:
@@ -90,7 +67,7 @@ def test_triage_forward_answer_and_result_reach_the_citizen(
         assert officer.id
     standin.state.touch(zalo_id, at=standin.state.now())
 
-    sign_in(page, live, "canbo.tamky")
+    sign_in(page, live, "canbo.tamky", to_inbox=True)
     expect(page.get_by_role("link", name=code)).to_be_visible()
     shot(page, "admin-inbox")
     page.get_by_role("link", name=code).click()
@@ -113,7 +90,7 @@ def test_triage_forward_answer_and_result_reach_the_citizen(
     shot(page, "admin-petition-forwarded")
     page.get_by_role("button", name="Đăng xuất").click()
 
-    sign_in(page, live, "lienlac.ubnd")
+    sign_in(page, live, "lienlac.ubnd", to_inbox=True)
     page.get_by_role("link", name=code).click()
     answer = page.locator("form[action$='/record_answer']")
     answer.locator("textarea[name=text]").fill("Đã thu gom toàn bộ rác và cắm biển cấm đổ rác.")
@@ -122,7 +99,7 @@ def test_triage_forward_answer_and_result_reach_the_citizen(
     shot(page, "admin-liaison-answered")
     page.get_by_role("button", name="Đăng xuất").click()
 
-    sign_in(page, live, "canbo.tamky")
+    sign_in(page, live, "canbo.tamky", to_inbox=True)
     page.goto(f"{live.base_url}/admin/petitions/{pid}")
     result = page.locator("form[action$='/send_result']")
     expect(result.locator("textarea[name=result]")).to_have_value(
@@ -181,7 +158,7 @@ def test_citizen_text_never_executes(live: Live, page: Page) -> None:
         pid = p.id
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    sign_in(page, live, "xss.checker")
+    sign_in(page, live, "xss.checker", to_inbox=True)
     for path in (f"/admin/?q={XSS}", f"/admin/petitions/{pid}"):
         response = page.goto(f"{live.base_url}{path}")
         assert (
@@ -209,7 +186,7 @@ def test_usable_on_a_phone(live: Live, browser: Browser) -> None:
     )
     try:
         phone = context.new_page()
-        sign_in(phone, live, "canbo.dienthoai")
+        sign_in(phone, live, "canbo.dienthoai", to_inbox=True)
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 400  # no sideways scrolling
         shot(phone, "admin-inbox-phone")
@@ -233,7 +210,7 @@ def test_a_supervisor_sends_a_dead_letter_again(live: Live, page: Page) -> None:
         s.flush()
         outbox.dead_letter(s, row.id, now=utcnow(), reason="user_not_exist (-213)")
         row_id = row.id
-    sign_in(page, live, "giamsat.tinnhan")
+    sign_in(page, live, "giamsat.tinnhan", to_inbox=True)
     page.get_by_role("link", name="Tin chưa gửi").click()
     dead = page.locator("#dead")
     expect(dead).to_contain_text("Kết quả giải quyết <i>hồ sơ</i>")  # shown as text, escaped
@@ -250,7 +227,7 @@ def test_the_monthly_report_page(live: Live, page: Page) -> None:
     with live.sessions() as s, s.begin():
         h.staff(s, "supervisor", username="giamsat.baocao")
         wf.submit(s, h.draft(s, text="Đèn đường hỏng cả tháng nay."), now=utcnow())
-    sign_in(page, live, "giamsat.baocao")
+    sign_in(page, live, "giamsat.baocao", to_inbox=True)
     page.get_by_role("link", name="Báo cáo").click()
     expect(page.locator("h1")).to_contain_text("Báo cáo phản ánh, kiến nghị tháng")
     expect(page.locator("#totals td").first).not_to_have_text("0")

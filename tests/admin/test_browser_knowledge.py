@@ -12,7 +12,7 @@ from sqlalchemy import select
 from handlers import workflow as wf
 from storage.models import PetitionEvent
 from storage.models.base import utcnow
-from tests.admin.live import Live, chromium, live_server, shot
+from tests.admin.live import Live, chromium, live_server, open_screen, shot, sign_in
 from tests.workflow import helpers as h
 
 pytestmark = pytest.mark.browser
@@ -32,15 +32,6 @@ def browser() -> Iterator[Browser]:
         yield b
 
 
-def _sign_in(page, live: Live, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{live.base_url}/admin/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", h.PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("h1").first).to_contain_text("Hộp hồ sơ")
-    page.wait_for_load_state("load")
-
-
 @pytest.mark.parametrize("width", [1280, 390])
 def test_knowledge_screen_edit_and_try(live: Live, browser: Browser, width: int) -> None:
     with live.sessions() as s, s.begin():
@@ -48,8 +39,8 @@ def test_knowledge_screen_edit_and_try(live: Live, browser: Browser, width: int)
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="vi-VN")
     try:
         page = context.new_page()
-        _sign_in(page, live, f"giamsat.hoidap{width}")
-        page.get_by_role("link", name="Hỏi đáp").click()
+        sign_in(page, live, f"giamsat.hoidap{width}")
+        open_screen(page, "Hỏi đáp")
         page.fill("input[name=q]", "mặt trận phường Hương Trà ở đâu, số điện thoại")
         page.get_by_role("button", name="Thử").click()
         expect(page.locator("section.card").first).to_contain_text("phường Hương Trà")
@@ -76,7 +67,7 @@ def test_reveal_of_an_id_number_is_audited(live: Live, browser: Browser) -> None
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
     try:
         page = context.new_page()
-        _sign_in(page, live, "canbo.cccd")
+        sign_in(page, live, "canbo.cccd", to_inbox=True)
         expect(page.locator("table.inbox")).not_to_contain_text(CCCD)
         page.goto(f"{live.base_url}/admin/petitions/{pid}")
         expect(page.locator(".citizen-text").first).to_contain_text("04********34")

@@ -79,7 +79,7 @@ def test_a_walk_in_result_is_an_officer_item_until_staff_record_the_call(
     page = client.get(f"/admin/petitions/{p.id}").get_data(as_text=True)
     assert "Đã đến người dân qua gọi điện thoại" in page and "Ông A nghe máy" in page
     resp = post(client, f"/admin/petitions/{p.id}/record_delivery", {"via": "fax"})
-    assert resp.status_code == 302  # refused with a message, nothing stored
+    assert resp.status_code == 400  # refused with a message, nothing stored
     db_session.expire_all()
     assert p.result_delivered_via == "phone"
 

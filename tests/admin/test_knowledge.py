@@ -113,7 +113,9 @@ def test_agency_liaison_has_no_such_screen(
     client: FlaskClient, signed_in: Callable[..., StaffUser]
 ) -> None:
     signed_in("agency", agency_code="ubnd_tam_ky")
-    assert client.get("/admin/knowledge").status_code == 404
+    forbidden = client.get("/admin/knowledge")
+    assert forbidden.status_code == 403  # forbidden by role, and the page says for whom
+    assert "Trang này dành cho" in forbidden.get_data(as_text=True)
 
 
 def test_id_numbers_are_starred_in_lists_and_revealed_with_an_audit(

@@ -12,8 +12,7 @@ from playwright.sync_api import Browser, expect
 from handlers import workflow as wf
 from storage.models import Petition, TrainingRun
 from storage.models.base import utcnow
-from tests.admin.live import SCREENSHOTS, Live, chromium, live_server, shot
-from tests.admin.test_browser import sign_in
+from tests.admin.live import SCREENSHOTS, Live, chromium, live_server, open_screen, shot, sign_in
 from tests.nlp.loop_support import labelled
 from tests.workflow import helpers as h
 
@@ -56,7 +55,7 @@ def test_model_page_desktop_and_phone(live: Live, browser: Browser) -> None:
     _seed(live)
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     sign_in(page, live, "quantri.mohinh")
-    page.get_by_role("link", name="Mô hình phân loại").click()
+    open_screen(page, "Mô hình phân loại")
     expect(page.locator("h1")).to_have_text("Mô hình phân loại lĩnh vực")
     expect(page.locator("#installed")).to_contain_text("đi kèm phần mềm")
     expect(page.locator("svg.confusion")).to_be_visible()

@@ -47,14 +47,15 @@ def test_supervisor_reads_only(client: FlaskClient, signed_in, db_session: Sessi
     signed_in("supervisor")
     html = client.get("/admin/model").get_data(as_text=True)
     assert "Phiên bản đang dùng" in html and "Huấn luyện ngay" not in html
-    assert post(client, "/admin/model/train").status_code == 404
+    assert post(client, "/admin/model/train").status_code == 403
     assert db_session.scalar(select(TrainingRun)) is None
 
 
 @pytest.mark.parametrize("role", ["staff", "agency"])
 def test_other_roles_do_not_see_it(client: FlaskClient, signed_in, role: str):
     signed_in(role)
-    assert client.get("/admin/model").status_code == 404
+    page = client.get("/admin/model")
+    assert page.status_code == 403
 
 
 def test_training_button_records_a_run(client, signed_in, tiny_store, db_session: Session):

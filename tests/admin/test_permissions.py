@@ -153,8 +153,9 @@ def test_role_limits_over_http(client: FlaskClient, world: dict[str, Any]) -> No
     assert (
         post(client, f"/admin/petitions/{mine.id}/close", {"reason": "resolved"}).status_code == 403
     )
-    assert client.get("/admin/templates").status_code == 404
-    assert client.get("/admin/entry").status_code == 404
+    assert client.get("/admin/templates").status_code == 403  # forbidden by role: said so
+    assert client.get("/admin/entry").status_code == 403
+    assert client.get("/admin/letters").status_code == 403
     response = post(client, f"/admin/petitions/{mine.id}/acknowledge")
     assert response.status_code == 302
 
@@ -163,8 +164,10 @@ def test_staff_cannot_open_templates_or_enter_for_another_ward(
     client: FlaskClient, world: dict[str, Any]
 ) -> None:
     login(client, world["users"]["staff"].username)
-    assert client.get("/admin/templates").status_code == 404
-    assert client.get("/admin/holidays").status_code == 404
+    forbidden = client.get("/admin/templates")
+    assert forbidden.status_code == 403
+    assert "Trang này dành cho: quản trị, lãnh đạo" in forbidden.get_data(as_text=True)
+    assert client.get("/admin/holidays").status_code == 403
     other_ward = h.ward(_session(world), "quang_phu")
     response = post(
         client,

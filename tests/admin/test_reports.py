@@ -21,13 +21,26 @@ T0 = h.ORDINARY_MONDAY  # Monday 2 November 2026
 def _forwarded(s: Session, officer: StaffUser, agency: str, category: str, due: date) -> Petition:
     p = wf.submit(s, h.draft(s, category_code=category), now=T0)
     wf.triage(
-        s, p, actor=officer, category_id=p.category_id, ward_id=p.ward_id,
-        legal_type="phan_anh", urgent=False, now=T0,
-    )  # fmt: skip
+        s,
+        p,
+        actor=officer,
+        category_id=p.category_id,
+        ward_id=p.ward_id,
+        legal_type="phan_anh",
+        urgent=False,
+        now=T0,
+    )
     wf.forward(
-        s, p, actor=officer, agency=h.agency(s, agency), channel="van_ban",
-        document_number="12/MTTQ", sent_on=T0.date(), now=T0, handler_due_on=due,
-    )  # fmt: skip
+        s,
+        p,
+        actor=officer,
+        agency=h.agency(s, agency),
+        channel="van_ban",
+        document_number="12/MTTQ",
+        sent_on=T0.date(),
+        now=T0,
+        handler_due_on=due,
+    )
     return p
 
 
@@ -47,11 +60,17 @@ def test_figures_and_ranking_of_a_month(db_session: Session) -> None:
     report = month_report(db_session, date(2026, 11, 1))
     assert not report.stored
     assert report.totals == {
-        "received": 3, "forwarded": 2, "answered": 1, "overdue": 1, "on_time": 1,
-    }  # fmt: skip
+        "received": 3,
+        "forwarded": 2,
+        "answered": 1,
+        "overdue": 1,
+        "on_time": 1,
+    }
     fields = {r.name: r.figures["received"] for r in report.by_field}
-    assert fields == {"Môi trường, rác thải, ô nhiễm, cây xanh": 2, **{
-        "Giao thông, đường sá, cầu cống": 1}}  # fmt: skip
+    assert fields == {
+        "Môi trường, rác thải, ô nhiễm, cây xanh": 2,
+        **{"Giao thông, đường sá, cầu cống": 1},
+    }
     assert [(r.name, r.on_time_rate) for r in report.ranking] == [
         ("UBND phường Tam Kỳ", 1.0),
         ("Sở Xây dựng thành phố Đà Nẵng", 0.0),
@@ -63,8 +82,10 @@ def test_a_closed_month_is_read_as_stored(db_session: Session) -> None:
     _november(db_session)
     figures = {
         "totals": {"received": 7, "forwarded": 0, "answered": 0, "overdue": 0, "on_time": 0},
-        "by_field": {"code_gone": {"received": 7}}, "by_ward": {}, "by_agency": {},
-    }  # fmt: skip
+        "by_field": {"code_gone": {"received": 7}},
+        "by_ward": {},
+        "by_agency": {},
+    }
     db_session.add(MonthlyStat(period="2026-11", figures=figures, computed_at=T0))
     db_session.commit()
     report = month_report(db_session, date(2026, 11, 1))
@@ -89,16 +110,25 @@ def test_page_and_excel_file(
     assert response.headers["Content-Disposition"].endswith('"bao-cao-pakn-2026-11.xlsx"')
     book = load_workbook(io.BytesIO(response.data))
     assert book.sheetnames == [
-        "Tổng hợp", "Theo lĩnh vực", "Theo phường", "Theo cơ quan", "Xếp hạng cơ quan",
-    ]  # fmt: skip
+        "Tổng hợp",
+        "Theo lĩnh vực",
+        "Theo phường",
+        "Theo cơ quan",
+        "Xếp hạng cơ quan",
+    ]
     summary = {row[0]: row[1] for row in book["Tổng hợp"].iter_rows(min_row=3, values_only=True)}
     assert summary == {
-        "Tiếp nhận": 3, "Đã chuyển": 2, "Đã trả lời": 1, "Trả lời đúng hạn": 1, "Quá hạn": 1,
-    }  # fmt: skip
+        "Tiếp nhận": 3,
+        "Đã chuyển": 2,
+        "Đã trả lời": 1,
+        "Trả lời đúng hạn": 1,
+        "Quá hạn": 1,
+    }
     ranking = list(book["Xếp hạng cơ quan"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[-1]) for r in ranking] == [
-        ("UBND phường Tam Kỳ", 1.0), ("=HYPERLINK(\"http://evil\")", 0.0),
-    ]  # fmt: skip
+        ("UBND phường Tam Kỳ", 1.0),
+        ('=HYPERLINK("http://evil")', 0.0),
+    ]
     cell = book["Xếp hạng cơ quan"]["A3"]
     assert cell.data_type == "s"  # stored as text, not as a formula
 
@@ -112,5 +142,5 @@ def test_a_bad_month_is_refused(client: FlaskClient, signed_in: Callable[..., St
 
 def test_ward_staff_do_not_see_it(client: FlaskClient, signed_in: Callable[..., StaffUser]) -> None:
     signed_in("staff")
-    assert client.get("/admin/reports?month=2026-11").status_code == 404
-    assert client.get("/admin/reports.xlsx?month=2026-11").status_code == 404
+    assert client.get("/admin/reports?month=2026-11").status_code == 403
+    assert client.get("/admin/reports.xlsx?month=2026-11").status_code == 403

@@ -266,7 +266,11 @@ def test_forwarding_twice_in_one_request_queues_each_email_once(
     again = notify_agency(s, fwd, "Văn bản đôn đốc lần 1", "Kính gửi…", [letter], t0)
     other = notify_agency(s, fwd, "Văn bản đôn đốc lần 2", "Kính gửi…", [letter], t0)
     assert len(first) == 2 and again == [] and len(other) == 2
-    rows = s.scalars(select(OutboxMessage).where(OutboxMessage.petition_id == p.id)).all()
-    assert sum(r.channel == "email" for r in rows) == 4
-    assert all(r.payload["attachments"] == [str(letter)] for r in rows if r.channel == "email")
-    assert link in rows[-4].payload["body"] and link not in rows[-1].payload["body"]
+    rows = s.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.petition_id == p.id, OutboxMessage.channel == "email")
+        .order_by(OutboxMessage.id)
+    ).all()
+    assert len(rows) == 4
+    assert all(r.payload["attachments"] == [str(letter)] for r in rows)
+    assert link in rows[0].payload["body"] and link not in rows[-1].payload["body"]

@@ -5,7 +5,7 @@ petitions; the liaison follows the emailed link (login, then straight back to th
 acknowledges, asks the Front a question, asks for more time (the officer approves), answers
 with the agency's document and file, and returns the other petition as not its competence;
 the officer sees it back with the competent body proposed first. Screenshots, desktop and
-phone, go to $AGENCY_SHOTS (default: screenshots/agency13).
+phone, go to $AGENCY_SHOTS (default: screenshots/agencies).
 """
 
 from __future__ import annotations
@@ -26,14 +26,14 @@ from bot.runtime import runtime_of
 from handlers import workflow as wf
 from storage.models import Forward, Petition
 from storage.models.base import utcnow
-from tests.admin.live import SCREENSHOTS, Live, chromium, live_server
+from tests.admin.live import SCREENSHOTS, Live, chromium, live_server, open_screen, sign_in
 from tests.agencies import helpers as a
 from tests.reminders.conftest import SmtpServer
 from tests.workflow import helpers as h
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path(os.environ.get("AGENCY_SHOTS") or SCREENSHOTS / "agency13")
+SHOTS = Path(os.environ.get("AGENCY_SHOTS") or SCREENSHOTS / "agencies")
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
@@ -63,14 +63,6 @@ def _context(browser: Browser, size: dict[str, int]) -> BrowserContext:
 def snap(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def sign_in(page: Page, live: Live, username: str) -> None:
-    page.goto(f"{live.base_url}/admin/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", h.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("load")
 
 
 def no_sideways_scroll(page: Page) -> None:
@@ -108,7 +100,7 @@ def test_the_liaison_works_a_petition_without_paper(
 
     # A supervisor completes the agency: its addresses, confirmed, and a liaison account.
     sign_in(page, live, "lanhdao.mttq")
-    page.get_by_role("link", name="Cơ quan").click()
+    open_screen(page, "Cơ quan")
     expect(page.locator("h1")).to_contain_text("Cơ quan giải quyết")
     snap(page, "01-agencies-desktop")
     page.get_by_role("link", name="UBND phường Bàn Thạch").click()
@@ -126,7 +118,7 @@ def test_the_liaison_works_a_petition_without_paper(
     create.get_by_role("button", name="Tạo tài khoản").click()
     expect(page.locator(".flash-ok")).to_contain_text("Đã tạo tài khoản lienlac.banthach")
     snap(page, "02-agency-edit-desktop")
-    page.get_by_role("link", name="Phân công").click()
+    open_screen(page, "Phân công")
     expect(page.locator("table.routing")).to_contain_text("ngập úng")
     snap(page, "03-routing-desktop")
     page.locator("form.filters select[name=category]").select_option(

@@ -125,10 +125,8 @@ def test_return_extension_and_thread_through_the_forms(
     )
     after = client.get(f"/admin/petitions/{p.id}")
     assert after.status_code == 200 and "Không có thao tác nào" in after.get_data(as_text=True)
-    assert (
-        post(client, f"/admin/petitions/{p.id}/return_forward", {"reason": "lại"}).status_code
-        == 302
-    )
+    again = post(client, f"/admin/petitions/{p.id}/return_forward", {"reason": "lại"})
+    assert again.status_code == 400  # refused (already returned), the page says why
     assert s.scalar(select(Forward.returned_at).where(Forward.id == fwd.id)) is not None
 
 

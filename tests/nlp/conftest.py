@@ -40,14 +40,23 @@ TINY_PETITIONS = {
     ],
 }
 TINY_DIALOGUE = [
-    ("xin chào", "greeting"), ("chào ad", "greeting"), ("hello", "greeting"),
-    ("cảm ơn nhiều", "thanks"), ("cám ơn ạ", "thanks"), ("thanks", "thanks"),
-    ("bot này làm gì vậy", "bot_question"), ("gửi đơn thế nào", "bot_question"),
-    ("đơn của tôi tới đâu rồi", "status_lookup"), ("tra cứu đơn", "status_lookup"),
-    ("đồng ý", "consent_yes"), ("không đồng ý", "consent_no"),
-    ("ăn cơm chưa", "smalltalk"), ("trời nóng quá", "smalltalk"),
-    ("vay tiền nhanh lãi suất thấp", "spam"), ("đồ vô dụng", "abuse"),
-]  # fmt: skip
+    ("xin chào", "greeting"),
+    ("chào ad", "greeting"),
+    ("hello", "greeting"),
+    ("cảm ơn nhiều", "thanks"),
+    ("cám ơn ạ", "thanks"),
+    ("thanks", "thanks"),
+    ("bot này làm gì vậy", "bot_question"),
+    ("gửi đơn thế nào", "bot_question"),
+    ("đơn của tôi tới đâu rồi", "status_lookup"),
+    ("tra cứu đơn", "status_lookup"),
+    ("đồng ý", "consent_yes"),
+    ("không đồng ý", "consent_no"),
+    ("ăn cơm chưa", "smalltalk"),
+    ("trời nóng quá", "smalltalk"),
+    ("vay tiền nhanh lãi suất thấp", "spam"),
+    ("đồ vô dụng", "abuse"),
+]
 
 
 def write_tiny_corpus(root: Path) -> Path:
@@ -65,7 +74,7 @@ def write_tiny_corpus(root: Path) -> Path:
                     "legal_type": "kien_nghi" if t.startswith("Đề nghị") else "phan_anh",
                 },
                 ensure_ascii=False,
-            )  # fmt: skip
+            )
             for t in texts
         ]
         (petitions / f"{category}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -31,19 +31,36 @@ def test_classify(use_tiny_models, capsys):
 def test_evaluate_fields_and_baseline(use_tiny_models, capsys, tmp_path):
     data = tmp_path / "eval.jsonl"
     rows = [
-        {"text": "Đường ở An Mỹ nhiều ổ gà", "category": "giao_thong", "urgent": False,
-         "ward": "Tam Kỳ"},
-        {"text": "Rác bốc mùi, nhà đang cháy lớn", "category": "moi_truong", "urgent": True,
-         "ward": None},
+        {
+            "text": "Đường ở An Mỹ nhiều ổ gà",
+            "category": "giao_thong",
+            "urgent": False,
+            "ward": "Tam Kỳ",
+        },
+        {
+            "text": "Rác bốc mùi, nhà đang cháy lớn",
+            "category": "moi_truong",
+            "urgent": True,
+            "ward": None,
+        },
         {"text": "Thiếu thuốc bảo hiểm y tế", "category": "y_te", "urgent": False, "ward": None},
-    ]  # fmt: skip
+    ]
     data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
     out = run(capsys, "evaluate", str(data))
     expected = {
-        "n", "category_accuracy", "category_macro_f1", "per_category", "confusion",
-        "ward_accuracy", "ward_false_positive_rate", "urgent_precision", "urgent_recall",
-        "baseline", "category_ece", "reliability_table",
-    }  # fmt: skip
+        "n",
+        "category_accuracy",
+        "category_macro_f1",
+        "per_category",
+        "confusion",
+        "ward_accuracy",
+        "ward_false_positive_rate",
+        "urgent_precision",
+        "urgent_recall",
+        "baseline",
+        "category_ece",
+        "reliability_table",
+    }
     assert set(out) == expected
     assert 0.0 <= out["category_ece"] <= 1.0
     assert sum(row["n"] for row in out["reliability_table"]) == 3
@@ -74,7 +91,11 @@ def test_missing_file_is_an_error_not_a_traceback(capsys):
 def test_module_entry_point(use_tiny_models):
     done = subprocess.run(
         [sys.executable, "-m", "nlp", "classify", "xin chào"],
-        capture_output=True, text=True, cwd=ROOT, timeout=60, check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=True,
         env={"NLP_MODELS_DIR": str(use_tiny_models), "PATH": "/usr/bin:/bin"},
-    )  # fmt: skip
+    )
     assert json.loads(done.stdout)["category"]

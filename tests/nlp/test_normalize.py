@@ -10,10 +10,18 @@ from nlp.normalize import fold, has_diacritics, normalize, retone
 @pytest.mark.parametrize(
     "old, new",
     [
-        ("hoà", "hòa"), ("Hoà", "Hòa"), ("HOÀ", "HÒA"), ("thuỷ", "thủy"), ("khoẻ", "khỏe"),
-        ("uỷ", "ủy"), ("toà", "tòa"), ("xoá", "xóa"), ("tuỳ", "tùy"), ("qủa", "quả"),
+        ("hoà", "hòa"),
+        ("Hoà", "Hòa"),
+        ("HOÀ", "HÒA"),
+        ("thuỷ", "thủy"),
+        ("khoẻ", "khỏe"),
+        ("uỷ", "ủy"),
+        ("toà", "tòa"),
+        ("xoá", "xóa"),
+        ("tuỳ", "tùy"),
+        ("qủa", "quả"),
     ],
-)  # fmt: skip
+)
 def test_old_tone_placement_is_moved(old, new):
     assert retone(old) == new
 

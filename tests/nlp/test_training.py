@@ -42,8 +42,13 @@ def test_gate_keeps_a_better_model_unless_forced(tmp_path: Path):
     manifest_path.write_text(json.dumps(current), encoding="utf-8")
     extra = tmp_path / "staff.jsonl"
     extra.write_text(
-        json.dumps({"text": "Ổ gà lớn giữa đường Trưng Nữ Vương", "category": "giao_thong"},
-                   ensure_ascii=False) + "\n", encoding="utf-8")  # fmt: skip
+        json.dumps(
+            {"text": "Ổ gà lớn giữa đường Trưng Nữ Vương", "category": "giao_thong"},
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     kept = trainer.train(extra=[extra], out=out, data_dir=data)
     assert not kept.replaced and "worse" in kept.reason
     assert json.loads(manifest_path.read_text(encoding="utf-8"))["version"] == first.version
@@ -58,8 +63,13 @@ def test_gate_with_eval_set(tmp_path: Path):
     trainer.train(out=out, data_dir=data)
     held_out = tmp_path / "held_out.jsonl"
     held_out.write_text(
-        json.dumps({"text": "rác bốc mùi ở chợ", "category": "moi_truong", "urgent": False,
-                    "ward": None}, ensure_ascii=False) + "\n", encoding="utf-8")  # fmt: skip
+        json.dumps(
+            {"text": "rác bốc mùi ở chợ", "category": "moi_truong", "urgent": False, "ward": None},
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     again = trainer.train(out=out, data_dir=data, eval_path=held_out)
     assert again.replaced
     assert again.manifest["gate"]["new_macro_f1"] == again.manifest["gate"]["old_macro_f1"]
@@ -119,8 +129,10 @@ def test_old_versions_are_pruned_keeping_the_previous(tmp_path: Path):
     (out / "notes.txt").write_text("kept", encoding="utf-8")
     extra = tmp_path / "staff.jsonl"
     extra.write_text(
-        json.dumps({"text": "Cống thoát nước bị tắc", "category": "moi_truong"},
-                   ensure_ascii=False) + "\n", encoding="utf-8")  # fmt: skip
+        json.dumps({"text": "Cống thoát nước bị tắc", "category": "moi_truong"}, ensure_ascii=False)
+        + "\n",
+        encoding="utf-8",
+    )
     second = trainer.train(extra=[extra], out=out, data_dir=data, force=True)
     names = {p.name for p in out.iterdir()}
     assert f"category-{first.version}.bin" in names  # the previous one, for rollback

@@ -68,18 +68,21 @@ def run_all(
 def officer(session: Session, ward: str = "tam_ky", email: str | None = None) -> StaffUser:
     user = h.staff(session, "staff", wards=(ward,))
     user.email = email or f"{user.username}@mttq.test"
+    user.email_mode = "all"  # these tests read each notice's email; digests are tested apart
     return user
 
 
 def supervisor(session: Session, email: str | None = None) -> StaffUser:
     user = h.staff(session, "supervisor")
     user.email = email or f"{user.username}@mttq.test"
+    user.email_mode = "all"
     return user
 
 
 def liaison(session: Session, agency_code: str = "ubnd_tam_ky") -> StaffUser:
     user = h.staff(session, "agency", agency_code=agency_code)
     user.email = f"{user.username}@ubnd.test"
+    user.email_mode = "all"
     return user
 
 

@@ -15,8 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from handlers import workflow as wf
+from handlers.chase import record_sent
 from handlers.reminders.config import ReminderConfig
-from storage.models import OutboxMessage, Petition, Reminder, StaffNotification
+from handlers.workflow.actors import Actor
+from storage.models import ChaseLetter, OutboxMessage, Petition, Reminder, StaffNotification
 from tests.reminders import helpers as r
 
 D = date
@@ -107,6 +109,20 @@ def test_forty_working_days_of_one_petition(
     queued_on: dict[int, date] = {}
     for day in r.days(D(2026, 11, 2), D(2027, 1, 4)):
         r.run_all(session_factory, r.at(day), cfg)
+        s.expire_all()
+        for letter in s.scalars(select(ChaseLetter).where(ChaseLetter.sent_on.is_(None))):
+            # The officer has each drafted letter signed and sends it the same afternoon.
+            record_sent(
+                s,
+                letter,
+                actor=Actor.of_staff(officer),
+                document_number=f"{letter.id}/MTTQ-BTT",
+                signer="Nguyễn Văn A",
+                sent_on=day,
+                now=r.at(day, 14),
+                letter_dir=cfg.letter_dir,
+            )
+        s.commit()
         if day in actions:
             hour, act = actions[day]
             s.expire_all()
@@ -131,7 +147,9 @@ def test_forty_working_days_of_one_petition(
     citizen = r.citizen_messages(s, p)
     assert [t.split(":")[0] for t in citizen] == [f"Hồ sơ {p.code}"] * 3  # 2 chases, 1 ask
     lines = _transcript(s, p, queued_on)
-    assert len(list(Path(cfg.letter_dir).rglob("*.docx"))) == 2
+    # Two letters and the supervision proposal: each drafted, then its signed copy.
+    names = sorted(f.name for f in Path(cfg.letter_dir).rglob("*.docx"))
+    assert len(names) == 6 and sum(n.endswith("-da-gui.docx") for n in names) == 3
     target = os.environ.get("PAKN_LIFE_TRANSCRIPT")
     if target:
         Path(target).write_text("\n".join(lines) + "\n", encoding="utf-8")

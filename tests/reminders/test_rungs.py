@@ -77,7 +77,8 @@ def test_agency_ladder_days(
 def test_a_calendar_day_deadline_on_a_sunday(
     db_session: Session, session_factory: sessionmaker[Session], cfg: ReminderConfig
 ) -> None:
-    """A kiến nghị's 30 calendar days end on Sunday 06/12/2026: the ladder counts from there."""
+    """A kiến nghị's 30 calendar days end on Sunday 06/12/2026: the deadline runs to Monday
+    07/12 (no deadline ends on a day off), and the ladder counts from there."""
     officer = r.officer(db_session)
     petition = r.received(db_session, r.at(D(2026, 11, 6)), legal_type="kien_nghi")
     r.triaged(db_session, petition, r.at(D(2026, 11, 6)), officer)
@@ -91,14 +92,14 @@ def test_a_calendar_day_deadline_on_a_sunday(
         sent_on=D(2026, 11, 6),
         now=r.at(D(2026, 11, 6)),
     )
-    assert fwd.handler_due_on == D(2026, 12, 6)
+    assert fwd.handler_due_on == D(2026, 12, 7)
     db_session.commit()
-    r.walk(session_factory, D(2026, 11, 30), D(2027, 1, 4), cfg, ("reminders-agency",))
+    r.walk(session_factory, D(2026, 11, 30), D(2027, 1, 5), cfg, ("reminders-agency",))
     assert r.fired(db_session, petition) == {
         "remind": D(2026, 12, 3),
-        "overdue": D(2026, 12, 7),
-        "letter2": D(2026, 12, 18),
-        "agenda": D(2027, 1, 4),  # 01/01/2027 is a holiday
+        "overdue": D(2026, 12, 8),
+        "letter2": D(2026, 12, 21),
+        "agenda": D(2027, 1, 5),  # 01/01/2027 is a holiday
     }
 
 

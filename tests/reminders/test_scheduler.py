@@ -41,6 +41,9 @@ OURS = {
     "zalo-refresh-token",
     "drafts-expire",
     "inbound-purge",
+    "audit-purge",
+    "tasks-alert",
+    "tasks-digest",
     "model-retrain",
 }
 

@@ -144,8 +144,9 @@ def test_pause_while_forwarded_moves_the_handler_deadline(
         ("phan_anh", False, "moi_truong", False, date(2026, 11, 5)),
         ("phan_anh", False, "giao_thong", False, date(2026, 11, 9)),
         ("kien_nghi", False, "moi_truong", False, date(2026, 12, 2)),
-        ("khieu_nai", False, "dat_dai", False, date(2026, 12, 12)),
-        ("khieu_nai", False, "dat_dai", True, date(2026, 12, 27)),
+        # 40 and 55 calendar days end on Saturday 12/12 and Sunday 27/12: the next Monday.
+        ("khieu_nai", False, "dat_dai", False, date(2026, 12, 14)),
+        ("khieu_nai", False, "dat_dai", True, date(2026, 12, 28)),
         ("to_cao", False, "tham_nhung_tieu_cuc", False, date(2026, 12, 2)),
     ],
 )
@@ -244,8 +245,9 @@ def test_extension_gets_a_new_deadline_version(db_session: Session, officer: Sta
         note="Công văn gia hạn số 5",
         now=T0,
     )
-    assert fwd.deadline_version == 2 and fwd.handler_due_on == date(2027, 1, 1)
-    assert p.next_due_at == wf.end_of_day(date(2027, 1, 1))
+    # 01/01/2027 is New Year's Day (a Friday): the extension runs to Monday 04/01/2027.
+    assert fwd.deadline_version == 2 and fwd.handler_due_on == date(2027, 1, 4)
+    assert p.next_due_at == wf.end_of_day(date(2027, 1, 4))
     with pytest.raises(wf.InvalidInput):
         wf.extend_deadline(
             db_session, p, actor=officer, new_due_on=date(2026, 12, 1), note="x", now=T0

@@ -502,7 +502,7 @@ def upgrade() -> None:
     _create_petition_search()
 
 
-# --- the inbox's diacritics-insensitive search over petitions.search_text (issue 6) ---------
+# --- the inbox's diacritics-insensitive search over petitions.search_text -------------------
 # Not in the models: PostgreSQL gets a pg_trgm GIN index, SQLite an FTS5 trigram table kept in
 # step by triggers. Both serve `search_text LIKE '%folded words%'`.
 SEARCH_OBJECTS = ("ix_petitions_search_trgm", "petitions_fts")

@@ -1,0 +1,165 @@
+"""No deadline lands on a day off: calendar-day clocks run to the next working day, and the
+inbox counts what is left in working days. The literal dates are the point here (a Sunday in
+December 2026, New Year's Day 2027, Tết 2027)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.admin.lookups import deadline_badge
+from handlers import workflow as wf
+from handlers.workflow.clocks import calendar_due, handler_deadline
+from storage.models import PetitionEvent, StaffUser
+from storage.models.enums import LegalType
+from tests.workflow import helpers as h
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def at(day: date, hour: int = 9) -> datetime:
+    return datetime.combine(day, time(hour), VN).astimezone(UTC)
+
+
+@pytest.fixture
+def cal(db_session: Session) -> wf.WorkCalendar:
+    return wf.WorkCalendar.load(db_session)
+
+
+@pytest.fixture
+def officer(db_session: Session) -> StaffUser:
+    return h.staff(db_session)
+
+
+def test_a_decision_notice_due_on_sunday_runs_to_monday(db_session: Session) -> None:
+    # Thursday 03/12/2026 + 10 calendar days is Sunday 13/12/2026.
+    p = wf.submit(db_session, h.draft(db_session), now=at(date(2026, 12, 3)))
+    assert p.decision_due_on == date(2026, 12, 14)
+    assert p.triage_due_on == date(2026, 12, 4)
+
+
+def test_a_petition_sent_on_saturday(db_session: Session) -> None:
+    p = wf.submit(db_session, h.draft(db_session), now=at(date(2026, 12, 5), 20))
+    assert p.triage_due_on == date(2026, 12, 7)  # the first working day after Saturday
+    assert p.triage_hard_due_on == date(2026, 12, 9)
+    assert p.decision_due_on == date(2026, 12, 15)  # Tuesday: 15/12 is a working day
+
+
+def test_an_agency_deadline_on_new_years_day_runs_to_the_next_working_day(
+    db_session: Session, officer: StaffUser
+) -> None:
+    p = h.draft(db_session, legal_type=LegalType.KIEN_NGHI)
+    wf.submit(db_session, p, now=at(date(2026, 12, 2)))
+    wf.triage(
+        db_session,
+        p,
+        actor=officer,
+        category_id=p.category_id,
+        ward_id=p.ward_id,
+        legal_type=LegalType.KIEN_NGHI,
+        urgent=False,
+        now=at(date(2026, 12, 2), 10),
+    )
+    fwd = wf.forward(
+        db_session,
+        p,
+        actor=officer,
+        agency=h.agency(db_session),
+        channel="van_ban",
+        document_number="31/MTTQ-BTT",
+        sent_on=date(2026, 12, 2),
+        now=at(date(2026, 12, 2), 11),
+    )
+    # 02/12/2026 + 30 days = Friday 01/01/2027 (New Year's Day); Sat, Sun → Monday 04/01.
+    assert fwd.handler_due_on == date(2027, 1, 4)
+    assert p.next_due_at == wf.end_of_day(date(2027, 1, 4))
+
+
+def test_a_typed_deadline_on_a_day_off_is_moved_and_said(
+    db_session: Session, officer: StaffUser
+) -> None:
+    p = h.draft(db_session)
+    wf.submit(db_session, p, now=at(date(2026, 12, 28)))
+    wf.triage(
+        db_session,
+        p,
+        actor=officer,
+        category_id=p.category_id,
+        ward_id=p.ward_id,
+        legal_type=p.legal_type,
+        urgent=False,
+        now=at(date(2026, 12, 28), 10),
+    )
+    fwd = wf.forward(
+        db_session,
+        p,
+        actor=officer,
+        agency=h.agency(db_session),
+        channel="van_ban",
+        document_number=None,
+        sent_on=date(2026, 12, 28),
+        handler_due_on=date(2027, 1, 1),
+        now=at(date(2026, 12, 28), 11),
+    )
+    assert fwd.handler_due_on == date(2027, 1, 4)
+    note = db_session.scalar(
+        select(PetitionEvent.note)
+        .where(PetitionEvent.petition_id == p.id, PetitionEvent.action == "forward")
+        .limit(1)
+    )
+    assert note is not None and "hạn 04/01/2027 (01/01/2027 là ngày nghỉ)" in note
+
+
+@pytest.mark.parametrize(
+    ("sent_on", "legal_type", "urgent", "expected"),
+    [
+        # Tết 2027: 04/02 (Thu) to 10/02 (Wed) are days off.
+        (date(2027, 1, 7), LegalType.TO_CAO, False, date(2027, 2, 11)),  # 30 days → 06/02
+        (date(2027, 2, 3), LegalType.PHAN_ANH, True, date(2027, 2, 11)),  # 1 working day
+        (date(2027, 2, 3), LegalType.PHAN_ANH, False, date(2027, 2, 15)),  # 3 working days
+        (date(2027, 1, 5), LegalType.KHIEU_NAI, False, date(2027, 2, 15)),  # 40 days → 14/02
+        (date(2026, 11, 6), LegalType.KIEN_NGHI, False, date(2026, 12, 7)),  # 30 days → Sun 6/12
+    ],
+)
+def test_handler_deadlines_never_fall_on_a_day_off(
+    cal: wf.WorkCalendar, sent_on: date, legal_type: str, urgent: bool, expected: date
+) -> None:
+    due, _ = handler_deadline(cal, sent_on, legal_type=legal_type, urgent=urgent)
+    assert due == expected and cal.is_working_day(due)
+
+
+def test_no_calendar_deadline_of_two_years_falls_on_a_day_off(cal: wf.WorkCalendar) -> None:
+    start = date(2026, 1, 1)
+    for offset in range(730):
+        for days in (10, 30, 40, 45):
+            due = calendar_due(cal, start + timedelta(days=offset), days)
+            assert cal.is_working_day(due), (start + timedelta(days=offset), days)
+            assert due >= start + timedelta(days=offset + days)
+
+
+def test_the_inbox_counts_working_days_and_overdue_only_once_passed(cal: wf.WorkCalendar) -> None:
+    due = wf.end_of_day(date(2027, 1, 4))  # Monday after New Year's Day
+    # Wednesday 30/12/2026: Thu 31/12 and Mon 04/01 are the working days left.
+    assert deadline_badge("forwarded", due, at(date(2026, 12, 30)), cal) == (
+        "due-ok",
+        "còn 2 ngày làm việc",
+    )
+    assert deadline_badge("forwarded", due, at(date(2027, 1, 1)), cal)[1] == ("còn 1 ngày làm việc")
+    assert deadline_badge("forwarded", due, at(date(2027, 1, 4), 23), cal) == (
+        "due-soon",
+        "hết hạn hôm nay",
+    )
+    assert deadline_badge("forwarded", due, at(date(2027, 1, 5), 0), cal)[0] == "due-late"
+    assert deadline_badge("forwarded", due, at(date(2027, 1, 7)), cal) == (
+        "due-late",
+        "quá hạn 3 ngày làm việc",
+    )
+    # Tết: due Wednesday 03/02/2027, looked at on the first working day after Tết.
+    tet = wf.end_of_day(date(2027, 2, 3))
+    assert deadline_badge("forwarded", tet, at(date(2027, 2, 11)), cal)[1] == (
+        "quá hạn 1 ngày làm việc"
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot import admin, cli, database, errors, health, logs, simulator
+from bot import admin, cli, database, errors, health, logs, nlp_models, simulator
 from bot.runtime import Runtime, attach, build_runtime
 from bot.zalo.cli import zalo_cli
 from bot.zalo.webhook import bp as webhook_bp
@@ -48,5 +48,6 @@ def create_app(
     app.register_blueprint(webhook_bp)
     app.cli.add_command(zalo_cli)
     simulator.init_app(app)
+    nlp_models.init_app(app)  # follow the installed classifier version (docs/nlp.md)
     cli.init_app(app)
     return app

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
@@ -29,6 +30,8 @@ from handlers.conversation.jobs import JOBS as CONVERSATION_JOBS
 from handlers.inbound import Router
 from handlers.inbound import router as default_router
 from handlers.jobs import JobContext, JobFn, sync_holidays
+from handlers.nlp_models import ModelStore
+from handlers.nlp_models.jobs import JOBS as NLP_MODEL_JOBS
 from handlers.reminders.config import ReminderConfig
 from handlers.reminders.jobs import JOBS as REMINDER_JOBS
 from handlers.services import Services
@@ -38,6 +41,7 @@ from storage.db import Database
 HANDLER_JOBS: Mapping[str, JobFn] = {
     **REMINDER_JOBS,
     **CONVERSATION_JOBS,
+    **NLP_MODEL_JOBS,
     "inbound-purge": retention.purge_job,
     "audit-purge": audit_purge,
     "holidays-sync": sync_holidays,
@@ -130,6 +134,7 @@ def services_from(settings: Settings) -> Services:
         conversation=conversation_config(settings),
         reminders=reminder_config(settings),
         raw_retention_days=settings.inbound_raw_retention_days,
+        nlp_models=ModelStore(Path(settings.nlp_model_dir)),
     )
 
 

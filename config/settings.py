@@ -152,6 +152,9 @@ class Settings:
     # Templates and ZNS wait for the morning in these local hours (push is suppressed or
     # the send refused at night); empty = send at any hour.
     zalo_template_quiet_hours: str = "22:00-06:00"
+    # --- The classifier's learning loop (docs/nlp.md) ---
+    # Model versions trained in service (never the package's nlp/models).
+    nlp_model_dir: str = str(INSTANCE_DIR / "models")
 
     @property
     def is_sqlite(self) -> bool:

@@ -9,13 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from handlers.conversation.config import ConversationConfig
+from handlers.nlp_models.store import ModelStore
 from handlers.reminders.config import ReminderConfig
 
 
 @dataclass(frozen=True)
 class Services:
-    """Configuration of the conversation, the reminders and the retention of raw events."""
+    """Configuration of the conversation, the reminders, the retention of raw events, and
+    where the classifier's versions live (None: the learning loop is not wired)."""
 
     conversation: ConversationConfig = field(default_factory=ConversationConfig)
     reminders: ReminderConfig = field(default_factory=ReminderConfig)
     raw_retention_days: int = 7
+    nlp_models: ModelStore | None = None

@@ -27,6 +27,12 @@ class Lazy(Generic[T]):
                     self._ready = True
         return self._value  # type: ignore[return-value]
 
+    def set(self, value: T) -> None:
+        """Replace the value (a newly installed model version)."""
+        with self._lock:
+            self._value = value
+            self._ready = True
+
     def reset(self) -> None:
         """Forget the value so the next ``get()`` rebuilds it (after retraining, in tests)."""
         with self._lock:

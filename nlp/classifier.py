@@ -6,19 +6,28 @@ real petitions of the dev set a 0.85 confidence is right 85% of the time), and
 at 0.6 about four in five petitions pass with ~86% accuracy while the rest,
 right only about half the time, go to staff (docs/benchmarks.md, NLP).
 Without a trained model the keyword baseline answers, always ``needs_manual``.
+
+A petition that raises two problems gets a second suggestion: each sentence or
+clause (nlp/segments.py) is classified on its own, and a part read confidently
+as another field than the whole names that field, so staff can split the
+petition.  The threshold was chosen on pairs of corpus petitions joined
+together, scored by models that had not seen them (docs/nlp.md).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nlp import keywords, registry
-from nlp.features import extract
+from nlp import keywords, registry, segments
+from nlp.features import MAX_CHARS, extract
 from nlp.model import LinearModel
 
 CONFIDENCE_THRESHOLD = 0.6
 MIN_WORDS = 4  # "đồng ý" can look confidently like anything: too short to classify
 KEYWORDS_VERSION = "keywords"
+SECOND_PART_CONFIDENCE = 0.7  # a part read this surely as another field is a second problem
+NO_SECOND = ("khac",)  # "other" is never worth splitting a petition for
+MAX_PARTS = 12  # a long petition's later parts are read with its beginning only
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +39,7 @@ class CategoryPrediction:
     top3: tuple[tuple[str, float], ...]
     needs_manual: bool
     model_version: str
+    second: tuple[str, float] | None = None
 
 
 def _from_model(model: LinearModel, text: str, threshold: float) -> CategoryPrediction:
@@ -39,8 +49,31 @@ def _from_model(model: LinearModel, text: str, threshold: float) -> CategoryPred
     best, confidence = top3[0]
     too_short = sum(name.startswith("w=") for name in names) < MIN_WORDS
     return CategoryPrediction(
-        best, confidence, top3, confidence < threshold or too_short, model.version
+        best,
+        confidence,
+        top3,
+        confidence < threshold or too_short,
+        model.version,
+        None if too_short else second_problem(model, text, best),
     )
+
+
+def second_problem(
+    model: LinearModel, text: str, main: str, threshold: float = SECOND_PART_CONFIDENCE
+) -> tuple[str, float] | None:
+    """Another field a part of ``text`` is surely about, with that part's confidence."""
+    found: dict[str, float] = {}
+    pieces = segments.parts(text[:MAX_CHARS])
+    if len(pieces) < 2:
+        return None
+    for piece in pieces[:MAX_PARTS]:
+        category, probability = model.proba(extract(piece, model.config))[0]
+        if category != main and category not in NO_SECOND and probability >= threshold:
+            found[category] = max(found.get(category, 0.0), probability)
+    if not found:
+        return None
+    category = max(sorted(found), key=found.__getitem__)
+    return category, round(found[category], 4)
 
 
 def baseline(text: str) -> CategoryPrediction:

@@ -51,6 +51,7 @@ def classify_json(text: str) -> dict[str, Any]:
         "pii": [asdict(span) for span in result.pii],
         "intent": result.intent,
         "model_version": result.model_version,
+        "second": list(result.second) if result.second else None,
     }
 
 

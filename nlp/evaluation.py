@@ -1,8 +1,10 @@
 """Evaluate the models on a labelled JSONL file in the evaluation format of taxonomy.md.
 
-Output fields are exactly those the taxonomy's evaluation format lists, with the keyword baseline's
-category figures under ``baseline``.  ``strip_diacritics`` evaluates the same
-records typed without diacritics.
+Category figures (accuracy, macro-F1, per category, confusion), the
+calibration of the confidence (expected calibration error over ten equal
+bins, and the reliability table behind it), ward and urgency figures, and
+the keyword baseline's category figures under ``baseline``.
+``strip_diacritics`` evaluates the same records typed without diacritics.
 """
 
 from __future__ import annotations
@@ -53,12 +55,16 @@ def evaluate_records(
     """All figures for ``records``; ``model`` defaults to the process-wide one."""
     texts = _texts(records, strip_diacritics)
     gold = [r.category for r in records]
-    predicted = [classifier.predict(t, model).category for t in texts]
+    predictions = [classifier.predict(t, model) for t in texts]
+    predicted = [p.category for p in predictions]
     baseline = [keywords.classify(t) for t in texts]
     labels = keywords.CATEGORIES
+    pairs = [(p.confidence, p.category == g) for p, g in zip(predictions, gold, strict=True)]
     return {
         "n": len(records),
         **metrics.category_report(gold, predicted, labels),
+        "category_ece": metrics.expected_calibration_error(pairs),
+        "reliability_table": metrics.reliability_table(pairs),
         **ward_figures(records, texts),
         **urgent_figures(records, texts),
         "baseline": metrics.category_report(gold, baseline, labels),

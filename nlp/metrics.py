@@ -1,4 +1,5 @@
-"""Classification metrics without numpy: accuracy, macro-F1, per-class figures, confusion."""
+"""Classification metrics without numpy: accuracy, macro-F1, per-class figures, confusion,
+and the calibration of a confidence (reliability table, expected calibration error)."""
 
 from __future__ import annotations
 
@@ -67,3 +68,46 @@ def category_report(
         "per_category": per_class(gold, pred, labels),
         "confusion": confusion(gold, pred, labels),
     }
+
+
+Confidence = tuple[float, bool]  # (confidence of the top label, whether it was right)
+ECE_BINS = 10
+
+
+def _bin(confidence: float, bins: int) -> int:
+    return min(int(confidence * bins), bins - 1)
+
+
+def _grouped(pairs: Sequence[Confidence], bins: int) -> dict[int, list[Confidence]]:
+    grouped: dict[int, list[Confidence]] = {}
+    for confidence, right in pairs:
+        grouped.setdefault(_bin(confidence, bins), []).append((confidence, right))
+    return grouped
+
+
+def reliability_table(pairs: Sequence[Confidence], bins: int = ECE_BINS) -> list[dict[str, Any]]:
+    """Per equal-width confidence bin: count, mean confidence, accuracy (empty bins left out)."""
+    grouped = _grouped(pairs, bins)
+    rows = []
+    for k in sorted(grouped):
+        hits = grouped[k]
+        rows.append(
+            {
+                "bin": f"{k / bins:.1f}–{(k + 1) / bins:.1f}",
+                "n": len(hits),
+                "mean_confidence": _ratio(sum(c for c, _ in hits), len(hits)),
+                "accuracy": _ratio(sum(ok for _, ok in hits), len(hits)),
+            }
+        )
+    return rows
+
+
+def expected_calibration_error(pairs: Sequence[Confidence], bins: int = ECE_BINS) -> float:
+    """Sum over bins of (share of examples) × |accuracy − mean confidence|."""
+    if not pairs:
+        return 0.0
+    gap = sum(
+        abs(sum(ok for _, ok in hits) - sum(c for c, _ in hits))
+        for hits in _grouped(pairs, bins).values()
+    )
+    return round(gap / len(pairs), 4)

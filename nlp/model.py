@@ -4,7 +4,7 @@ Why our own and not underthesea_core: ``TextClassifier`` returns only the top
 label (no top 3, nothing to calibrate) and ``LRTrainer`` is not deterministic
 from run to run (measured: probabilities differ by up to 0.003).  Our linear
 model scores a message in well under a millisecond and trains deterministically
-in minutes on a few thousand petitions; the probabilities it gives, divided by a
+in seconds on a few thousand petitions (nlp/training.py); the probabilities it gives, divided by a
 temperature fitted by cross-validation, are what ``needs_manual`` relies on.
 
 Weights live in one numpy matrix (a row per feature): scoring a message is a

@@ -25,6 +25,7 @@ class Analysis:
     pii: tuple[PiiSpan, ...]
     intent: str
     model_version: str
+    second: tuple[str, float] | None = None  # another field the petition raises
 
 
 def analyse(text: str, extra_wards: Mapping[str, str] | None = None) -> Analysis:
@@ -45,4 +46,5 @@ def analyse(text: str, extra_wards: Mapping[str, str] | None = None) -> Analysis
         pii=tuple(pii.find(text)),
         intent=intent.detect(text),
         model_version=prediction.model_version,
+        second=prediction.second,
     )

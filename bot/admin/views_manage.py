@@ -81,6 +81,12 @@ SCREENS: tuple[Screen, ...] = (
         (Role.ADMIN, Role.SUPERVISOR),
     ),
     Screen(
+        "admin.model",
+        "Mô hình phân loại",
+        "Độ chính xác theo lĩnh vực, tỷ lệ gợi ý bị sửa, huấn luyện lại, quay lại phiên bản cũ.",
+        (Role.ADMIN, Role.SUPERVISOR),
+    ),
+    Screen(
         "admin.audit_log",
         "Nhật ký hoạt động",
         "Ai làm gì, lúc nào, từ đâu; lọc và tải CSV.",

@@ -22,7 +22,7 @@ from handlers.agencies.disclosure import for_agency, is_protected
 from handlers.outbox import delivery, reach
 from handlers.workflow import Actor, labels, rules
 from handlers.workflow.forwarding import FORWARD_CHANNELS
-from handlers.workflow.suggest import duplicate_candidates, top_suggestions
+from handlers.workflow.suggest import duplicate_candidates, second_suggestion, top_suggestions
 from nlp.pii import mask
 from storage.models import (
     Attachment,
@@ -153,6 +153,7 @@ def _staff_context(s: Session, p: Petition, names: Lookups) -> dict[str, Any]:
         ),
         "top3": [(_category_by_code(names, code), prob) for code, prob in top_suggestions(p)],
         "suggested": p.suggestions or {},
+        "second": _second(names, p),
         "duplicates": _duplicates(s, p),
         "duplicates_merged": wf.duplicates_of(s, p),
         "master": s.get(Petition, p.duplicate_of_id) if p.duplicate_of_id else None,
@@ -225,6 +226,12 @@ def _duplicates(s: Session, p: Petition) -> list[tuple[Petition, float]]:
     if p.state == PetitionState.CLOSED:
         return []
     return [(d, score) for d, score in duplicate_candidates(s, p) if wf.in_scope(s, actor(), d)]
+
+
+def _second(names: Lookups, p: Petition) -> tuple[Category, float] | None:
+    pair = second_suggestion(p)
+    category = _category_by_code(names, pair[0]) if pair else None
+    return (category, pair[1]) if category and pair else None
 
 
 def _category_by_code(names: Lookups, code: str) -> Category | None:

@@ -30,7 +30,15 @@ def as_suggestions(analysis: Any) -> dict[str, Any]:
         "urgency_reasons": list(getattr(analysis, "urgency_reasons", None) or []),
         "legal_type": getattr(analysis, "legal_type", None),
         "model_version": str(getattr(analysis, "model_version", "") or ""),
+        "second": _pair(getattr(analysis, "second", None)),
     }
+
+
+def _pair(value: Any) -> list[Any] | None:
+    """``(category, probability)`` as a JSON list, or None."""
+    if not isinstance(value, (list, tuple)) or len(value) != 2:
+        return None
+    return [str(value[0]), _float(value[1])]
 
 
 def apply_suggestions(session: Session, petition: Petition, analysis: Any | None = None) -> None:
@@ -73,6 +81,12 @@ def top_suggestions(petition: Petition) -> list[tuple[str, float]]:
         elif isinstance(item, dict) and "code" in item:
             out.append((str(item["code"]), _float(item.get("p") or item.get("score")) or 0.0))
     return out[:3]
+
+
+def second_suggestion(petition: Petition) -> tuple[str, float] | None:
+    """Another field the petition seems to raise (staff may split it), if the NLP saw one."""
+    pair = _pair((petition.suggestions or {}).get("second"))
+    return (pair[0], pair[1] or 0.0) if pair else None
 
 
 def _float(value: Any) -> float | None:

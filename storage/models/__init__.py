@@ -6,6 +6,7 @@ from storage.models.audit import AuditEntry
 from storage.models.base import Base, UTCDateTime, utcnow
 from storage.models.jobs import JobRun, MonthlyStat, Reminder, SchedulerLease
 from storage.models.knowledge import KnowledgeAnswer, KnowledgeAnswerChange
+from storage.models.nlp_models import ActiveModel, LabelReview, ModelVersion, TrainingRun
 from storage.models.people import Citizen, Conversation, StaffNotification, StaffUser, staff_wards
 from storage.models.petitions import (
     Attachment,
@@ -31,6 +32,7 @@ from storage.models.work import ChaseLetter, SavedFilter
 from storage.models.zalo import InboundEvent, OutboxMessage, ZaloQuotaUsage, ZaloToken
 
 __all__ = [
+    "ActiveModel",
     "Agency",
     "AgencyChange",
     "AgencyDelivery",
@@ -51,6 +53,8 @@ __all__ = [
     "JobRun",
     "KnowledgeAnswer",
     "KnowledgeAnswerChange",
+    "LabelReview",
+    "ModelVersion",
     "MonthlyStat",
     "OrgUnit",
     "OutboxMessage",
@@ -67,6 +71,7 @@ __all__ = [
     "SettingChange",
     "StaffNotification",
     "StaffUser",
+    "TrainingRun",
     "UTCDateTime",
     "Ward",
     "WardAlias",

@@ -58,8 +58,12 @@ def test_evaluate_fields_and_baseline(use_tiny_models, capsys, tmp_path):
         "urgent_precision",
         "urgent_recall",
         "baseline",
+        "category_ece",
+        "reliability_table",
     }
     assert set(out) == expected
+    assert 0.0 <= out["category_ece"] <= 1.0
+    assert sum(row["n"] for row in out["reliability_table"]) == 3
     assert out["n"] == 3 and out["ward_accuracy"] == 1.0 and out["ward_false_positive_rate"] == 0
     assert out["urgent_recall"] == 1.0
     assert set(out["baseline"]) == {

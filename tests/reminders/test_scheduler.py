@@ -44,6 +44,7 @@ OURS = {
     "audit-purge",
     "tasks-alert",
     "tasks-digest",
+    "model-retrain",
 }
 
 

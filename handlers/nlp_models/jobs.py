@@ -1,0 +1,46 @@
+"""The monthly job of the learning loop ("model-retrain")."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from handlers.jobs import JobContext, JobFn
+from handlers.nlp_models import loop
+from storage.db import transaction
+from storage.models import ClassificationLabel, TrainingRun
+
+
+def new_labels(session: Session) -> int:
+    """Category labels given since the last training run started (all, before any run)."""
+    since = session.scalar(select(func.max(TrainingRun.started_at)))
+    query = select(func.count()).where(ClassificationLabel.field == "category")
+    if since is not None:
+        query = query.where(ClassificationLabel.created_at > since)
+    return int(session.scalar(query) or 0)
+
+
+def model_retrain(ctx: JobContext) -> Mapping[str, Any]:
+    """Train a candidate on the corpus and staff labels; install it only if it is better.
+
+    Nothing new since the last run (no staff label): nothing to learn, so no run and no
+    half-minute of CPU (a scheduler catching up after downtime stays quick).  The run's
+    start and end times are the job's ``now`` (handlers do not read the clock).
+    """
+    store = ctx.services.nlp_models
+    if store is None:
+        return {"skipped": "no model store wired"}
+    with transaction(ctx.sessions) as session:
+        if not new_labels(session):
+            return {"skipped": "no new staff labels"}
+        run = loop.queue_run(session, ctx.now, "job")
+        run_id = run.id if run else None
+    if run_id is None:
+        return {"skipped": "another training run is under way"}
+    return {"run": run_id, "outcome": loop.execute(ctx.sessions, store, run_id, lambda: ctx.now)}
+
+
+JOBS: Mapping[str, JobFn] = {"model-retrain": model_retrain}

@@ -53,7 +53,7 @@ JOBS = (
     "reminders-relay",
     "reminders-agency",
     "reminders-satisfaction",
-    "monthly-stats",
+    "monthly-report",
 )
 #: Friday 06/11/2026, 08:30 in Vietnam: the day everything below is due.
 NOW = datetime(2026, 11, 6, 1, 30, tzinfo=UTC)
@@ -405,6 +405,7 @@ def measure(url: str, now: datetime, letters: str) -> dict[str, Any]:
     from handlers.jobs import JobContext, run_job
     from handlers.reminders.config import ReminderConfig
     from handlers.reminders.jobs import JOBS as REMINDER_JOBS
+    from handlers.reports.jobs import JOBS as REPORT_JOBS
     from handlers.services import Services
     from handlers.workflow.clocks import CLOCKED_STATES
     from storage.db import make_engine, make_sessionmaker
@@ -426,7 +427,7 @@ def measure(url: str, now: datetime, letters: str) -> dict[str, Any]:
     for name in JOBS:
         started = time.perf_counter()
         ctx = JobContext(sessions=sessions, now=now, services=services)
-        result = run_job(REMINDER_JOBS, name, ctx)
+        result = run_job({**REMINDER_JOBS, **REPORT_JOBS}, name, ctx)
         per_job[name] = {"seconds": round(time.perf_counter() - started, 3), **result}
     total_seconds = time.perf_counter() - total
     engine.dispose()

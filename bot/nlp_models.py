@@ -1,14 +1,11 @@
-"""Wiring of the classifier's learning loop: following the active version in every process,
-and starting a training run from the admin without holding the request."""
+"""Wiring of the classifier's learning loop: every process follows the active version."""
 
 from __future__ import annotations
-
-import threading
 
 from flask import Flask
 
 from bot.runtime import runtime_of
-from handlers.nlp_models import ModelStore, loop
+from handlers.nlp_models import ModelStore
 from handlers.nlp_models.versions import database_source
 from nlp import registry
 
@@ -33,15 +30,3 @@ def store(app: Flask | None = None) -> ModelStore:
     if found is None:
         raise RuntimeError("the model store is not wired (bot.runtime.services_from)")
     return found
-
-
-def start_run(app: Flask, run_id: int) -> None:
-    """Run a queued training run: in a thread (half a minute of CPU), inline under tests."""
-    runtime = runtime_of(app)
-    args = (runtime.db.sessions, store(app), run_id, runtime.clock)
-    if runtime.settings.testing:
-        loop.execute(*args)
-        return
-    threading.Thread(
-        target=loop.execute, args=args, daemon=True, name=f"training-run-{run_id}"
-    ).start()

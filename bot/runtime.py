@@ -34,12 +34,14 @@ from handlers.nlp_models import ModelStore
 from handlers.nlp_models.jobs import JOBS as NLP_MODEL_JOBS
 from handlers.reminders.config import ReminderConfig
 from handlers.reminders.jobs import JOBS as REMINDER_JOBS
+from handlers.reports.jobs import JOBS as REPORT_JOBS
 from handlers.services import Services
 from storage.db import Database
 
 #: The handlers layer's jobs; the Zalo layer adds its own (bot.zalo.jobs).
 HANDLER_JOBS: Mapping[str, JobFn] = {
     **REMINDER_JOBS,
+    **REPORT_JOBS,
     **CONVERSATION_JOBS,
     **NLP_MODEL_JOBS,
     "inbound-purge": retention.purge_job,

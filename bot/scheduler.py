@@ -61,6 +61,8 @@ class JobSpec:
 #: The one job table. Inbound events, quiet bursts and the outbox are the worker's, not here.
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("zalo-refresh-token", "interval", {"minutes": 30}, grace=900),
+    # Training runs an admin started from the model page.
+    JobSpec("model-train-queued", "interval", {"minutes": 1}, grace=120),
     # Also deletes messages held before a consent that never came (CONVERSATION_HOLD_MINUTES).
     JobSpec("drafts-expire", "interval", {"minutes": 5}, grace=300),
     JobSpec("supervisors-digest", "cron", {"hour": 7, "minute": 30}),
@@ -73,7 +75,8 @@ JOBS: tuple[JobSpec, ...] = (
     # Việc cần làm by email: new urgent items at once; each reader's digest after the ladders.
     JobSpec("tasks-alert", "interval", {"minutes": 1}, grace=300),
     JobSpec("tasks-digest", "cron", {"hour": 8, "minute": 30}),
-    JobSpec("monthly-stats", "cron", {"day": 1, "hour": 1, "minute": 30}, grace=6 * 3600),
+    # Daily on days 1-15; drafts last month's reports once, from the first working day on.
+    JobSpec("monthly-report", "cron", {"day": "1-15", "hour": 7, "minute": 0}, grace=6 * 3600),
     JobSpec("holidays-sync", "cron", {"day": 2, "hour": 2, "minute": 0}, grace=6 * 3600),
     JobSpec("inbound-purge", "cron", {"hour": 2, "minute": 30}, grace=6 * 3600),
     JobSpec("audit-purge", "cron", {"hour": 2, "minute": 45}, grace=6 * 3600),

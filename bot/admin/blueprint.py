@@ -122,7 +122,8 @@ def forbidden(exc: Exception) -> ResponseReturnValue:
     """The page exists, but not for this role: say so, and say for whom."""
     allowed = g.get("allowed_roles") or []
     role = ROLE_LABELS.get(actor().role or "", "") if current_user() else ""
-    return render_template("admin/forbidden.html", allowed=allowed, role=role), 403
+    reason = g.get("forbidden_reason") or ""  # a view may say why beyond the role
+    return render_template("admin/forbidden.html", allowed=allowed, role=role, reason=reason), 403
 
 
 def staff_user(*roles: str) -> StaffUser:

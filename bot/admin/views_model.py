@@ -3,7 +3,7 @@ and the review of staff labels. Admins act; supervisors read."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
@@ -64,7 +64,7 @@ def model() -> ResponseReturnValue:
 
 @bp.post("/model/train")
 def model_train() -> ResponseReturnValue:
-    """Start a training run now (admins only); it runs in the background."""
+    """Queue a training run (admins only); the scheduler runs it within a minute."""
     require_role(Role.ADMIN)
     s = db_session()
     run = loop.queue_run(s, utcnow(), "admin", actor().id)
@@ -72,8 +72,11 @@ def model_train() -> ResponseReturnValue:
     if run is None:
         flash("Đang có một lần huấn luyện chạy; xin đợi nó xong.", "error")
         return redirect(url_for("admin.model"))
-    nlp_models.start_run(current_app._get_current_object(), run.id)  # type: ignore[attr-defined]
-    flash("Đã bắt đầu huấn luyện; kết quả hiện ở mục «Lần huấn luyện» sau khoảng một phút.", "ok")
+    flash(
+        "Đã xếp lịch huấn luyện: bắt đầu trong vòng một phút, kết quả hiện ở mục «Lần huấn luyện» "
+        "sau khoảng một phút nữa.",
+        "ok",
+    )
     return redirect(url_for("admin.model"))
 
 

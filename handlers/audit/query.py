@@ -46,7 +46,7 @@ KIND_LABELS: dict[str, str] = {
     "pii.petition": "Xem hồ sơ (dữ liệu cá nhân)",
     "pii.file": "Mở tệp đính kèm",
     "pii.messages": "Xem tin chưa gửi",
-    "export.report": "Tải báo cáo Excel",
+    "export.report": "Tải báo cáo (Word, Excel)",
     "export.slip": "Tải phiếu chuyển",
     "export.audit": "Xuất nhật ký hoạt động",
     "user.create": "Tạo tài khoản",

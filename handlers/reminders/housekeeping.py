@@ -1,4 +1,4 @@
-"""Daily supervisors' digest and the monthly summary figures (stored in monthly_stats).
+"""Daily supervisors' digest.
 
 The other housekeeping jobs (Zalo token refresh, outbox drain, inbound retries, stale drafts)
 belong to their owners; bot/scheduler.py only schedules them by name.
@@ -18,11 +18,10 @@ from handlers.reminders import notices, texts
 from handlers.reminders.engine import Pass, open_pass
 from handlers.reminders.ladder import AGENCY_AGENDA
 from handlers.reminders.ledger import Rung, claim
-from handlers.reminders.stats import compute_month, previous_month
 from handlers.workflow.calendar import start_of_day
 from handlers.workflow.clocks import overdue_clause
 from storage.db import transaction
-from storage.models import Forward, MonthlyStat, Petition, Reminder, StaffNotification
+from storage.models import Forward, Petition, Reminder, StaffNotification
 from storage.models.enums import OPEN_STATES, Role
 from storage.models.enums import PetitionState as S
 
@@ -140,14 +139,3 @@ def supervisors_digest(ctx: JobContext) -> Mapping[str, Any]:
             modes=notices.DIGEST_READERS,
         )
     return {"date": p.today.isoformat(), "digests": 1, "emails": emails}
-
-
-def monthly_stats(ctx: JobContext) -> Mapping[str, Any]:
-    """Store last month's report figures once the month is over (received, forwarded, …)."""
-    with transaction(ctx.sessions) as session:
-        first, period = previous_month(ctx.now)
-        if session.get(MonthlyStat, period) is not None:
-            return {"period": period, "stored": False}
-        figures = compute_month(session, first)
-        session.add(MonthlyStat(period=period, figures=figures, computed_at=ctx.now))
-    return {"period": period, "stored": True, "received": figures["totals"]["received"]}

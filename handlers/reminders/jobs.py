@@ -14,7 +14,6 @@ JOBS: Mapping[str, JobFn] = {
     "reminders-agency": agency.agency_ladder,
     "reminders-satisfaction": satisfaction.satisfaction,
     "supervisors-digest": housekeeping.supervisors_digest,
-    "monthly-stats": housekeeping.monthly_stats,
     # Việc cần làm by email: new urgent items at once, each reader's morning digest.
     "tasks-alert": todo_mail.alert,
     "tasks-digest": todo_mail.digest,

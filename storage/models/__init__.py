@@ -4,7 +4,7 @@ from storage.models.admin import PasswordToken, SettingChange
 from storage.models.agencies import AgencyChange, AgencyDelivery, AgencyMessage, ExtensionRequest
 from storage.models.audit import AuditEntry
 from storage.models.base import Base, UTCDateTime, utcnow
-from storage.models.jobs import JobRun, MonthlyStat, Reminder, SchedulerLease
+from storage.models.jobs import JobRun, Reminder, SchedulerLease
 from storage.models.knowledge import KnowledgeAnswer, KnowledgeAnswerChange
 from storage.models.nlp_models import ActiveModel, LabelReview, ModelVersion, TrainingRun
 from storage.models.people import Citizen, Conversation, StaffNotification, StaffUser, staff_wards
@@ -28,6 +28,7 @@ from storage.models.reference import (
     Ward,
     WardAlias,
 )
+from storage.models.reports import ReportVersion
 from storage.models.work import ChaseLetter, SavedFilter
 from storage.models.zalo import InboundEvent, OutboxMessage, ZaloQuotaUsage, ZaloToken
 
@@ -55,7 +56,6 @@ __all__ = [
     "KnowledgeAnswerChange",
     "LabelReview",
     "ModelVersion",
-    "MonthlyStat",
     "OrgUnit",
     "OutboxMessage",
     "PasswordToken",
@@ -64,6 +64,7 @@ __all__ = [
     "PetitionMessage",
     "PetitionNote",
     "Reminder",
+    "ReportVersion",
     "ResponseTemplate",
     "SavedFilter",
     "RoutingRule",

@@ -1,4 +1,4 @@
-"""What the scheduler needs to act exactly once: reminders, the leader lock, monthly figures."""
+"""What the scheduler needs to act exactly once: reminders, the leader lock, job runs."""
 
 from __future__ import annotations
 
@@ -37,16 +37,6 @@ class SchedulerLease(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     holder: Mapped[str] = mapped_column(String(200))
     expires_at: Mapped[datetime]
-
-
-class MonthlyStat(Base):
-    """The figures of one month's report, stored when the month is summarised."""
-
-    __tablename__ = "monthly_stats"
-
-    period: Mapped[str] = mapped_column(String(7), primary_key=True)  # 2026-11
-    figures: Mapped[dict[str, Any]] = mapped_column(JSON)
-    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class JobRun(Base):

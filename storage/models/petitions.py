@@ -206,7 +206,10 @@ class PetitionEvent(Base):
     """The audit trail: who did what to a petition, from which state to which, and when."""
 
     __tablename__ = "petition_events"
-    __table_args__ = (Index("ix_petition_events_petition_created", "petition_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_petition_events_petition_created", "petition_id", "created_at"),
+        Index("ix_petition_events_created_at", "created_at"),  # reports: what changed since
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id", ondelete="CASCADE"))

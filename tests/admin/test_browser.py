@@ -221,20 +221,3 @@ def test_a_supervisor_sends_a_dead_letter_again(live: Live, page: Page) -> None:
     with live.sessions() as s:
         state = s.scalar(select(OutboxMessage.state).where(OutboxMessage.id == row_id))
     assert state == "pending"  # queued again; this server sends nothing inline
-
-
-def test_the_monthly_report_page(live: Live, page: Page) -> None:
-    with live.sessions() as s, s.begin():
-        h.staff(s, "supervisor", username="giamsat.baocao")
-        wf.submit(s, h.draft(s, text="Đèn đường hỏng cả tháng nay."), now=utcnow())
-    sign_in(page, live, "giamsat.baocao", to_inbox=True)
-    page.get_by_role("link", name="Báo cáo").click()
-    expect(page.locator("h1")).to_contain_text("Báo cáo phản ánh, kiến nghị tháng")
-    expect(page.locator("#totals td").first).not_to_have_text("0")
-    shot(page, "admin-reports")
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Tải tệp Excel").click()
-    assert download.value.suggested_filename.startswith("bao-cao-pakn-")
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.reload()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 400  # tables scroll inside

@@ -64,6 +64,10 @@ def test_training_button_records_a_run(client, signed_in, tiny_store, db_session
     assert response.status_code == 302
     run = db_session.scalar(select(TrainingRun))
     assert run is not None and (run.trigger, run.staff_id) == ("admin", user.id)
+    assert run.status == "queued"  # the web process never trains; the scheduler does
+    runtime = runtime_of(client.application)
+    assert runtime.jobs["model-train-queued"](runtime.job_context()) == {"kept": 1}
+    db_session.refresh(run)
     assert run.status == "kept" and run.finished_at is not None
     html = client.get("/admin/model").get_data(as_text=True)
     assert "Giữ phiên bản cũ" in html and "Không có dữ liệu mới." in html

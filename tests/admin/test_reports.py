@@ -1,146 +1,211 @@
-"""The monthly report: figures by field, ward and agency, the on-time ranking, the Excel file."""
+"""The report screens: who sees which scope, bad input, the draft → send → correction flow,
+and the downloads."""
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, datetime
 
+import pytest
+from docx import Document
+from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
-from handlers import workflow as wf
-from handlers.reports import month_report
-from storage.models import MonthlyStat, Petition, StaffUser
+from handlers import audit
+from handlers.jobs import JobContext, run_job
+from handlers.reports.jobs import JOB_NAME, JOBS
+from handlers.reports.periods import Period, current_month
+from handlers.workflow.calendar import WorkCalendar
+from storage.models import AuditEntry, ReportVersion, StaffUser
+from tests.admin.conftest import login, post
+from tests.reports.helpers import at
+from tests.reports.month import build_month
 from tests.workflow import helpers as h
 
-T0 = h.ORDINARY_MONDAY  # Monday 2 November 2026
+
+@pytest.fixture
+def month(db_session: Session) -> tuple[Period, datetime]:
+    """The hand-computed month of tests/reports/month.py."""
+    return build_month(db_session)
 
 
-def _forwarded(s: Session, officer: StaffUser, agency: str, category: str, due: date) -> Petition:
-    p = wf.submit(s, h.draft(s, category_code=category), now=T0)
-    wf.triage(
-        s,
-        p,
-        actor=officer,
-        category_id=p.category_id,
-        ward_id=p.ward_id,
-        legal_type="phan_anh",
-        urgent=False,
-        now=T0,
-    )
-    wf.forward(
-        s,
-        p,
-        actor=officer,
-        agency=h.agency(s, agency),
-        channel="van_ban",
-        document_number="12/MTTQ",
-        sent_on=T0.date(),
-        now=T0,
-        handler_due_on=due,
-    )
-    return p
+def _page(client: FlaskClient, query: str) -> tuple[int, str]:
+    response = client.get(f"/admin/reports{query}")
+    return response.status_code, response.get_data(as_text=True)
 
 
-def _november(s: Session) -> None:
-    """Three petitions in November: ward UBND answers on time, Sở Xây dựng misses, one waits."""
-    officer = h.staff(s, "supervisor")
-    on_time = _forwarded(s, officer, "ubnd_tam_ky", "moi_truong", date(2026, 11, 20))
-    _forwarded(s, officer, "so_xay_dung", "giao_thong", date(2026, 11, 16))
-    wf.submit(s, h.draft(s, category_code="moi_truong"), now=T0 + timedelta(days=1))
-    liaison = h.staff(s, "agency", agency_code="ubnd_tam_ky")
-    wf.record_agency_answer(s, on_time, actor=liaison, text="Đã dọn.", now=T0 + timedelta(days=3))
-    s.commit()
-
-
-def test_figures_and_ranking_of_a_month(db_session: Session) -> None:
-    _november(db_session)
-    report = month_report(db_session, date(2026, 11, 1))
-    assert not report.stored
-    assert report.totals == {
-        "received": 3,
-        "forwarded": 2,
-        "answered": 1,
-        "overdue": 1,
-        "on_time": 1,
-    }
-    fields = {r.name: r.figures["received"] for r in report.by_field}
-    assert fields == {
-        "Môi trường, rác thải, ô nhiễm, cây xanh": 2,
-        **{"Giao thông, đường sá, cầu cống": 1},
-    }
-    assert [(r.name, r.on_time_rate) for r in report.ranking] == [
-        ("UBND phường Tam Kỳ", 1.0),
-        ("Sở Xây dựng thành phố Đà Nẵng", 0.0),
-    ]
-    assert month_report(db_session, date(2026, 10, 1)).totals["received"] == 0
-
-
-def test_a_closed_month_is_read_as_stored(db_session: Session) -> None:
-    _november(db_session)
-    figures = {
-        "totals": {"received": 7, "forwarded": 0, "answered": 0, "overdue": 0, "on_time": 0},
-        "by_field": {"code_gone": {"received": 7}},
-        "by_ward": {},
-        "by_agency": {},
-    }
-    db_session.add(MonthlyStat(period="2026-11", figures=figures, computed_at=T0))
-    db_session.commit()
-    report = month_report(db_session, date(2026, 11, 1))
-    assert report.stored and report.totals["received"] == 7  # not recomputed
-    assert [(r.name, r.figures["received"]) for r in report.by_field] == [("Không rõ", 7)]
-
-
-def test_page_and_excel_file(
-    client: FlaskClient, db_session: Session, signed_in: Callable[..., StaffUser]
+def test_a_supervisor_sees_the_area_with_charts_and_tables(
+    client: FlaskClient,
+    db_session: Session,
+    signed_in: Callable[..., StaffUser],
+    month: tuple[Period, datetime],
 ) -> None:
-    _november(db_session)
-    agency = h.agency(db_session, "so_xay_dung")
-    agency.name = '=HYPERLINK("http://evil")'  # a name typed by an administrator
+    period, _ = month
+    h.agency(db_session, "so_xay_dung").name = '<b>=HYPERLINK("x")</b>'
     db_session.commit()
     signed_in("supervisor")
-    page = client.get("/admin/reports?month=2026-11").get_data(as_text=True)
-    assert "Báo cáo phản ánh, kiến nghị tháng 11/2026" in page
-    assert "UBND phường Tam Kỳ" in page and "100%" in page
-    assert "=HYPERLINK(&#34;http://evil&#34;)" in page
-    response = client.get("/admin/reports.xlsx?month=2026-11")
-    assert response.status_code == 200
-    assert response.headers["Content-Disposition"].endswith('"bao-cao-pakn-2026-11.xlsx"')
-    book = load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames == [
-        "Tổng hợp",
-        "Theo lĩnh vực",
-        "Theo phường",
-        "Theo cơ quan",
-        "Xếp hạng cơ quan",
-    ]
-    summary = {row[0]: row[1] for row in book["Tổng hợp"].iter_rows(min_row=3, values_only=True)}
-    assert summary == {
-        "Tiếp nhận": 3,
-        "Đã chuyển": 2,
-        "Đã trả lời": 1,
-        "Trả lời đúng hạn": 1,
-        "Quá hạn": 1,
-    }
-    ranking = list(book["Xếp hạng cơ quan"].iter_rows(min_row=2, values_only=True))
-    assert [(r[0], r[-1]) for r in ranking] == [
-        ("UBND phường Tam Kỳ", 1.0),
-        ('=HYPERLINK("http://evil")', 0.0),
-    ]
-    cell = book["Xếp hạng cơ quan"]["A3"]
-    assert cell.data_type == "s"  # stored as text, not as a formula
+    status, page = _page(client, f"?period={period.key}")
+    assert status == 200
+    assert f"Báo cáo phản ánh, kiến nghị {period.label} · toàn khu vực Tam Kỳ" in page
+    assert page.count("<svg") >= 4 and "<script" not in page.split("</nav>", 1)[1]
+    assert "1 + 8 + 1 − 4 = 6" in page
+    assert "62,5%" in page
+    assert "&lt;b&gt;=HYPERLINK(&#34;x&#34;)&lt;/b&gt;" in page and "<b>=HYPERLINK" not in page
+    assert 'id="by-ward"' in page and "Phường Quảng Phú" in page
+    status, ward_page = _page(client, f"?period={period.key}&ward=quang_phu")
+    assert status == 200 and "· phường Quảng Phú" in ward_page and 'id="by-ward"' not in ward_page
 
 
-def test_a_bad_month_is_refused(client: FlaskClient, signed_in: Callable[..., StaffUser]) -> None:
+def test_a_ward_officer_sees_only_their_wards_report(
+    client: FlaskClient, signed_in: Callable[..., StaffUser], month: tuple[Period, datetime]
+) -> None:
+    period, _ = month
+    signed_in("staff", wards=("tam_ky",))
+    status, page = _page(client, f"?period={period.key}")
+    assert status == 200 and "· phường Tam Kỳ" in page
+    assert "1 + 7 + 1 − 4 = 5" in page
+    assert 'value="quang_phu"' not in page  # no other ward offered
+    assert _page(client, f"?period={period.key}&ward=quang_phu")[0] == 404
+    assert _page(client, f"?period={period.key}&ward=all")[0] == 404
+    assert client.get(f"/admin/reports.xlsx?period={period.key}&ward=quang_phu").status_code == 404
+    assert client.get(f"/admin/reports.docx?period={period.key}").status_code == 200
+    assert 'href="/admin/reports"' in client.get("/admin/today").get_data(as_text=True)  # nav
+
+
+def test_an_officer_without_a_ward_is_told_why(
+    client: FlaskClient, signed_in: Callable[..., StaffUser]
+) -> None:
+    signed_in("staff", wards=())
+    response = client.get("/admin/reports")
+    assert response.status_code == 403
+    assert "chưa được phân công phường nào" in response.get_data(as_text=True)
+
+
+def test_a_liaison_is_told_the_page_is_not_for_them(
+    client: FlaskClient, signed_in: Callable[..., StaffUser]
+) -> None:
+    signed_in("agency", agency_code="ubnd_tam_ky")
+    for path in ("/admin/reports", "/admin/reports.docx?period=9999-12", "/admin/reports.xlsx"):
+        response = client.get(path)
+        assert response.status_code == 403
+        page = response.get_data(as_text=True)
+        assert "Trang này không dành cho vai trò của bạn" in page
+        assert "<strong>liên lạc cơ quan</strong>" in page and "quản trị, lãnh đạo, cán bộ" in page
+    post_response = post(client, "/admin/reports/draft", {"period": "2025"})
+    assert post_response.status_code == 403
+    assert "/admin/reports" not in client.get("/admin/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "message"),
+    [
+        ("?month=9999-12", 400, "chưa bắt đầu"),
+        ("?month=0000-01", 400, "trước năm 2020"),
+        ("?period=2026-13", 400, "Tháng phải từ 01 đến 12"),
+        ("?period=x%27%3B+drop", 400, "Kỳ báo cáo phải có dạng"),
+        ("?period=2025&version=abc", 400, "phiên bản"),
+        ("?period=2025&version=99", 404, ""),
+        ("?period=2025&ward=khong_co", 404, ""),
+    ],
+)
+def test_bad_requests_are_refused_with_a_message(
+    client: FlaskClient,
+    signed_in: Callable[..., StaffUser],
+    query: str,
+    status: int,
+    message: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     signed_in("admin")
-    assert client.get("/admin/reports?month=2026-13").status_code == 400
-    assert client.get("/admin/reports.xlsx?month=x'; drop").status_code == 400
-    assert client.get("/admin/reports").status_code == 200  # the current month
+    for path in ("/admin/reports", "/admin/reports.docx", "/admin/reports.xlsx"):
+        response = client.get(path + query)
+        assert response.status_code == status
+        assert message in response.get_data(as_text=True)
+    assert any(str(status) in r.getMessage() for r in caplog.records)
 
 
-def test_ward_staff_do_not_see_it(client: FlaskClient, signed_in: Callable[..., StaffUser]) -> None:
-    signed_in("staff")
-    assert client.get("/admin/reports?month=2026-11").status_code == 403
-    assert client.get("/admin/reports.xlsx?month=2026-11").status_code == 403
+def test_draft_edit_send_and_correct(
+    client: FlaskClient,
+    db_session: Session,
+    signed_in: Callable[..., StaffUser],
+    month: tuple[Period, datetime],
+) -> None:
+    period, _ = month
+    boss = signed_in("supervisor")
+    form = {"period": period.key, "ward": ""}
+    assert client.post("/admin/reports/draft", data=form).status_code == 400  # no CSRF token
+    assert post(client, "/admin/reports/draft", form).status_code == 302
+    edits = {
+        **form, "number": "21/BC-MTTQ", "place": "Tam Kỳ", "issued_on": "02/12/2026",
+        "signer_title": "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", "signer_name": "Trần Thị B",
+        "recipients": "- Lưu: VT.", "narrative": "Đoạn một.\nĐoạn hai <script>.",
+    }  # fmt: skip
+    assert post(client, "/admin/reports/edit", edits).status_code == 302
+    page = _page(client, f"?period={period.key}")[1]
+    assert "Dự thảo" in page and "Đoạn hai &lt;script&gt;." in page
+    docx = client.get(f"/admin/reports.docx?period={period.key}")
+    assert docx.headers["Content-Disposition"].endswith(f'"bao-cao-pakn-all-{period.key}-v1.docx"')
+    doc = Document(io.BytesIO(docx.data))
+    assert doc.tables[0].cell(1, 0).text == "Số: 21/BC-MTTQ"
+    assert "Tam Kỳ, ngày 02 tháng 12 năm 2026" == doc.tables[0].cell(1, 1).text
+    assert "Đoạn hai <script>." in [p.text for p in doc.paragraphs]
+    assert "Trần Thị B" in doc.tables[-1].cell(0, 1).text
+
+    assert post(client, "/admin/reports/send", form).status_code == 302
+    page = _page(client, f"?period={period.key}")[1]
+    assert "Đã chốt, đã gửi" in page and "Lập bản đính chính" in page
+    post(client, "/admin/reports/edit", {**edits, "narrative": "Sửa sau khi gửi"})
+    version = db_session.scalars(select(ReportVersion)).one()
+    db_session.refresh(version)
+    assert version.narrative == "Đoạn một.\nĐoạn hai <script>." and version.status == "sent"
+
+    post(client, "/admin/reports/draft", form)  # a correction without its reason
+    assert len(db_session.scalars(select(ReportVersion)).all()) == 1
+    post(client, "/admin/reports/draft", {**form, "reason": "Bổ sung số liệu phường"})
+    rows = db_session.scalars(select(ReportVersion).order_by(ReportVersion.version)).all()
+    assert [(v.version, v.status, v.reason) for v in rows] == [
+        (1, "sent", ""), (2, "draft", "Bổ sung số liệu phường"),
+    ]  # fmt: skip
+    page = _page(client, f"?period={period.key}")[1]
+    assert "Lý do đính chính: Bổ sung số liệu phường" in page and "Xem bản 1" in page
+    old = client.get(f"/admin/reports.xlsx?period={period.key}&version=1")
+    book = load_workbook(io.BytesIO(old.data))
+    assert book["Báo cáo"]["A4"].value == "Số: 21/BC-MTTQ"
+
+    exports = db_session.scalars(
+        select(AuditEntry).where(AuditEntry.kind == audit.EXPORT_REPORT).order_by(AuditEntry.id)
+    ).all()
+    assert [(e.summary, e.target_id, e.actor_id) for e in exports] == [
+        (f"Tải báo cáo Word {period.label} · toàn khu vực Tam Kỳ (bản số 1)", period.key, boss.id),
+        (f"Tải báo cáo Excel {period.label} · toàn khu vực Tam Kỳ (bản số 1)", period.key, boss.id),
+    ]
+
+
+def test_the_monthly_items_open_the_report_for_their_recipients(
+    app: Flask, db_session: Session, session_factory: sessionmaker[Session]
+) -> None:
+    """The job's items in «Việc cần làm» lead, after sign-in, to the report they are about."""
+    now = datetime.now(UTC)
+    month = current_month(now).previous()
+    boss = h.staff(db_session, "supervisor")
+    officer = h.staff(db_session, "staff", wards=("quang_phu",))
+    db_session.commit()
+    day = WorkCalendar.load(db_session).next_working_day(month.after)
+    run_job(JOBS, JOB_NAME, JobContext(sessions=session_factory, now=at(day, 7)))
+    for user, title in ((boss, "toàn khu vực Tam Kỳ"), (officer, "phường Quảng Phú")):
+        client = app.test_client()
+        page = client.get("/admin/tasks", follow_redirects=True)
+        assert "/login" in page.request.path  # the email's reader signs in first
+        login(client, user.username)
+        listed = client.get("/admin/tasks").get_data(as_text=True)
+        opened = re.findall(r'href="(/admin/tasks/\d+/open)"', listed)
+        assert len(opened) == 1, (user.username, opened)
+        response = client.get(opened[0], follow_redirects=True)
+        assert response.status_code == 200 and response.request.path == "/admin/reports"
+        shown = response.get_data(as_text=True)
+        assert f"Báo cáo phản ánh, kiến nghị {month.label} · {title}" in shown

@@ -1,4 +1,4 @@
-"""The supervisors' daily digest and the monthly figures stored for the report."""
+"""The supervisors' daily digest."""
 
 from __future__ import annotations
 
@@ -6,9 +6,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from handlers import workflow as wf
 from handlers.reminders.config import ReminderConfig
-from storage.models import MonthlyStat
 from tests.reminders import helpers as r
 
 D = date
@@ -37,48 +35,3 @@ def test_supervisors_digest_once_a_working_day(
     assert "phường Tam Kỳ — hồ sơ đang xử lý: 2; chờ phân loại: 1; quá hạn" in body
     assert "cơ quan đã quá hạn: 1" in body
     assert "phường Quảng Phú — hồ sơ đang xử lý: 0" in body
-
-
-def test_monthly_figures_are_stored_once(
-    db_session: Session, session_factory: sessionmaker[Session], cfg: ReminderConfig
-) -> None:
-    officer = r.officer(db_session)
-    late, _ = r.forwarded(db_session, r.at(D(2026, 10, 5)), D(2026, 10, 8), officer)
-    on_time, _ = r.forwarded(db_session, r.at(D(2026, 10, 5)), D(2026, 10, 9), officer)
-    wf.record_agency_answer(
-        db_session, on_time, actor=officer, text="Đã xử lý", now=r.at(D(2026, 10, 9), 16)
-    )
-    front = r.received(db_session, r.at(D(2026, 10, 12)), ward="quang_phu")
-    wf.answer_directly(
-        db_session,
-        front,
-        actor=r.officer(db_session, ward="quang_phu"),
-        answer="Hướng dẫn thủ tục",
-        now=r.at(D(2026, 10, 13)),
-    )
-    r.received(db_session, r.at(D(2026, 11, 2)))  # next month: not counted
-    db_session.commit()
-    result = r.run(session_factory, "monthly-stats", r.at(D(2026, 11, 1), 1, 30), cfg)
-    assert result == {"period": "2026-10", "stored": True, "received": 3}
-    again = r.run(session_factory, "monthly-stats", r.at(D(2026, 11, 3), 1, 30), cfg)
-    assert again == {"period": "2026-10", "stored": False}
-    stat = db_session.get(MonthlyStat, "2026-10")
-    assert stat is not None
-    figures = stat.figures
-    assert figures["totals"] == {
-        "received": 3,
-        "forwarded": 2,
-        "answered": 2,
-        "overdue": 1,
-        "on_time": 1,
-    }
-    assert figures["by_agency"]["ubnd_tam_ky"] == {
-        "received": 0,
-        "forwarded": 2,
-        "answered": 1,
-        "overdue": 1,
-        "on_time": 1,
-    }
-    assert figures["by_ward"]["tam_ky"]["received"] == 2
-    assert figures["by_ward"]["quang_phu"]["answered"] == 1
-    assert figures["by_field"]["moi_truong"]["received"] == 3

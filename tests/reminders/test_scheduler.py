@@ -36,7 +36,7 @@ OURS = {
     "reminders-relay",
     "reminders-satisfaction",
     "supervisors-digest",
-    "monthly-stats",
+    "monthly-report",
     "holidays-sync",
     "zalo-refresh-token",
     "drafts-expire",
@@ -45,6 +45,7 @@ OURS = {
     "tasks-alert",
     "tasks-digest",
     "model-retrain",
+    "model-train-queued",
 }
 
 
@@ -102,8 +103,8 @@ def test_last_fire_time_in_vietnam() -> None:
     now = datetime(2026, 11, 6, 7, 0, tzinfo=VN)
     agency = last_fire_time(specs["reminders-agency"].make_trigger(), now)  # type: ignore[arg-type]
     assert agency == datetime(2026, 11, 5, 8, 15, tzinfo=VN)
-    monthly = last_fire_time(specs["monthly-stats"].make_trigger(), now)  # type: ignore[arg-type]
-    assert monthly == datetime(2026, 11, 1, 1, 30, tzinfo=VN)
+    monthly = last_fire_time(specs["monthly-report"].make_trigger(), now)  # type: ignore[arg-type]
+    assert monthly == datetime(2026, 11, 6, 7, 0, tzinfo=VN)
 
 
 def test_catch_up_picks_jobs_without_a_successful_run_since_their_fire_time(
@@ -121,7 +122,7 @@ def test_catch_up_picks_jobs_without_a_successful_run_since_their_fire_time(
             JobRun(job="reminders-triage", started_at=now - timedelta(days=1), outcome="ok"),
             # started today but the leader died mid-run
             JobRun(job="reminders-relay", started_at=now - timedelta(hours=1), outcome="running"),
-            JobRun(job="monthly-stats", started_at=now - timedelta(days=4), outcome="ok"),
+            JobRun(job="monthly-report", started_at=now - timedelta(hours=2), outcome="ok"),
         ]
     )
     db_session.commit()
@@ -131,9 +132,9 @@ def test_catch_up_picks_jobs_without_a_successful_run_since_their_fire_time(
         missed = {spec.id for spec in service.missed(list(JOBS))}
     finally:
         service.lock.close()
-    assert "reminders-agency" not in missed and "monthly-stats" not in missed
+    assert "reminders-agency" not in missed and "monthly-report" not in missed
     assert {"reminders-triage", "reminders-relay", "supervisors-digest"} <= missed
-    assert not {"zalo-refresh-token", "drafts-expire"} & missed  # interval jobs just run
+    assert not {"zalo-refresh-token", "drafts-expire", "model-train-queued"} & missed
     relay = db_session.scalars(select(JobRun).where(JobRun.job == "reminders-relay")).one()
     db_session.refresh(relay)
     assert relay.outcome == "interrupted"

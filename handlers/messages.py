@@ -126,8 +126,7 @@ CATALOGUE: dict[str, str] = {
     "bot.consent_not_given": "Ông/Bà chưa đồng ý cho lưu thông tin nên không có gì để rút.",
     # Taking a petition.
     "bot.urgent": (
-        "KHẨN CẤP: nếu có người gặp nguy hiểm, Ông/Bà hãy gọi ngay 114 (cháy, cứu nạn, cứu "
-        "hộ), 113 (công an), 115 (cấp cứu).{extra}\n"
+        "KHẨN CẤP: nếu có người gặp nguy hiểm, Ông/Bà hãy gọi ngay {hotlines}.{extra}\n"
         "Chúng tôi đã báo ngay cán bộ trực của Mặt trận để phối hợp xử lý."
     ),
     "bot.urgent_electric": (

@@ -17,11 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.admin import forms
+from bot.admin import auditing, forms
 from bot.admin.blueprint import actor, bp, current_user, require_role, utcnow
 from bot.admin.lookups import Lookups
 from bot.admin.views_inbox import parse_filter, query_args
 from bot.database import db_session
+from handlers import audit
 from handlers import workflow as wf
 from handlers.workflow import LOCAL_TZ, WorkCalendar, WorkflowError
 from handlers.workflow.inbox import export_rows
@@ -195,6 +196,11 @@ def _table() -> tuple[list[list[Any]], str]:
     # The search words stay out of the log: they may be a phone number or a name.
     filters = urlencode({k: v for k, v in query_args(f).items() if k != "q"})
     logger.info("staff user %s exported %s inbox rows (%s)", who.id, len(out), filters)
+    auditing.record(
+        audit.EXPORT_INBOX,
+        commit=True,
+        summary=f"Xuất {len(out)} hồ sơ của danh sách ({filters})",
+    )
     return out, f"ho-so-{utcnow().astimezone(LOCAL_TZ):%Y%m%d-%H%M}"
 
 

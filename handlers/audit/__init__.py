@@ -33,6 +33,7 @@ VIEW_FILE = "pii.file"
 EXPORT_REPORT = "export.report"
 EXPORT_SLIP = "export.slip"
 EXPORT_AUDIT = "export.audit"
+EXPORT_INBOX = "export.inbox"
 PETITION_PREFIX = "petition."
 
 ANONYMOUS = "anonymous"

@@ -49,6 +49,7 @@ KIND_LABELS: dict[str, str] = {
     "export.report": "Tải báo cáo (Word, Excel)",
     "export.slip": "Tải phiếu chuyển",
     "export.audit": "Xuất nhật ký hoạt động",
+    "export.inbox": "Xuất danh sách hồ sơ (CSV, Excel)",
     "user.create": "Tạo tài khoản",
     "user.update": "Sửa tài khoản",
     "user.disable": "Vô hiệu hóa tài khoản",

@@ -1,9 +1,9 @@
 """An emergency: guidance and numbers at once, an alert for the officers on duty, no delay.
 
-The numbers are the national ones (113 police, 114 fire and rescue, 115 ambulance) and the
-power company's hotline for live wires (1900 1909, EVN's central-region customer centre;
-see docs/emergency.md for the sources). They live in the message catalogue, so staff can
-correct them without a release. Before consent, the vital-interest exception of the personal
+The numbers come from the office setting «emergency.hotlines» (by default the national 114
+fire and rescue, 113 police, 115 ambulance), and the power company's hotline for live wires
+(1900 1909, EVN's central-region customer centre) from the message catalogue, so staff can
+correct either without a release. Before consent, the vital-interest exception of the personal
 data law (Law 91/2025/QH15) applies: the emergency's text and place are kept for staff, and
 the citizen is told so.
 """
@@ -13,11 +13,13 @@ from __future__ import annotations
 import logging
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from handlers.conversation.replies import say, short
 from handlers.conversation.state import Turn
 from handlers.conversation.understand import resolve_ward
 from handlers.messages import render
+from handlers.office_settings import effective
 from handlers.tasks import raise_item
 from storage.models import Petition, PetitionMessage, StaffNotification, Ward
 
@@ -54,6 +56,12 @@ def labels(reasons: tuple[str, ...]) -> str:
     return ", ".join(REASON_LABELS.get(r, r) for r in reasons) or "sự việc khẩn cấp"
 
 
+def hotlines(session: Session) -> str:
+    """The emergency numbers staff set, as one phrase: "114 (Cứu hỏa…), 113 (Công an)"."""
+    lines = effective(session, "emergency.hotlines")
+    return ", ".join(f"{number} ({label})" for number, label in lines)
+
+
 def raise_urgent(
     turn: Turn,
     draft: Petition | None,
@@ -71,7 +79,7 @@ def raise_urgent(
             _link(turn, draft)
         return
     extra = "".join(render(turn.session, _EXTRA_ADVICE[r]) for r in reasons if r in _EXTRA_ADVICE)
-    say(turn, "bot.urgent", extra=extra, petition=draft)
+    say(turn, "bot.urgent", hotlines=hotlines(turn.session), extra=extra, petition=draft)
     consented = turn.citizen.has_consent
     if not consented:
         _keep_for_staff(message)

@@ -9,10 +9,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from handlers.places import extra_ward_names
 from nlp import pii, urgency
 from nlp.normalize import fold
 from nlp.wards import resolve
-from storage.models import Ward, WardAlias
+from storage.models import Ward
 
 #: Fields where the exact place matters to whoever goes and fixes it.
 PLACE_FIELDS = frozenset(
@@ -53,16 +54,6 @@ def urgent_reasons(text: str) -> tuple[str, ...]:
     """The hazards that make a message urgent (rules, no model: must never wait)."""
     found = urgency.detect(text)
     return tuple(found.reasons) if found.urgent else ()
-
-
-def extra_ward_names(session: Session) -> dict[str, str]:
-    """Local names staff added (khối phố, thôn, streets) → ward code, for the resolver."""
-    rows = session.execute(
-        select(WardAlias.name, Ward.code)
-        .join(Ward, Ward.id == WardAlias.ward_id)
-        .where(WardAlias.kind != "old_unit", Ward.active.is_(True))
-    ).all()
-    return {name: code for name, code in rows}
 
 
 def ward_by_code(session: Session, code: str | None) -> Ward | None:

@@ -10,6 +10,10 @@ PLACEHOLDERS: dict[str, tuple[str, str]] = {
     "title": ("Tiêu đề việc cần làm", "Hồ sơ TK-2611-000123: người dân bổ sung thông tin"),
     "today": ("Đường dẫn trang Hôm nay", "https://pakn.example.vn/admin/today"),
     "urgent": ("Ghi chú số việc khẩn (nếu có)", ", 1 việc khẩn"),
+    "hotlines": (
+        "Các số điện thoại khẩn cấp (trang Cài đặt, mục Khẩn cấp)",
+        "114 (cứu hỏa, cứu nạn cứu hộ), 113 (công an), 115 (cấp cứu y tế)",
+    ),
     "extra": (
         "Dòng hướng dẫn thêm theo loại nguy hiểm (điện, ngập, gas)",
         "\nRò gas: mở cửa, ra khỏi nhà.",

@@ -99,7 +99,7 @@ def letter_values(
     unit = p.unit_name(row.ward_id)
     return {
         "ten_don_vi": unit,
-        # The committee under "ỦY BAN MTTQ VIỆT NAM", as on the forwarding slip.
+        # The committee, in capitals, under the letter's "ỦY BAN MTTQ VIỆT NAM".
         "ten_don_vi_hoa": unit.replace("Ủy ban MTTQ Việt Nam ", "").upper(),
         "dia_danh": p.wards.get(row.ward_id, "Tam Kỳ"),
         "ngay": ngay,

@@ -94,12 +94,13 @@ def alert(ctx: JobContext) -> Mapping[str, Any]:
 
 
 def _send_item(session: Session, item: StaffNotification, reader: Reader, links: str) -> None:
-    key = "tasks.alert" if item.priority >= URGENT else "tasks.item"
+    urgent = item.priority >= URGENT
     rendered = texts.render(
         session,
-        key,
+        "tasks.alert" if urgent else "tasks.item",
         name=reader.name,
-        title=item.title,
+        # The alert's subject says KHẨN already; an urgent item's own title often does too.
+        title=item.title.removeprefix("KHẨN: ") if urgent else item.title,
         body=item.body or kind_label(item.kind),
         link=f"{links}/tasks/{item.id}/open",
         tasks=f"{links}/tasks",

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from handlers import categories, places
 from handlers import workflow as wf
+from handlers.conversation import understand
 from handlers.workflow.suggest import apply_suggestions
 from nlp.wards import resolve
 from storage.models import AuditEntry, Category, StaffUser, WardAlias
@@ -131,6 +132,21 @@ def test_staff_add_a_local_name_and_the_resolver_reads_it(
     assert "phường Hương Trà" in trial
     [entry] = _entries(db_session, "place.add")
     assert entry.after == {"name": "khối phố Ngọc Lan Tây", "kind": "khoi_pho", "ward": "huong_tra"}
+
+
+def test_an_old_name_staff_add_reaches_the_bot(
+    client: FlaskClient, db_session: Session, signed_in: Callable[..., StaffUser]
+) -> None:
+    sentence = "cống ở thôn Hợp Tiến Xưa bị tắc"
+    assert understand.resolve_ward(db_session, sentence) is None
+    signed_in("staff", wards=("huong_tra",))
+    huong_tra = h.ward(db_session, "huong_tra")
+    added = post(
+        client, f"/admin/places/{huong_tra.id}/names", {"name": "Hợp Tiến Xưa", "kind": "old_unit"}
+    )
+    assert added.status_code == 302
+    answer = understand.resolve_ward(db_session, sentence)
+    assert answer is not None and answer.ward.code == "huong_tra"
 
 
 def test_names_point_to_one_ward_and_scope_holds(

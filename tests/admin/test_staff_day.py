@@ -16,7 +16,14 @@ from sqlalchemy.orm import Session
 
 from handlers import tasks
 from handlers import workflow as wf
-from storage.models import OutboxMessage, Petition, PetitionMessage, SavedFilter, StaffUser
+from storage.models import (
+    AuditEntry,
+    OutboxMessage,
+    Petition,
+    PetitionMessage,
+    SavedFilter,
+    StaffUser,
+)
 from tests.admin.conftest import csrf, login, post
 from tests.workflow import helpers as h
 
@@ -287,6 +294,14 @@ def test_exports_carry_the_current_list(
     book = load_workbook(io.BytesIO(client.get("/admin/export.xlsx").data))
     codes = [row[0].value for row in book.active.iter_rows(min_row=2)]
     assert set(codes) == {hostile.code, plain.code}
+    exports = db_session.scalars(
+        select(AuditEntry).where(AuditEntry.kind == "export.inbox").order_by(AuditEntry.id)
+    ).all()
+    assert [e.summary.split(" (")[0] for e in exports] == [
+        "Xuất 1 hồ sơ của danh sách",
+        "Xuất 2 hồ sơ của danh sách",
+    ]
+    assert "urgent=1" in exports[0].summary and "urgent" not in exports[1].summary
 
 
 def test_a_refused_forward_keeps_what_was_typed(

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.runtime import runtime_of
-from handlers import knowledge
+from handlers import accounts, knowledge, office_settings
 from storage.models import KnowledgeAnswer, PetitionMessage, Ward, WardAlias
 from storage.models.base import utcnow
 from storage.models.enums import LegalType
@@ -91,6 +91,25 @@ def test_violence_in_progress(service: Service) -> None:
     assert "113" in replies[0].text
     note = notes_of(service, phone, "urgent")[0]
     assert "bạo lực" in note.title
+
+
+def test_the_emergency_numbers_are_the_ones_staff_set(service: Service) -> None:
+    with service.db() as session:
+        admin = accounts.create_user(
+            session, username="hotlines-admin", password="mat-khau-dai-du-16", role="admin"
+        )
+        hotlines = "114: Cứu hỏa\n113: Công an phường\n0235 3851 234: Trực ban phường"
+        office_settings.change(session, "emergency.hotlines", hotlines, by=admin, now=utcnow())
+    try:
+        phone = service.phone()
+        consent(phone)
+        phone.say("cháy lớn ở chợ, có người bị kẹt bên trong")
+        first = phone.expect(2)[0].text
+        assert "02353851234 (Trực ban phường)" in first and "113 (Công an phường)" in first
+        assert "115" not in first
+    finally:
+        with service.db() as session:
+            office_settings.change(session, "emergency.hotlines", None, by=admin, now=utcnow())
 
 
 def test_emergency_before_consent_keeps_text_and_place_for_staff(service: Service) -> None:

@@ -320,7 +320,7 @@ CATALOGUE: dict[str, str] = {
     "bot.consent_stopped_open": (
         "Ủy ban MTTQ đã ngừng xử lý dữ liệu mới của Ông/Bà theo yêu cầu rút đồng ý. Hồ sơ "
         "{codes} vẫn được theo dõi đến khi có kết quả (đây là nhiệm vụ giải quyết phản ánh theo "
-        "luật); để xóa dữ liệu, gõ \"Dữ liệu của tôi\"."
+        'luật); để xóa dữ liệu, gõ "Dữ liệu của tôi".'
     ),
     "bot.data_delete_cancelled": "Đã hủy yêu cầu xóa dữ liệu. Dữ liệu của Ông/Bà được giữ nguyên.",
     # Everything else.

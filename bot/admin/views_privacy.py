@@ -106,7 +106,7 @@ def _citizen_of(who: str) -> Citizen | None:
 
 
 @bp.get("/privacy/<int:rid>")
-def privacy_request(rid: int) -> ResponseReturnValue:
+def privacy_request(rid: int) -> str:
     """One request: who, what, by when, what must be kept, and its action."""
     user = _user()
     found = _request(rid)

@@ -27,9 +27,7 @@ def test_a_letter_request_is_recorded_then_a_copy_sent_by_one_action(
 ) -> None:
     signed_in("supervisor")
     person, code = _citizen_with_petition(db_session)
-    response = post(
-        client, "/admin/privacy", {"who": code, "kind": "copy", "channel": "letter"}
-    )
+    response = post(client, "/admin/privacy", {"who": code, "kind": "copy", "channel": "letter"})
     assert response.status_code == 302
     request = db_session.scalars(select(DataRequest)).one()
     assert request.citizen_id == person.id and request.channel == "letter"

@@ -80,16 +80,21 @@ def findable(session: Session, needle: str, root: Path) -> list[str]:
     places = []
     checks = {
         "petitions": select(Petition.id).where(
-            or_(*(c.like(like) for c in (Petition.text, Petition.summary, Petition.search_text)),
+            or_(
+                *(c.like(like) for c in (Petition.text, Petition.summary, Petition.search_text)),
                 cast(Petition.callback_phone, String).like(like),
-                cast(Petition.reporter_name, String).like(like)),
+                cast(Petition.reporter_name, String).like(like),
+            ),
         ),
         "messages": select(PetitionMessage.id).where(
             or_(PetitionMessage.text.like(like), cast(PetitionMessage.data, String).like(like))
         ),
         "citizens": select(Citizen.id).where(
-            or_(Citizen.display_name.like(like), Citizen.phone.like(like),
-                Citizen.zalo_user_id.like(like))
+            or_(
+                Citizen.display_name.like(like),
+                Citizen.phone.like(like),
+                Citizen.zalo_user_id.like(like),
+            )
         ),
         "outbox": select(OutboxMessage.id).where(
             or_(OutboxMessage.recipient.like(like), cast(OutboxMessage.payload, String).like(like))

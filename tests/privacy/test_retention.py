@@ -25,7 +25,11 @@ def _closed(session: Session, closed_at: datetime, text: str) -> Petition:
     person = h.citizen(session, phone="0912 345 678")
     p = h.draft(session, text=text, person=person, phone="0912345678")
     p.state, p.code = PetitionState.CLOSED, f"TK-2501-{p.id:06d}"
-    p.received_at, p.closed_at, p.close_reason = closed_at - timedelta(days=5), closed_at, "resolved"
+    p.received_at, p.closed_at, p.close_reason = (
+        closed_at - timedelta(days=5),
+        closed_at,
+        "resolved",
+    )
     p.reporter_name = "Phạm Văn Cường"
     session.flush()
     return p

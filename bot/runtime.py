@@ -32,6 +32,7 @@ from handlers.inbound import router as default_router
 from handlers.jobs import JobContext, JobFn, sync_holidays
 from handlers.nlp_models import ModelStore
 from handlers.nlp_models.jobs import JOBS as NLP_MODEL_JOBS
+from handlers.privacy.jobs import JOBS as PRIVACY_JOBS
 from handlers.reminders.config import ReminderConfig
 from handlers.reminders.jobs import JOBS as REMINDER_JOBS
 from handlers.reports.jobs import JOBS as REPORT_JOBS
@@ -44,6 +45,7 @@ HANDLER_JOBS: Mapping[str, JobFn] = {
     **REPORT_JOBS,
     **CONVERSATION_JOBS,
     **NLP_MODEL_JOBS,
+    **PRIVACY_JOBS,
     "inbound-purge": retention.purge_job,
     "audit-purge": audit_purge,
     "holidays-sync": sync_holidays,
@@ -136,6 +138,7 @@ def services_from(settings: Settings) -> Services:
         conversation=conversation_config(settings),
         reminders=reminder_config(settings),
         raw_retention_days=settings.inbound_raw_retention_days,
+        anonymise_months=settings.anonymise_after_months,
         nlp_models=ModelStore(Path(settings.nlp_model_dir)),
     )
 

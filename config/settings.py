@@ -90,6 +90,9 @@ class Settings:
     inbound_max_attempts: int = 8
     # Processed webhook bodies (citizen text) are emptied after this many days.
     inbound_raw_retention_days: int = 7
+    # Closed petitions lose their personal data this many months after closing (the admin
+    # settings screen may change it).
+    anonymise_after_months: int = 24
     outbox_lease_seconds: int = 600
     outbox_give_up_hours: int = 48
     # Email

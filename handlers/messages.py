@@ -85,6 +85,8 @@ CATALOGUE: dict[str, str] = {
     "button.keep": "Không rút",
     "button.data_copy": "Nhận bản sao",
     "button.data_delete": "Yêu cầu xóa",
+    "button.data_correct": "Sửa thông tin",
+    "button.data_withdraw": "Rút đồng ý",
     "button.confirm_delete": "Xác nhận xóa",
     "button.cancel": "Không",
     "button.zns_yes": "Nhận tin qua SĐT",
@@ -280,14 +282,44 @@ CATALOGUE: dict[str, str] = {
     "bot.data_copy_no_consent": "Đồng ý lưu thông tin: chưa có",
     "bot.data_copy_phone": "Số điện thoại: {phone}",
     "bot.data_copy_item": "Hồ sơ {code} ({date}) – {state}: {summary}",
-    "bot.data_copy_sent": "Chúng tôi đã gửi bản sao dữ liệu của Ông/Bà trong tin nhắn trên.",
+    "bot.data_copy_name": "Tên Zalo: {name}",
+    "bot.data_copy_withdrawn": "Rút đồng ý: {date}",
+    "bot.data_copy_message": "Tin nhắn {time}: {text}",
     "bot.data_delete_confirm": (
-        "Ông/Bà có chắc muốn yêu cầu xóa dữ liệu? Sau khi cán bộ xác nhận, nội dung, hình ảnh "
-        "và số điện thoại sẽ bị xóa; hồ sơ đang xử lý sẽ dừng."
+        "Ông/Bà có chắc muốn yêu cầu xóa dữ liệu? Sau khi cán bộ xác nhận, tên, số điện thoại, "
+        "nội dung và hình ảnh sẽ bị xóa; chỉ giữ số liệu thống kê không gắn với Ông/Bà."
     ),
     "bot.data_delete_requested": (
-        "Đã ghi nhận yêu cầu xóa dữ liệu của Ông/Bà. Cán bộ sẽ xác nhận và thông báo kết quả "
-        "qua kênh này."
+        "Đã ghi nhận yêu cầu xóa dữ liệu của Ông/Bà ngày {date}. Cán bộ sẽ xác nhận, thực hiện "
+        "và báo kết quả qua kênh này chậm nhất ngày {due}."
+    ),
+    "bot.data_request_received": (
+        "Đã ghi nhận yêu cầu {what} của Ông/Bà ngày {date}. Cán bộ sẽ thực hiện và báo kết quả "
+        "qua kênh này chậm nhất ngày {due}."
+    ),
+    "bot.data_correct_ask": (
+        "Ông/Bà vui lòng nhắn trong một tin nhắn thông tin cần sửa (ví dụ: họ tên, số điện "
+        "thoại đúng)."
+    ),
+    "bot.data_corrected": "Ủy ban MTTQ đã chỉnh sửa thông tin của Ông/Bà theo yêu cầu: {what}.",
+    "bot.data_deleted": (
+        "Ủy ban MTTQ đã xóa dữ liệu cá nhân của Ông/Bà theo yêu cầu: tên, mã Zalo, số điện "
+        "thoại, nội dung định danh và hình ảnh. Chỉ còn số liệu thống kê không gắn với Ông/Bà."
+    ),
+    "bot.data_delete_postponed": (
+        "Yêu cầu xóa dữ liệu của Ông/Bà chưa thể thực hiện ngay vì:\n{reasons}\n"
+        "Dữ liệu sẽ được xóa khi các hồ sơ trên giải quyết xong; Ông/Bà cũng có thể rút hồ sơ "
+        "(gõ RUT <mã hồ sơ>)."
+    ),
+    "bot.data_refused": "Ủy ban MTTQ không thể thực hiện yêu cầu {what} của Ông/Bà vì: {reason}",
+    "bot.consent_stopped": (
+        "Ủy ban MTTQ đã ngừng xử lý dữ liệu của Ông/Bà theo yêu cầu rút đồng ý; thông tin mới "
+        "sẽ không được lưu."
+    ),
+    "bot.consent_stopped_open": (
+        "Ủy ban MTTQ đã ngừng xử lý dữ liệu mới của Ông/Bà theo yêu cầu rút đồng ý. Hồ sơ "
+        "{codes} vẫn được theo dõi đến khi có kết quả (đây là nhiệm vụ giải quyết phản ánh theo "
+        'luật); để xóa dữ liệu, gõ "Dữ liệu của tôi".'
     ),
     "bot.data_delete_cancelled": "Đã hủy yêu cầu xóa dữ liệu. Dữ liệu của Ông/Bà được giữ nguyên.",
     # Everything else.
@@ -396,18 +428,18 @@ CATALOGUE: dict[str, str] = {
     "staff.unknown_ward": "Chưa rõ phường",
     "staff.abuse_title": "Người dân dùng lời lẽ xúc phạm nhiều lần",
     "staff.abuse_body": "Người dùng Zalo #{citizen_id} đã bị gắn cờ sau {count} tin nhắn.",
-    "staff.deletion_title": "Yêu cầu xóa dữ liệu cá nhân",
-    "staff.deletion_body": (
-        "Người dùng Zalo #{citizen_id} yêu cầu xóa dữ liệu ({count} hồ sơ). Cần cán bộ xác nhận."
+    "staff.data_request_title": "{what} — hạn {due}",
+    "staff.data_request_body": (
+        "Người dùng Zalo #{citizen_id} ({count} hồ sơ đã gửi), nhận lúc {date} ({channel}). "
+        "Hạn thực hiện: {due} ({reason})."
+    ),
+    "staff.data_request_ready": (
+        "Các hồ sơ của người dùng Zalo #{citizen_id} đã đóng: có thể thực hiện yêu cầu xóa "
+        "dữ liệu đã tạm hoãn."
     ),
     "staff.reopen_title": "Người dân đề nghị mở lại hồ sơ {code}",
     "staff.followup_title": "Người dân bổ sung thông tin cho hồ sơ {code}",
     "staff.info_title": "Người dân đã bổ sung thông tin được yêu cầu cho hồ sơ {code}",
-    "staff.consent_withdrawn_title": "Người dân rút đồng ý xử lý dữ liệu cá nhân",
-    "staff.consent_withdrawn_body": (
-        "Người dùng Zalo #{citizen_id} rút đồng ý lúc {time} ({count} hồ sơ đã gửi). "
-        "Không lưu thêm thông tin mới của người này; các hồ sơ đã gửi vẫn được giải quyết."
-    ),
     "staff.classify_title": "Hồ sơ {code}: hệ thống chưa xác định được lĩnh vực, cần phân loại",
     "staff.callback_title": "Hồ sơ {code}: người dân đề nghị cán bộ gọi lại",
 }

@@ -149,6 +149,7 @@ DEFINITIONS: dict[str, Definition] = {
             "Số tháng sau khi hồ sơ đóng thì xóa tên, số điện thoại, nội dung định danh "
             "(Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15).",
             "24",
+            env="ANONYMISE_AFTER_MONTHS",
             admin_only=True,
             **_days(1, 120, "tháng"),
         ),

@@ -21,4 +21,7 @@ class Services:
     conversation: ConversationConfig = field(default_factory=ConversationConfig)
     reminders: ReminderConfig = field(default_factory=ReminderConfig)
     raw_retention_days: int = 7
+    # Months after closing before a petition's personal data is erased (the office setting
+    # "retention.anonymise_months" overrides it).
+    anonymise_months: int = 24
     nlp_models: ModelStore | None = None

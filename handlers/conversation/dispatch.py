@@ -261,6 +261,9 @@ def _answers_question(
 ) -> bool:
     """A reply to the step's question (ward, place, phone); True when it was one."""
     step = turn.step
+    if step == Step.DATA_CORRECT and words:
+        privacy.correction_text(turn, words)
+        return True
     if step == Step.ASK_WARD and words:
         return _ward_reply(turn, message, words)
     if step == Step.ASK_PLACE:

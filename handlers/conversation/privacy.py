@@ -1,26 +1,20 @@
-"""Consent (asked once, recorded with time and version) and the citizen's data requests."""
+"""Consent (asked once, recorded with time and version) and the citizen's data requests
+(recorded for staff with their legal time limit: handlers.privacy)."""
 
 from __future__ import annotations
 
 import logging
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from handlers.conversation import alerts, drafts, held
-from handlers.conversation.replies import (
-    button,
-    clock,
-    consent_buttons,
-    day,
-    say,
-    short,
-    state_label,
-    text,
-)
+from handlers.conversation import drafts, held
+from handlers.conversation.replies import button, clock, consent_buttons, day, say
 from handlers.conversation.state import Step, Turn
 from handlers.messages import render
-from storage.models import Attachment, OrgUnit, Petition, PetitionMessage
-from storage.models.enums import PetitionState, UnitKind
+from handlers.privacy import requests
+from handlers.privacy.limits import COPY, CORRECT, DELETE, KINDS, WITHDRAW
+from storage.models import Attachment, DataRequest, OrgUnit, PetitionMessage
+from storage.models.enums import UnitKind
 
 logger = logging.getLogger(__name__)
 
@@ -72,25 +66,15 @@ def decline(turn: Turn) -> None:
 
 
 def withdraw_consent(turn: Turn) -> None:
-    """'rút đồng ý': nothing new is stored; a draft in progress is forgotten."""
+    """'rút đồng ý': nothing new is stored, a draft in progress is forgotten, and the request
+    goes to staff with its time limit (they confirm processing stopped)."""
     if not turn.citizen.has_consent:
         say(turn, "bot.consent_not_given")
         return
     turn.citizen.consent_withdrawn_at = turn.now
     drafts.discard(turn)
     turn.state.consent_asked_at = None
-    alerts.notify_staff(
-        turn,
-        "consent_withdrawn",
-        render(turn.session, "staff.consent_withdrawn_title"),
-        render(
-            turn.session,
-            "staff.consent_withdrawn_body",
-            citizen_id=turn.citizen.id,
-            time=clock(turn.now),
-            count=len(_petitions(turn)),
-        ),
-    )
+    _record(turn, WITHDRAW)
     say(turn, "bot.consent_withdrawn", time=clock(turn.now))
     logger.info("citizen %s withdrew consent", turn.citizen.id)
 
@@ -116,37 +100,27 @@ def scrub(turn: Turn, message: PetitionMessage | None) -> None:
 # --- "Dữ liệu của tôi" -------------------------------------------------------------------
 
 
-def _petitions(turn: Turn) -> list[Petition]:
-    return list(
-        turn.session.scalars(
-            select(Petition)
-            .where(Petition.citizen_id == turn.citizen.id, Petition.state != PetitionState.DRAFT)
-            .order_by(Petition.id)
-        )
-    )
-
-
 def data_menu(turn: Turn) -> None:
-    count = turn.session.scalar(
-        select(func.count())
-        .select_from(Petition)
-        .where(Petition.citizen_id == turn.citizen.id, Petition.state != PetitionState.DRAFT)
-    )
-    say(
-        turn,
-        "bot.data_menu",
-        count=int(count or 0),
-        buttons=[
-            button(turn, "button.data_copy", "#data:copy"),
-            button(turn, "button.data_delete", "#data:delete"),
-        ],
-    )
+    buttons = [
+        button(turn, "button.data_copy", "#data:copy"),
+        button(turn, "button.data_correct", "#data:correct"),
+        button(turn, "button.data_delete", "#data:delete"),
+    ]
+    if turn.citizen.has_consent:
+        buttons.append(button(turn, "button.data_withdraw", "#data:withdraw"))
+    count = requests.petition_count(turn.session, turn.citizen.id)
+    say(turn, "bot.data_menu", count=count, buttons=buttons)
 
 
 def data_action(turn: Turn, what: str | None) -> None:
-    """A data-menu button: copy, delete (asks to confirm), delete_ok, delete_no."""
+    """A data-menu button: copy, correct, withdraw, delete (asks to confirm), delete_ok/no."""
     if what == "copy":
-        _send_copy(turn)
+        _received(turn, _record(turn, COPY))
+    elif what == "correct":
+        turn.go(Step.DATA_CORRECT)
+        say(turn, "bot.data_correct_ask")
+    elif what == "withdraw":
+        withdraw_consent(turn)
     elif what == "delete":
         say(
             turn,
@@ -157,55 +131,35 @@ def data_action(turn: Turn, what: str | None) -> None:
             ],
         )
     elif what == "delete_ok":
-        _request_deletion(turn)
+        request = _record(turn, DELETE)
+        say(turn, "bot.data_delete_requested", date=day(request.received_at), due=_due(request))
+        logger.info("citizen %s asked for deletion of their data", turn.citizen.id)
     elif what == "delete_no":
         say(turn, "bot.data_delete_cancelled")
     else:
         data_menu(turn)
 
 
-def _send_copy(turn: Turn) -> None:
-    """The copy: consent, phone numbers and every petition, as one message."""
-    session, citizen = turn.session, turn.citizen
-    lines = [render(session, "bot.data_copy_zalo_id", zalo_id=citizen.zalo_user_id)]
-    if citizen.consent_at is not None:
-        lines.append(
-            render(
-                session,
-                "bot.data_copy_consent",
-                date=clock(citizen.consent_at),
-                version=citizen.consent_version or "",
-            )
-        )
-    else:
-        lines.append(render(session, "bot.data_copy_no_consent"))
-    petitions = _petitions(turn)
-    phones = {p for p in [citizen.phone, *(x.callback_phone for x in petitions)] if p}
-    lines += [render(session, "bot.data_copy_phone", phone=p) for p in sorted(phones)]
-    for p in petitions:
-        lines.append(
-            render(
-                session,
-                "bot.data_copy_item",
-                code=p.code,
-                date=day(p.received_at),
-                state=state_label(turn, p),
-                summary=short(p.text, 200),
-            )
-        )
-    body = render(session, "bot.data_copy", date=day(turn.now), body="\n".join(lines))
-    text(turn, body, tag="bot.data_copy")
+def correction_text(turn: Turn, words: str) -> None:
+    """The answer to "what should be corrected?": a correction request for staff."""
+    turn.go(Step.IDLE)
+    _received(turn, _record(turn, CORRECT, detail=words.strip()))
 
 
-def _request_deletion(turn: Turn) -> None:
-    """Staff confirm deletions (open petitions, legal holds): raise it for them."""
-    count = len(_petitions(turn))
-    alerts.notify_staff(
+def _record(turn: Turn, kind: str, detail: str = "") -> DataRequest:
+    return requests.record(turn.session, turn.citizen, kind, now=turn.now, detail=detail)
+
+
+def _received(turn: Turn, request: DataRequest) -> None:
+    what = KINDS[request.kind].label.lower()
+    say(
         turn,
-        "data_deletion",
-        render(turn.session, "staff.deletion_title"),
-        render(turn.session, "staff.deletion_body", citizen_id=turn.citizen.id, count=count),
+        "bot.data_request_received",
+        what=what,
+        date=day(request.received_at),
+        due=_due(request),
     )
-    turn.state.deletion_requested_at = turn.now
-    say(turn, "bot.data_delete_requested")
-    logger.info("citizen %s asked for deletion of their data", turn.citizen.id)
+
+
+def _due(request: DataRequest) -> str:
+    return f"{request.due_on:%d/%m/%Y}"

@@ -39,6 +39,7 @@ class Step:
     RATING = "rating"
     WITHDRAW = "withdraw"  # choosing or confirming a petition to withdraw
     DATA = "data"  # the data menu or the deletion confirmation
+    DATA_CORRECT = "data_correct"  # asked what to correct in the citizen's data
     QUESTION = "question"  # asked "a question or a petition?"
     HELD = "held"  # after consent: use the messages sent before it?
 

@@ -73,6 +73,8 @@ PLACEHOLDERS: dict[str, tuple[str, str]] = {
     "when": ("Thời điểm cán bộ làm việc trở lại", "7 giờ 30 thứ Hai, ngày 03/11/2026"),
     "where": ("Nơi xảy ra", "phường Tam Kỳ"),
     "zalo_id": ("Mã người dùng Zalo", "1234567890123456"),
+    "channel": ("Kênh người dân gửi yêu cầu", "Qua Zalo"),
+    "codes": ("Các mã hồ sơ", "TK-2611-000123, TK-2611-000124"),
 }
 
 #: Where a name means something narrower in one message: key → name → (meaning, example).
@@ -81,7 +83,29 @@ BY_KEY: dict[str, dict[str, tuple[str, str]]] = {
     "bot.summary_attachments": {"count": ("Số ảnh, tệp kèm theo", "2")},
     "bot.data_menu": {"count": ("Số hồ sơ người dân đã gửi", "3")},
     "staff.abuse_body": {"count": ("Số tin nhắn xúc phạm", "3")},
-    "staff.deletion_body": {"count": ("Số hồ sơ của người dân", "2")},
+    "staff.data_request_body": {
+        "count": ("Số hồ sơ của người dân", "2"),
+        "date": ("Thời điểm nhận yêu cầu", "09:00 02/11/2026"),
+        "reason": ("Căn cứ pháp lý của thời hạn", "Luật 91/2025/QH15, NĐ 356/2025"),
+    },
+    "bot.data_copy_name": {"name": ("Tên Zalo của người dân", "Nguyễn Văn An")},
+    "bot.data_request_received": {
+        "date": ("Ngày nhận yêu cầu", "02/11/2026"),
+        "what": ("Loại yêu cầu", "cung cấp bản sao dữ liệu cá nhân"),
+    },
+    "bot.data_corrected": {"what": ("Các thông tin đã sửa", "Tên, Số điện thoại")},
+    "bot.data_refused": {
+        "what": ("Loại yêu cầu", "xóa dữ liệu cá nhân"),
+        "reason": ("Lý do từ chối", "không xác minh được người yêu cầu"),
+    },
+    "bot.data_delete_postponed": {
+        "reasons": (
+            "Các hồ sơ phải giữ và lý do, mỗi hồ sơ một dòng",
+            "TK-2611-000123: hồ sơ đang được giải quyết",
+        )
+    },
+    "staff.data_request_title": {"what": ("Loại yêu cầu", "Xóa dữ liệu cá nhân")},
+    "bot.data_delete_requested": {"date": ("Ngày nhận yêu cầu", "02/11/2026")},
     "bot.when": {"time": ("Giờ", "7 giờ 30"), "date": ("Ngày", "03/11/2026")},
     "notify.forwarded": {"date": ("Ngày chuyển", "04/11/2026")},
     "bot.lookup_forwarded": {"date": ("Ngày chuyển", "04/11/2026")},

@@ -70,6 +70,8 @@ KINDS: dict[str, Kind] = {
     ),
     "callback": Kind("Người dân đề nghị cán bộ gọi lại", HIGH),
     "data_deletion": Kind("Yêu cầu xóa dữ liệu cá nhân", HIGH, petition_bound=False),
+    "data_copy": Kind("Yêu cầu bản sao dữ liệu cá nhân", HIGH, petition_bound=False),
+    "data_correction": Kind("Yêu cầu chỉnh sửa dữ liệu cá nhân", HIGH, petition_bound=False),
     "consent_withdrawn": Kind("Người dân rút đồng ý xử lý dữ liệu", HIGH, petition_bound=False),
     "abuse": Kind("Người dân dùng lời lẽ xúc phạm", NORMAL, petition_bound=False),
     "reminder.triage": Kind("Hồ sơ quá hạn phân loại"),
@@ -128,6 +130,9 @@ PROMISED_BY: dict[str, str | None] = {
     "bot.data_delete_requested": "data_deletion",
     "bot.data_delete_confirm": None,  # asks to confirm; the confirmation raises data_deletion
     "bot.consent_withdrawn": "consent_withdrawn",
+    # The request's own item (data_copy or data_correction; handlers.privacy.requests).
+    "bot.data_request_received": None,
+    "bot.data_correct_ask": None,  # asks what to correct; the answer raises data_correction
     "bot.abuse_flagged": "abuse",
     "bot.category_unknown": "classify",
     "bot.after_hours": None,  # sent with a new petition or a follow-up (listed above)

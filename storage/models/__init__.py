@@ -18,6 +18,7 @@ from storage.models.petitions import (
     PetitionMessage,
     PetitionNote,
 )
+from storage.models.privacy import DataRequest
 from storage.models.reference import (
     Agency,
     Category,
@@ -47,6 +48,7 @@ __all__ = [
     "ClassificationLabel",
     "CodeSequence",
     "Conversation",
+    "DataRequest",
     "ExtensionRequest",
     "Forward",
     "Holiday",

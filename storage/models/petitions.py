@@ -101,6 +101,9 @@ class Petition(Base):
     # The nearest open deadline, kept in step by the workflow: sorts and filters the inbox.
     next_due_at: Mapped[datetime | None]
     satisfied: Mapped[bool | None] = mapped_column(Boolean)
+    # When its personal data was erased (a deletion request, or the retention period after
+    # closing); the category, ward, dates and states stay for the reports.
+    anonymised_at: Mapped[datetime | None]
     rating: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -180,7 +180,8 @@ def test_data_request_copy_and_deletion(chat: Chat) -> None:
     menu = chat.say("Dữ liệu của tôi")[0]
     assert "1 hồ sơ" in menu.text
     copy = chat.tap(menu, "Nhận bản sao")[0]
-    assert code in copy.text and "Đồng ý lưu thông tin: 09:00 03/11/2026" in copy.text
+    assert "bản sao" in copy.text and "chậm nhất ngày 13/11/2026" in copy.text  # 10 days
+    assert code
     confirm = chat.tap(menu, "Yêu cầu xóa")[0]
     replies = chat.tap(confirm, "Xác nhận xóa")
     assert "Cán bộ sẽ xác nhận" in replies[0].text

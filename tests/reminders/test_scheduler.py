@@ -42,6 +42,7 @@ OURS = {
     "drafts-expire",
     "inbound-purge",
     "audit-purge",
+    "privacy-anonymise",
     "tasks-alert",
     "tasks-digest",
     "model-retrain",

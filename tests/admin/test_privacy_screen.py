@@ -1,0 +1,80 @@
+"""«Dữ liệu cá nhân»: record a request received by letter, carry each out by one action."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import AuditEntry, Citizen, DataRequest, OutboxMessage, StaffUser
+from tests.admin.conftest import post
+from tests.workflow import helpers as h
+
+
+def _citizen_with_petition(db_session: Session) -> tuple[Citizen, str]:
+    person = h.citizen(db_session, phone="0905 111 222")
+    p = h.draft(db_session, person=person, text="Cống tắc trước nhà ông Hoàng Văn Dũng")
+    p.state, p.code, p.received_at = "closed", f"TK-2611-{p.id:06d}", h.ORDINARY_MONDAY
+    p.closed_at, p.close_reason = h.ORDINARY_MONDAY, "resolved"
+    db_session.commit()
+    return person, p.code
+
+
+def test_a_letter_request_is_recorded_then_a_copy_sent_by_one_action(
+    client: FlaskClient, db_session: Session, signed_in: Callable[..., StaffUser]
+) -> None:
+    signed_in("supervisor")
+    person, code = _citizen_with_petition(db_session)
+    response = post(client, "/admin/privacy", {"who": code, "kind": "copy", "channel": "letter"})
+    assert response.status_code == 302
+    request = db_session.scalars(select(DataRequest)).one()
+    assert request.citizen_id == person.id and request.channel == "letter"
+    listing = client.get("/admin/privacy").get_data(as_text=True)
+    assert f"{request.due_on:%d/%m/%Y}" in listing and "Cung cấp bản sao" in listing
+    page = client.get(f"/admin/privacy/{request.id}").get_data(as_text=True)
+    assert "Gửi bản sao cho người dân" in page
+    assert post(client, f"/admin/privacy/{request.id}/carry-out").status_code == 302
+    db_session.expire_all()
+    assert request.state == "done"
+    copy = db_session.scalars(
+        select(OutboxMessage).where(OutboxMessage.citizen_id == person.id)
+    ).all()[-1]
+    assert code in copy.payload["text"] and "0905 111 222" in copy.payload["text"]
+    kinds = set(db_session.scalars(select(AuditEntry.kind)))
+    assert {"privacy.request", "privacy.copy", "pii.data_request"} <= kinds
+
+
+def test_correction_and_deletion_through_the_screen(
+    client: FlaskClient, db_session: Session, signed_in: Callable[..., StaffUser]
+) -> None:
+    signed_in("supervisor")
+    person, code = _citizen_with_petition(db_session)
+    post(client, "/admin/privacy", {"who": f"#{person.id}", "kind": "correct", "channel": "phone"})
+    request = db_session.scalars(select(DataRequest)).one()
+    bad = post(client, f"/admin/privacy/{request.id}/carry-out", {"phone": "12ab"})
+    assert bad.status_code == 400 and "số điện thoại" in bad.get_data(as_text=True)
+    done = post(
+        client,
+        f"/admin/privacy/{request.id}/carry-out",
+        {"display_name": "Hoàng Văn Dũng", "phone": "0905 333 444"},
+    )
+    assert done.status_code == 302
+    db_session.expire_all()
+    assert person.phone == "0905333444" and person.display_name == "Hoàng Văn Dũng"
+    post(client, "/admin/privacy", {"who": code, "kind": "delete", "channel": "walk_in"})
+    deletion = db_session.scalars(select(DataRequest).where(DataRequest.kind == "delete")).one()
+    assert post(client, f"/admin/privacy/{deletion.id}/carry-out").status_code == 302
+    db_session.expire_all()
+    assert person.anonymised_at is not None and person.phone is None
+    assert person.display_name is None and person.zalo_user_id is None
+
+
+def test_bad_input_is_a_clear_400(
+    client: FlaskClient, db_session: Session, signed_in: Callable[..., StaffUser]
+) -> None:
+    signed_in("supervisor")
+    response = post(client, "/admin/privacy", {"who": "1", "kind": "nope", "channel": "letter"})
+    assert response.status_code == 400
+    assert client.get("/admin/privacy/999999").status_code == 404

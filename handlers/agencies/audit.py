@@ -1,7 +1,7 @@
 """The audit of agency settings: every change to an agency, its liaisons or a routing rule.
 
-One function writes it, in the caller's transaction, so the admin's audit-log viewer can read
-these rows (or the lead can point this function at a general audit table).
+One function writes it, in the caller's transaction: a row for the agency's own history and
+an entry in the office's audit log (so «Nhật ký hoạt động» shows these changes beside all others).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from handlers import audit
 from handlers.workflow import Actor
 from storage.models import AgencyChange
 
@@ -35,6 +36,15 @@ def record_change(
         created_at=now,
     )
     session.add(row)
+    audit.write(
+        session,
+        f"{entity}.{action}",
+        now=now,
+        actor=actor,
+        summary=describe(detail),
+        target=(entity, entity_id) if entity_id is not None else None,
+        after=detail,
+    )
     return row
 
 

@@ -180,7 +180,13 @@ def create_liaison(
     password: str,
     now: datetime,
 ) -> StaffUser:
-    """A new liaison account for the agency (the general accounts function does the checks)."""
+    (
+        """A new liaison account for the agency (the general accounts function does the checks).
+
+    The password the manager typed is a temporary one: the liaison replaces it at first sign-in.
+    """
+        ""
+    )
     check_manager(actor)
     address = parse_emails(email)
     try:
@@ -195,6 +201,7 @@ def create_liaison(
         )
     except accounts.AccountError as exc:
         raise InvalidInput(_account_message(str(exc))) from None
+    user.must_change_password = True  # the manager knows it: the liaison sets their own
     _audit_liaison(session, actor, agency, user, "create", now)
     return user
 

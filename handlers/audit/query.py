@@ -28,6 +28,8 @@ GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "export": ("Xuất dữ liệu", ("export.",)),
     "petition": ("Thay đổi hồ sơ", ("petition.",)),
     "user": ("Tài khoản cán bộ", ("user.",)),
+    "agency": ("Cơ quan, đầu mối, quy tắc chuyển", ("agency.", "liaison.", "routing.")),
+    "knowledge": ("Câu trả lời hỏi đáp", ("knowledge.",)),
     "template": ("Mẫu tin nhắn", ("template.", "reply.")),
     "setting": ("Cài đặt", ("setting.",)),
     "reference": (
@@ -68,6 +70,18 @@ KIND_LABELS: dict[str, str] = {
     "place.remove": "Xóa địa danh",
     "holiday.save": "Lưu ngày nghỉ",
     "holiday.delete": "Xóa ngày nghỉ",
+    "agency.create": "Thêm cơ quan",
+    "agency.update": "Sửa thông tin cơ quan",
+    "liaison.create": "Tạo tài khoản đầu mối cơ quan",
+    "liaison.link": "Gắn tài khoản đầu mối vào cơ quan",
+    "liaison.unlink": "Gỡ tài khoản đầu mối khỏi cơ quan",
+    "routing.create": "Thêm quy tắc chuyển",
+    "routing.update": "Sửa quy tắc chuyển",
+    "routing.delete": "Xóa quy tắc chuyển",
+    "knowledge.create": "Thêm câu trả lời hỏi đáp",
+    "knowledge.update": "Sửa câu trả lời hỏi đáp",
+    "knowledge.show": "Bật câu trả lời hỏi đáp",
+    "knowledge.hide": "Tắt câu trả lời hỏi đáp",
 }
 
 

@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import KnowledgeAnswer, KnowledgeAnswerChange
+from handlers import audit
+from storage.models import KnowledgeAnswer, KnowledgeAnswerChange, StaffUser
 
 _TOPIC = re.compile(r"^[a-z0-9_]{2,80}$")
 
@@ -75,6 +76,16 @@ def _record(
             after=_snapshot(row),
             created_at=now,
         )
+    )
+    audit.write(
+        session,
+        f"knowledge.{action}",
+        now=now,
+        actor=session.get(StaffUser, staff_id) if staff_id is not None else None,
+        summary=f"{row.question[:200]} ({row.topic})",
+        target=("knowledge", row.id),
+        before=before or None,
+        after=_snapshot(row),
     )
 
 

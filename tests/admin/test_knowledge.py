@@ -10,7 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers import workflow as wf
-from storage.models import KnowledgeAnswer, KnowledgeAnswerChange, PetitionEvent, StaffUser
+from storage.models import (
+    AuditEntry,
+    KnowledgeAnswer,
+    KnowledgeAnswerChange,
+    PetitionEvent,
+    StaffUser,
+)
 from tests.admin.conftest import post
 from tests.workflow import helpers as h
 
@@ -54,6 +60,13 @@ def test_manager_edits_an_answer_and_the_change_is_audited(
     assert post(client, f"/admin/knowledge/{row.id}/active", {"active": "0"}).status_code == 302
     db_session.expire_all()
     assert _area(db_session).active is False
+    logged = db_session.scalars(
+        select(AuditEntry).where(AuditEntry.kind.startswith("knowledge.")).order_by(AuditEntry.id)
+    ).all()
+    assert [(e.kind, e.actor_id) for e in logged] == [
+        ("knowledge.update", boss.id),
+        ("knowledge.hide", boss.id),
+    ]
 
 
 def test_ward_staff_edit_their_ward_only(

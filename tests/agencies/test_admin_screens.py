@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers.accounts import verify_password
-from storage.models import Agency, AgencyChange, RoutingRule, StaffUser
+from storage.models import Agency, AgencyChange, AuditEntry, RoutingRule, StaffUser
 from tests.admin.conftest import login, post
 from tests.agencies import helpers as a
 from tests.workflow import helpers as h
@@ -128,6 +128,7 @@ def test_liaison_accounts_are_made_and_linked_from_the_agency_screen(
     assert user is not None and user.role == "agency" and user.agency_id == agency.id
     assert user.email == "hoa@huongtra.test"
     assert verify_password(user.password_hash, "mat-khau-tam-thoi-1")
+    assert user.must_change_password  # the manager's password is a temporary one
     page = client.get(f"/admin/agencies/{agency.id}").get_data(as_text=True)
     assert "Nguyễn Thị Hoa" in page and "hoa@huongtra.test" in page
     loose = h.staff(s, "agency", username="ll.rieng")
@@ -142,6 +143,12 @@ def test_liaison_accounts_are_made_and_linked_from_the_agency_screen(
     assert loose.agency_id is None
     actions = s.scalars(select(AgencyChange.action).where(AgencyChange.entity == "liaison")).all()
     assert actions == ["create", "link", "unlink"]
+    logged = s.scalars(
+        select(AuditEntry.kind)
+        .where(AuditEntry.kind.startswith("liaison."))
+        .order_by(AuditEntry.id)
+    ).all()
+    assert logged == ["liaison.create", "liaison.link", "liaison.unlink"]
 
 
 def test_routing_rules_are_edited_on_their_screen(client: FlaskClient, db_session: Session) -> None:

@@ -77,6 +77,11 @@ class Settings:
     zalo_timeout_seconds: int = 10
     zalo_token_refresh_margin_seconds: int = 5 * 3600
     zalo_media_hosts: tuple[str, ...] = ("zdn.vn", "zadn.vn", "zalo.me", "zaloapp.com")
+    # Private networks attachments may still be fetched from ("127.0.0.1/32": the local
+    # stand-in and tests); empty in production, where only public addresses are called.
+    attachment_private_networks: tuple[str, ...] = ()
+    # One attachment download, redirects included, gets this long in all.
+    attachment_download_deadline_seconds: int = 60
     attachment_allowed_types: tuple[str, ...] = (
         "image/",
         "audio/",

@@ -19,8 +19,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, func, select, update
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import system_clock
 from bot.zalo import downloads
@@ -80,18 +80,12 @@ class Processor:
         A sender's later events wait until the earlier one is done, so several workers keep
         each citizen's messages in order; a dead worker's claims run out with the lease.
         """
-        older = aliased(InboundEvent)
-        earlier_open = exists().where(
-            older.subject == InboundEvent.subject,
-            older.id < InboundEvent.id,
-            older.state.in_(_OPEN),
-        )
         heads = (
             select(InboundEvent.id)
             .where(
                 InboundEvent.state.in_(_OPEN),
                 func.coalesce(InboundEvent.next_attempt_at, InboundEvent.received_at) <= now,
-                ~earlier_open,
+                or_(InboundEvent.subject.is_(None), InboundEvent.id.in_(_sender_heads())),
             )
             .order_by(InboundEvent.id)
             .limit(limit)
@@ -185,6 +179,16 @@ class Processor:
             retry_at = claimed.retry_at(now or self.clock(), backoff(1, self.rng))
             done += downloads.record(self.sessions, claimed.id, stored, retry_at)
         return done
+
+
+def _sender_heads() -> Select[tuple[int]]:
+    """The oldest open event of each sender: one pass over the open rows, however many a
+    sender has queued (a per-row "no earlier open event" test costs the square of that)."""
+    return (
+        select(func.min(InboundEvent.id))
+        .where(InboundEvent.state.in_(_OPEN), InboundEvent.subject.is_not(None))
+        .group_by(InboundEvent.subject)
+    )
 
 
 def claim(session: Session, inbound_id: int) -> bool:

@@ -20,6 +20,9 @@ INSTANCE_DIR = PROJECT_ROOT / "instance"
 #: Required outside demo and test mode; the README documents each one.
 REQUIRED = ("SECRET_KEY", "ZALO_APP_ID", "ZALO_APP_SECRET", "ZALO_OA_SECRET_KEY", "SMTP_URL")
 
+#: Bytes a SECRET_KEY needs outside demo and tests: it signs the staff's sessions.
+MIN_SECRET_KEY_BYTES = 32
+
 #: Values used only by `make run` (PAKN_DEMO=1) and by the tests. Never in production.
 DEMO_SECRETS = {
     "SECRET_KEY": "demo-only-secret-key-not-for-production",
@@ -205,6 +208,8 @@ def load_settings(
     missing = [name for name in REQUIRED if not source.get(name)]
     if missing:
         raise ConfigError(f"missing required environment variables: {', '.join(missing)}")
+    if not (demo or testing):
+        _check_secret_key(source["SECRET_KEY"])
 
     values: dict[str, Any] = {"demo": demo}
     for f in fields(Settings):
@@ -218,6 +223,16 @@ def load_settings(
     values.update(overrides)
     _check_choices(values)
     return Settings(**values)
+
+
+def _check_secret_key(key: str) -> None:
+    """A short key can be guessed, and with it any staff session forged."""
+    size = len(key.encode())
+    if size < MIN_SECRET_KEY_BYTES:
+        raise ConfigError(
+            f"SECRET_KEY is too short ({size} bytes): use at least {MIN_SECRET_KEY_BYTES} "
+            'random bytes, e.g. python3 -c "import secrets; print(secrets.token_urlsafe(48))"'
+        )
 
 
 #: Fields that accept only some values.

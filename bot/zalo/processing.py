@@ -181,7 +181,7 @@ class Processor:
         return done
 
 
-def _sender_heads() -> Select[tuple[int]]:
+def _sender_heads() -> Select[int]:
     """The oldest open event of each sender: one pass over the open rows, however many a
     sender has queued (a per-row "no earlier open event" test costs the square of that)."""
     return (

@@ -74,6 +74,7 @@ def _settings(database_url: str, standin: StandIn, folder: Path, gather_ms: int)
         zalo_oauth_base=standin.base_url,
         zalo_oa_id=standin.state.oa_id,
         zalo_media_hosts=("127.0.0.1",),
+        attachment_private_networks=("127.0.0.1/32",),
         conversation_gather_ms=gather_ms,
         worker_poll_ms=20,
         log_level="WARNING",

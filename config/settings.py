@@ -20,6 +20,9 @@ INSTANCE_DIR = PROJECT_ROOT / "instance"
 #: Required outside demo and test mode; the README documents each one.
 REQUIRED = ("SECRET_KEY", "ZALO_APP_ID", "ZALO_APP_SECRET", "ZALO_OA_SECRET_KEY", "SMTP_URL")
 
+#: Bytes a SECRET_KEY needs outside demo and tests: it signs the staff's sessions.
+MIN_SECRET_KEY_BYTES = 32
+
 #: Values used only by `make run` (PAKN_DEMO=1) and by the tests. Never in production.
 DEMO_SECRETS = {
     "SECRET_KEY": "demo-only-secret-key-not-for-production",
@@ -77,6 +80,11 @@ class Settings:
     zalo_timeout_seconds: int = 10
     zalo_token_refresh_margin_seconds: int = 5 * 3600
     zalo_media_hosts: tuple[str, ...] = ("zdn.vn", "zadn.vn", "zalo.me", "zaloapp.com")
+    # Private networks attachments may still be fetched from ("127.0.0.1/32": the local
+    # stand-in and tests); empty in production, where only public addresses are called.
+    attachment_private_networks: tuple[str, ...] = ()
+    # One attachment download, redirects included, gets this long in all.
+    attachment_download_deadline_seconds: int = 60
     attachment_allowed_types: tuple[str, ...] = (
         "image/",
         "audio/",
@@ -203,6 +211,8 @@ def load_settings(
     missing = [name for name in REQUIRED if not source.get(name)]
     if missing:
         raise ConfigError(f"missing required environment variables: {', '.join(missing)}")
+    if not (demo or testing):
+        _check_secret_key(source["SECRET_KEY"])
 
     values: dict[str, Any] = {"demo": demo}
     for f in fields(Settings):
@@ -216,6 +226,16 @@ def load_settings(
     values.update(overrides)
     _check_choices(values)
     return Settings(**values)
+
+
+def _check_secret_key(key: str) -> None:
+    """A short key can be guessed, and with it any staff session forged."""
+    size = len(key.encode())
+    if size < MIN_SECRET_KEY_BYTES:
+        raise ConfigError(
+            f"SECRET_KEY is too short ({size} bytes): use at least {MIN_SECRET_KEY_BYTES} "
+            'random bytes, e.g. python3 -c "import secrets; print(secrets.token_urlsafe(48))"'
+        )
 
 
 #: Fields that accept only some values.

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from handlers.fill import UnsafeTemplate, fill
 from storage.models import ResponseTemplate
 
 logger = logging.getLogger(__name__)
@@ -471,10 +472,10 @@ def render(session: Session, key: str, **params: object) -> str:
     template = template_for(session, key)
     try:
         return _fill(template, params)
-    except MissingPlaceholder:
+    except (MissingPlaceholder, UnsafeTemplate):
         if template == CATALOGUE[key]:
             raise
-        logger.warning("template override %s uses unknown placeholders; using default", key)
+        logger.warning("template override %s does not fill safely; using default", key)
         return _fill(CATALOGUE[key], params)
 
 
@@ -482,4 +483,4 @@ def _fill(template: str, params: Mapping[str, object]) -> str:
     missing = placeholders(template) - set(params)
     if missing:
         raise MissingPlaceholder(", ".join(sorted(missing)))
-    return template.format_map(dict(params))
+    return fill(template, params)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -54,6 +56,35 @@ def test_env_file_is_read_and_environment_wins(tmp_path: Path) -> None:
     s = load_settings(environ={"LOG_LEVEL": "DEBUG"}, env_file=env_file)
     assert s.secret_key == PRODUCTION["SECRET_KEY"]
     assert s.log_level == "DEBUG"
+
+
+@pytest.mark.parametrize("key", ["a", "s" * 31, "ă" * 15])
+def test_a_short_secret_key_is_refused_outside_demo_and_tests(key: str, tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="SECRET_KEY is too short"):
+        load_settings(environ={**PRODUCTION, "SECRET_KEY": key}, env_file=tmp_path / "x")
+    demo = load_settings(
+        environ={**PRODUCTION, "SECRET_KEY": key, "PAKN_DEMO": "1"}, env_file=tmp_path / "x"
+    )
+    assert demo.secret_key == key
+    assert (
+        load_settings(environ={"SECRET_KEY": key}, env_file=tmp_path / "x", testing=True).secret_key
+        == key
+    )
+
+
+def test_wsgi_says_why_and_exits_2_on_a_short_key(tmp_path: Path) -> None:
+    env = {**PRODUCTION, "SECRET_KEY": "a", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-c", "import wsgi"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "SECRET_KEY is too short" in done.stderr + done.stdout
 
 
 def test_a_value_outside_its_choices_is_refused(tmp_path: Path) -> None:

@@ -51,6 +51,7 @@ def start_standin(runtime: Runtime, *, host: str, port: int) -> StandIn | None:
         zalo_api_base=standin.base_url,
         zalo_oauth_base=standin.base_url,
         zalo_media_hosts=hosts,
+        attachment_private_networks=(*settings.attachment_private_networks, "127.0.0.1/32"),
     )
     access, refresh = standin.state.issue_pair()
     with transaction(runtime.db.sessions) as session:

@@ -18,26 +18,25 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import exists, func, or_, select, update
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import system_clock
-from bot.zalo.media import TRANSIENT, Downloader
+from bot.zalo import downloads
+from bot.zalo.media import Downloader
 from bot.zalo.parse import ParseError, load, parse_event
 from handlers.clock import Clock
-from handlers.events import Event, Media, MessageEvent
+from handlers.events import Event, MessageEvent
 from handlers.inbound import HandlerContext, Router, StoredFile
 from handlers.services import Services
 from storage.db import transaction
-from storage.models import Attachment, InboundEvent
+from storage.models import InboundEvent
 from storage.models.enums import InboundState
 
 logger = logging.getLogger(__name__)
 
 _OPEN = (InboundState.PENDING, InboundState.FAILED)
-MEDIA_LIFETIME = timedelta(days=7)
 
 
 @dataclass
@@ -81,18 +80,12 @@ class Processor:
         A sender's later events wait until the earlier one is done, so several workers keep
         each citizen's messages in order; a dead worker's claims run out with the lease.
         """
-        older = aliased(InboundEvent)
-        earlier_open = exists().where(
-            older.subject == InboundEvent.subject,
-            older.id < InboundEvent.id,
-            older.state.in_(_OPEN),
-        )
         heads = (
             select(InboundEvent.id)
             .where(
                 InboundEvent.state.in_(_OPEN),
                 func.coalesce(InboundEvent.next_attempt_at, InboundEvent.received_at) <= now,
-                ~earlier_open,
+                or_(InboundEvent.subject.is_(None), InboundEvent.id.in_(_sender_heads())),
             )
             .order_by(InboundEvent.id)
             .limit(limit)
@@ -169,62 +162,33 @@ class Processor:
         return "parked"
 
     def fetch_downloads(self, *, now: datetime | None = None, limit: int = 20) -> int:
-        """Download evidence not stored yet (new, or failed for a transient reason); each
-        attachment is claimed for `lease` first, so two workers never fetch the same one."""
+        """Download evidence not stored yet (new, or failed for a transient reason), one
+        claimed attachment at a time; say how many were stored."""
         if self.downloader is None:
             return 0
-        now = now or self.clock()
+        lease = self.lease + timedelta(seconds=self.downloader.deadline)
         done = 0
-        for attachment_id, media in self._claim_downloads(now, limit):
-            stored = self.downloader.fetch(media)
-            values: dict[str, Any] = {"download_error": stored.error}
-            if stored.path:
-                values.update(
-                    sha256=stored.sha256,
-                    storage_path=stored.path,
-                    size=stored.size,
-                    mime_type=stored.mime,
-                    fetch_after=None,
-                )
-                done += 1
-            else:
-                values["fetch_after"] = self.clock() + backoff(1, self.rng)
-            with transaction(self.sessions) as session:
-                session.execute(
-                    update(Attachment).where(Attachment.id == attachment_id).values(**values)
-                )
+        for _ in range(limit):
+            moment = now or self.clock()
+            claimed = downloads.claim_one(self.sessions, moment, lease)
+            if claimed is None:
+                break
+            url = claimed.media.url
+            stored = downloads.earlier_result(self.sessions, claimed.id, url, moment)
+            stored = stored or self.downloader.fetch(claimed.media)
+            retry_at = claimed.retry_at(now or self.clock(), backoff(1, self.rng))
+            done += downloads.record(self.sessions, claimed.id, stored, retry_at)
         return done
 
-    def _claim_downloads(self, now: datetime, limit: int) -> list[tuple[int, Media]]:
-        """Claim up to `limit` fetchable attachments (an UPDATE first: SQLite's write lock)."""
-        retryable = or_(
-            Attachment.download_error.is_(None),
-            *(Attachment.download_error.startswith(p) for p in (*TRANSIENT, "not")),
-        )
-        due = (
-            select(Attachment.id)
-            .where(
-                Attachment.storage_path.is_(None),
-                Attachment.source_url.is_not(None),
-                Attachment.created_at > now - MEDIA_LIFETIME,
-                func.coalesce(Attachment.fetch_after, Attachment.created_at) <= now,
-                retryable,
-            )
-            .order_by(Attachment.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-        with transaction(self.sessions) as session:
-            rows = session.execute(
-                update(Attachment)
-                .where(Attachment.id.in_(due.scalar_subquery()))
-                .values(fetch_after=now + self.lease)
-                .returning(
-                    Attachment.id, Attachment.kind, Attachment.source_url, Attachment.original_name
-                )
-                .execution_options(synchronize_session=False)
-            ).all()
-        return [(i, Media(kind=k, url=u or "", name=n)) for i, k, u, n in sorted(rows)]
+
+def _sender_heads() -> Select[int]:
+    """The oldest open event of each sender: one pass over the open rows, however many a
+    sender has queued (a per-row "no earlier open event" test costs the square of that)."""
+    return (
+        select(func.min(InboundEvent.id))
+        .where(InboundEvent.state.in_(_OPEN), InboundEvent.subject.is_not(None))
+        .group_by(InboundEvent.subject)
+    )
 
 
 def claim(session: Session, inbound_id: int) -> bool:

@@ -76,6 +76,8 @@ def build(
         allowed_types=settings.attachment_allowed_types,
         allowed_hosts=settings.zalo_media_hosts,
         timeout=(timeout[0], max(timeout[1], 20.0)),
+        deadline=float(settings.attachment_download_deadline_seconds),
+        private_networks=settings.attachment_private_networks,
     )
     processor = Processor(
         sessions=sessions,

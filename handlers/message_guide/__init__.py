@@ -13,6 +13,7 @@ import string
 from dataclasses import dataclass
 
 from handlers import messages
+from handlers.fill import fill
 from handlers.message_guide.descriptions import DESCRIPTIONS
 from handlers.message_guide.groups import GROUPS, Group
 from handlers.message_guide.placeholders import (
@@ -60,8 +61,8 @@ class Entry:
         placeholders are filled and the rest left as typed (so the preview shows the fault)."""
         values = {name: self.meaning(name)[1] for name in self.placeholders}
         try:
-            return text.format_map(values)
-        except (KeyError, IndexError, ValueError, AttributeError):
+            return fill(text, values)
+        except (KeyError, ValueError):
             return _KNOWN.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 

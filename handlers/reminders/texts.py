@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from handlers.fill import fill
 from storage.models import ResponseTemplate
 
 logger = logging.getLogger(__name__)
@@ -127,8 +128,8 @@ def render(session: Session, key: str, **params: object) -> Rendered:
     if row is not None:
         try:
             return Rendered(
-                (row.title or default_subject).format_map(dict(params)),
-                row.body.format_map(dict(params)) + _SIGNATURE,
+                fill(row.title or default_subject, params),
+                fill(row.body, params) + _SIGNATURE,
             )
         except (KeyError, IndexError, ValueError):
             logger.warning("template override %s does not fill; using the default", key)

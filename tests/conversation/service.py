@@ -108,6 +108,7 @@ def running_service(
         zalo_oauth_base=standin.base_url,
         zalo_oa_id=OA,
         zalo_media_hosts=("127.0.0.1",),
+        attachment_private_networks=("127.0.0.1/32",),
         zalo_connect_timeout_seconds=2,
         zalo_timeout_seconds=5,
         conversation_gather_ms=overrides.pop("conversation_gather_ms", 400),

@@ -47,6 +47,7 @@ def settings(database_url: str, tmp_path: Path, standin: StandIn) -> Settings:
         zalo_oauth_base=standin.base_url,
         zalo_oa_id=OA,
         zalo_media_hosts=("127.0.0.1",),
+        attachment_private_networks=("127.0.0.1/32",),
         zalo_connect_timeout_seconds=2,
         zalo_timeout_seconds=2,
         zalo_inline_mode="sync",

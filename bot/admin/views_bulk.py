@@ -23,11 +23,11 @@ from bot.admin.lookups import Lookups
 from bot.admin.views_inbox import parse_filter, query_args
 from bot.database import db_session
 from handlers import workflow as wf
+from handlers.agencies.disclosure import agency_summary
 from handlers.workflow import LOCAL_TZ, WorkCalendar, WorkflowError
 from handlers.workflow.inbox import export_rows
 from handlers.workflow.labels import LEGAL_TYPE_LABELS, STAFF_STATE_LABELS
 from handlers.workflow.rules import STAFF_ROLES
-from nlp.pii import mask
 from storage.models import Petition, SavedFilter, StaffUser
 
 logger = logging.getLogger(__name__)
@@ -175,7 +175,8 @@ def _table() -> tuple[list[list[Any]], str]:
     out = []
     for r in rows:
         staff = names.staff.get(r.assignee_id or 0)
-        summary = mask(r.summary or "") if who.is_liaison else (r.summary or "")
+        # A liaison's file holds what their petition page shows (the disclosure filter).
+        summary = agency_summary(s.get(Petition, r.id)) if who.is_liaison else (r.summary or "")
         out.append(
             [
                 r.code,

@@ -214,7 +214,7 @@ def _continues_name(doc: _Text, i: int) -> bool:
         return False
     if token.named:
         return True
-    if token.folded in w.NAME_STOPS:
+    if token.folded in w.NAME_STOPS or token.text.lower() in w.PARTICLES:
         return False
     return not any(doc.phrase_at(i, p) for p in w.NAME_STOP_PHRASES if p[0] == token.folded)
 

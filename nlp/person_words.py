@@ -67,10 +67,13 @@ HONORIFICS = frozenset("ong ba anh chi co chu bac em".split())
 NAME_STOPS = frozenset(
     """
     la o nha so sdt dt dth cccd cmnd sinh tuoi xin muon bi duoc co khong da se va voi den de
-    ve cua nay thi neu nen cung nguoi toi tui em con ong tru gui hoi thay nghi day roi oi nhe
+    ve cua nay neu nen cung nguoi toi tui em con ong tru gui hoi thay nghi day roi oi nhe
     ah vay the xa phuong thon khoi trong ngoai tren duoi can cu chung zalo email gmail
     """.split()
 )
+#: Particles that end a sentence ("… Huỳnh Tấn Phát ạ"), as typed (their folded forms are
+#: name syllables: "a" of "Nguyễn Văn A").
+PARTICLES = frozenset({"ạ", "à", "ừ", "ạh", "nhé", "nhá"})
 #: Two-word phrases that end a name ("... tố cáo", "... hiện ở"), for the words that are
 #: names on their own.
 NAME_STOP_PHRASES = frozenset(

@@ -10,6 +10,7 @@ text too. Forwarding waits for it (`handlers.agencies.review`).
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,6 +31,10 @@ from storage.models.enums import MessageDirection
 #: A run of words staff took out longer than this is a rewording, not a name or an address.
 MAX_HIDDEN_WORDS = 12
 MAX_TEXT = 20_000
+_WORD = re.compile(r"[^\W_]+(?:/[^\W_]+)*")
+#: The filter's own placeholders ("[người tố cáo]", "[SĐT]"): one unit each, never compared
+#: word by word with the original (the "tố" of a label is not the "Tố" of a name).
+_LABEL = re.compile(r"\[[^\[\]\n]{1,40}\]")
 MAX_SUMMARY = 300
 
 
@@ -97,7 +102,7 @@ def confirm(
         raise wf.InvalidInput("Hồ sơ này không phải đơn tố cáo hay lĩnh vực cần bảo mật.")
     summary = required(summary, "tóm tắt gửi cơ quan")[:MAX_SUMMARY]
     text = required(text, "nội dung gửi cơ quan")[:MAX_TEXT]
-    hidden = removed(petition.summary or "", summary) + removed(petition.text or "", text)
+    hidden = removed(petition.text or "", text)
     for message in _citizen_messages(session, petition):
         hidden += [term for _kind, term in author.terms(message)]
     review = petition.agency_redaction or AgencyRedaction(petition_id=petition.id)
@@ -114,20 +119,22 @@ def confirm(
 
 
 def removed(original: str, reviewed: str) -> list[str]:
-    """Runs of words of `original` that staff took out or replaced in `reviewed` and that
-    look like a name, an address or a number (a capitalised word or a digit)."""
-    before, after = original.split(), reviewed.split()
+    """Runs of `original` that staff took out or replaced in `reviewed` and that look like a
+    name or an address: two words or more, one capitalised or a number. (A single word would
+    hide common words everywhere; numbers are masked anyway.)"""
+    before = list(_WORD.finditer(original))
+    after = _WORD.findall(_LABEL.sub(" ", reviewed))
     matcher = difflib.SequenceMatcher(
-        a=[fold(x) for x in before], b=[fold(x) for x in after], autojunk=False
+        a=[fold(m.group()) for m in before], b=[fold(x) for x in after], autojunk=False
     )
     runs = []
     for tag, i1, i2, _j1, _j2 in matcher.get_opcodes():
-        words = before[i1:i2]
-        if tag not in ("delete", "replace") or len(words) > MAX_HIDDEN_WORDS:
+        words = [m.group() for m in before[i1:i2]]
+        if tag not in ("delete", "replace") or not 2 <= len(words) <= MAX_HIDDEN_WORDS:
             continue
-        if any(w[:1].isupper() or any(c.isdigit() for c in w) for w in words):
-            runs.append(" ".join(words).strip(" ,.;:!?()\"'"))
-    return [r for r in runs if r]
+        if any(w[:1].isupper() or w[:1].isdigit() for w in words):
+            runs.append(original[before[i1].start() : before[i2 - 1].end()])
+    return runs
 
 
 def _citizen_messages(session: Session, petition: Petition) -> list[str]:

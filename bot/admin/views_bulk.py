@@ -165,6 +165,12 @@ HEADER = [
 ]
 
 
+def _summary(s: Session, who: wf.Actor, row: Any) -> str:
+    """A liaison's file holds what their petition page shows (the disclosure filter)."""
+    petition = s.get(Petition, row.id) if who.is_liaison else None
+    return agency_summary(petition) if petition is not None else (row.summary or "")
+
+
 def _table() -> tuple[list[list[Any]], str]:
     """The current list's rows as cells (names, labels, local dates) and a file name."""
     s = db_session()
@@ -175,8 +181,7 @@ def _table() -> tuple[list[list[Any]], str]:
     out = []
     for r in rows:
         staff = names.staff.get(r.assignee_id or 0)
-        # A liaison's file holds what their petition page shows (the disclosure filter).
-        summary = agency_summary(s.get(Petition, r.id)) if who.is_liaison else (r.summary or "")
+        summary = _summary(s, who, r)
         out.append(
             [
                 r.code,

@@ -10,7 +10,7 @@ from bot.admin import forms
 from bot.admin.actions import action
 from bot.admin.agency_mail import mail_context
 from handlers import workflow as wf
-from handlers.agencies import flows
+from handlers.agencies import flows, redaction
 from handlers.agencies.thread import post_message
 from handlers.workflow import Actor, InvalidInput
 from storage.models import Agency, ExtensionRequest, Petition
@@ -80,3 +80,16 @@ def _message(s: Session, p: Petition, who: Actor, f: forms.Form, now: datetime) 
         mail=mail_context(),
     )
     return "Đã gửi trao đổi."
+
+
+@action("confirm_redaction")
+def _confirm_redaction(s: Session, p: Petition, who: Actor, f: forms.Form, now: datetime) -> str:
+    redaction.confirm(
+        s,
+        p,
+        actor=who,
+        summary=forms.text(f, "summary", 300),
+        text=forms.text(f, "text", 20_000),
+        now=now,
+    )
+    return "Đã xác nhận bản gửi cơ quan; có thể chuyển hồ sơ."

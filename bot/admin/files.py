@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from bot.admin import auditing
 from bot.admin.blueprint import actor, bp, settings
-from bot.admin.views_petition import _attachments, load_petition
+from bot.admin.views_petition import _attachments, file_name, load_petition
 from bot.database import db_session
 from handlers import audit
 from handlers.workflow.files import IMAGE_TYPES, resolve
@@ -53,7 +53,7 @@ def file(attachment_id: int) -> ResponseReturnValue:
         path,
         mimetype=mime,
         as_attachment=mime not in INLINE,
-        download_name=a.original_name or path.name,
+        download_name=file_name(p, a, actor()) or path.name,
         max_age=0,
     )
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"

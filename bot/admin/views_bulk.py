@@ -24,11 +24,11 @@ from bot.admin.views_inbox import parse_filter, query_args
 from bot.database import db_session
 from handlers import audit
 from handlers import workflow as wf
+from handlers.agencies.disclosure import agency_summary
 from handlers.workflow import LOCAL_TZ, WorkCalendar, WorkflowError
 from handlers.workflow.inbox import export_rows
 from handlers.workflow.labels import LEGAL_TYPE_LABELS, STAFF_STATE_LABELS
 from handlers.workflow.rules import STAFF_ROLES
-from nlp.pii import mask
 from storage.models import Petition, SavedFilter, StaffUser
 
 logger = logging.getLogger(__name__)
@@ -166,6 +166,12 @@ HEADER = [
 ]
 
 
+def _summary(s: Session, who: wf.Actor, row: Any) -> str:
+    """A liaison's file holds what their petition page shows (the disclosure filter)."""
+    petition = s.get(Petition, row.id) if who.is_liaison else None
+    return agency_summary(petition) if petition is not None else (row.summary or "")
+
+
 def _table() -> tuple[list[list[Any]], str]:
     """The current list's rows as cells (names, labels, local dates) and a file name."""
     s = db_session()
@@ -176,7 +182,7 @@ def _table() -> tuple[list[list[Any]], str]:
     out = []
     for r in rows:
         staff = names.staff.get(r.assignee_id or 0)
-        summary = mask(r.summary or "") if who.is_liaison else (r.summary or "")
+        summary = _summary(s, who, r)
         out.append(
             [
                 r.code,

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.admin.blueprint import actor, bp, utcnow
 from bot.admin.lookups import Lookups, deadline_badge
 from bot.database import db_session
-from handlers.agencies.disclosure import for_agency
+from handlers.agencies.disclosure import agency_summary
 from handlers.outbox import reach
 from handlers.overview import due_window
 from handlers.workflow import WorkCalendar
@@ -133,7 +133,7 @@ def inbox() -> ResponseReturnValue:
                 "due": deadline_badge(r.state, r.next_due_at, now, cal),
                 # A liaison reads the list through the disclosure filter (handlers.agencies);
                 # staff see ID numbers masked in lists (in full on the petition page, on demand).
-                "summary": for_agency(found, r.summary)
+                "summary": agency_summary(found)
                 if (found := petitions.get(r.id))
                 else mask_ids(r.summary or ""),
                 # Whether the citizen heard the latest news (shown when they have not).

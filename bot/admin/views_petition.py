@@ -18,7 +18,8 @@ from bot.admin.replies import reply_templates
 from bot.database import db_session
 from handlers import chase
 from handlers import workflow as wf
-from handlers.agencies.disclosure import for_agency, is_protected
+from handlers.agencies import redaction
+from handlers.agencies.disclosure import agency_summary, agency_text, for_agency, is_protected
 from handlers.outbox import delivery, reach
 from handlers.workflow import Actor, labels, rules
 from handlers.workflow.forwarding import FORWARD_CHANNELS
@@ -95,15 +96,16 @@ def petition(pid: int) -> ResponseReturnValue:
         "due": deadline_badge(p.state, p.next_due_at, now, wf.WorkCalendar.load(s)),
         "overdue": wf.is_overdue(p, now),
         "forwards": forwards,
-        "attachments": _attachments(s, p, who),
-        "files_by_id": {a.id: a for a in _attachments(s, p, who)},
+        "attachments": (files := _attachments(s, p, who)),
+        "files_by_id": {a.id: a for a in files},
+        "file_names": {a.id: file_name(p, a, who) for a in files},
         "today": wf.local_date(now),
         "states": labels.STAFF_STATE_LABELS,
         # A liaison reads everything through the disclosure filter (personal data masked,
         # a tố cáo's author never named), even where staff forgot to redact; staff see ID
         # numbers in full only after asking (audited).
-        "display_text": for_agency(p, p.text) if who.is_liaison else shown(p.text, p.id),
-        "display_summary": for_agency(p, p.summary) if who.is_liaison else shown(p.summary, p.id),
+        "display_text": agency_text(p) if who.is_liaison else shown(p.text, p.id),
+        "display_summary": agency_summary(p) if who.is_liaison else shown(p.summary, p.id),
         "display_place": for_agency(p, p.place) if who.is_liaison else shown(p.place, p.id),
         "ids_hidden": not who.is_liaison and not revealed(p.id) and holds_ids(p.text),
         "ids_revealed": revealed(p.id),
@@ -165,6 +167,7 @@ def _staff_context(s: Session, p: Petition, names: Lookups) -> dict[str, Any]:
         "default_due": due,
         "due_basis": basis,
         "masked_text": mask(p.text or ""),
+        "agency_review": redaction.proposal(p) if is_protected(p) else None,
         "masked_summary": mask(p.summary or ""),
         "reply_templates": reply_templates(s, p, names),
         "actor_label": _actor_label(names),
@@ -220,6 +223,12 @@ def _attachments(s: Session, p: Petition, who: Actor) -> list[Attachment]:
         return a.id not in superseded
 
     return [a for a in rows if visible(a)]
+
+
+def file_name(p: Petition, a: Attachment, who: Actor) -> str:
+    """A file's name as this reader may see it (a liaison's through the disclosure filter)."""
+    name = a.original_name or ""
+    return for_agency(p, name) if who.is_liaison else name
 
 
 def _duplicates(s: Session, p: Petition) -> list[tuple[Petition, float]]:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from handlers import workflow as wf
 from handlers.agencies import texts
-from handlers.agencies.disclosure import is_protected
+from handlers.agencies.disclosure import agency_summary, is_protected
 from handlers.agencies.mail import notify_agency
 from handlers.reminders.drafting import KIND_LABELS
 from handlers.workflow.calendar import WorkCalendar
@@ -107,7 +107,7 @@ def _forward_params(
         "sent_date": f"{fwd.sent_on:%d/%m/%Y}",
         "category": petition.category.name if petition.category else "chưa xác định",
         "ward": petition.ward.full_name if petition.ward else "chưa xác định",
-        "summary": petition.summary or "(xem phiếu chuyển)",
+        "summary": agency_summary(petition) or "(xem phiếu chuyển)",
         "due_date": f"{fwd.handler_due_on:%d/%m/%Y}",
         "working_days": max(0, cal.working_days_between(fwd.sent_on, fwd.handler_due_on)),
         "confidential": texts.CONFIDENTIAL if is_protected(petition) else "",

@@ -83,7 +83,7 @@ def notify_agency(
     agency = forward.agency
     subject = for_agency(petition, subject).replace("\n", " ")[:250]
     body = for_agency(petition, body) + (LINK.format(link=link) if link else "")
-    files = [str(a) for a in attachments]
+    files = [str(disclosed_file(petition, Path(a))) for a in attachments]
     names = [Path(f).name for f in files]
     email_key = key or _digest(purpose, subject, *names)
     deliveries = []
@@ -118,6 +118,19 @@ def notify_agency(
     if deliveries or not targets:
         _log(session, petition, forward, subject, names, deliveries, actor, now, contacts)
     return deliveries
+
+
+def disclosed_file(petition: Petition, path: Path) -> Path:
+    """The file under a name the agency may read: a copy when the filter changes the name
+    (a file named after a tố cáo's author), the file itself otherwise."""
+    name = for_agency(petition, path.name)
+    if name == path.name:
+        return path
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)
+    copy = path.parent / "disclosed" / safe
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    copy.write_bytes(path.read_bytes())
+    return copy
 
 
 def _log(

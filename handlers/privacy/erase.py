@@ -21,8 +21,10 @@ from sqlalchemy.orm import Session
 from handlers.conversation.drafts import remove_file_if_unused
 from handlers.privacy.scrub import Scrubber
 from handlers.workflow.search import refresh_search_text
+from nlp import author
 from storage.models import (
     AgencyMessage,
+    AgencyRedaction,
     Attachment,
     ChaseLetter,
     Citizen,
@@ -49,6 +51,7 @@ PETITION_TEXTS: tuple[tuple[Any, tuple[str, ...]], ...] = (
     (StaffNotification, ("title", "body")),
     (ChaseLetter, ("fields",)),
     (Reminder, ("data",)),
+    (AgencyRedaction, ("summary", "text", "hidden")),
 )
 _DIGITS = re.compile(r"\D+")
 
@@ -58,6 +61,10 @@ def scrubber_for(citizen: Citizen | None, petitions: Iterable[Petition]) -> Scru
     values: list[str | None] = []
     for p in petitions:
         values += [p.reporter_name, p.callback_phone, p.contact_email]
+        # How the author names themself in the text, and what staff hid from agencies.
+        values += [term for _, term in author.terms(p.text or "")]
+        if p.agency_redaction is not None:
+            values += p.agency_redaction.hidden or []
     if citizen is not None:
         values += [citizen.display_name, citizen.phone, citizen.zns_phone, citizen.zalo_user_id]
     phones = [_DIGITS.sub("", v) for v in values if v and any(c.isdigit() for c in v)]

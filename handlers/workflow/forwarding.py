@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from handlers.agencies.review import REVIEW_FIRST, needs_review
 from handlers.workflow import clocks
 from handlers.workflow.actors import Actor, as_actor
 from handlers.workflow.calendar import WorkCalendar, local_date
@@ -18,6 +19,7 @@ from handlers.workflow.items import front_item
 from handlers.workflow.notify import notify_citizen
 from handlers.workflow.queries import active_forward, latest_forward
 from handlers.workflow.requests import withdraw_requests
+from handlers.workflow.search import refresh_search_text
 from storage.models import Agency, Attachment, Forward, Petition, StaffUser
 from storage.models.enums import PetitionState as S
 
@@ -79,6 +81,8 @@ def forward(
         raise InvalidInput("Hình thức chuyển không hợp lệ.")
     if not agency.active:
         raise InvalidInput("Cơ quan này không còn hoạt động.")
+    if needs_review(petition):
+        raise InvalidState(REVIEW_FIRST)
     cal = calendar_of(session, calendar)
     typed = handler_due_on
     if handler_due_on is None:
@@ -109,6 +113,7 @@ def forward(
     session.add(fwd)
     petition.decided_at = petition.decided_at or now
     petition.result_relay_due_on = None
+    refresh_search_text(petition)  # the agency's search key, as its liaisons will read it
     session.flush()
     action_note = (
         f"Chuyển {agency.name}, số {fwd.document_number or '—'}, hạn {handler_due_on:%d/%m/%Y}"

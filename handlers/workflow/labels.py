@@ -91,6 +91,7 @@ ACTION_LABELS: dict[str, str] = {
     "reopen": "Mở lại",
     "close": "Đóng hồ sơ",
     "redact": "Che thông tin cá nhân",
+    "confirm_redaction": "Xác nhận bản gửi cơ quan (đã che thông tin người tố cáo)",
     "note": "Ghi chú nội bộ",
     "enter": "Nhập hộ",
     "letter_drafted": "Soạn dự thảo văn bản đôn đốc",

@@ -67,6 +67,8 @@ RULES: dict[str, Rule] = {
     "reopen": Rule(STAFF_ROLES, frozenset({S.RESULT_SENT, S.ANSWERED_BY_FRONT, S.CLOSED})),
     "close": Rule(STAFF_ROLES, OPEN_STATES),
     "redact": Rule(STAFF_ROLES, NOT_DRAFT),
+    # What agencies will read of a tố cáo, reviewed by staff (forwarding waits for it).
+    "confirm_redaction": Rule(STAFF_ROLES, NOT_DRAFT),
     "note": Rule(STAFF_ROLES, NOT_DRAFT),
     "record_delivery": Rule(
         STAFF_ROLES, frozenset({S.RESULT_SENT, S.ANSWERED_BY_FRONT, S.REOPENED, S.CLOSED})
@@ -92,6 +94,7 @@ PAGE_ACTIONS = (
     "reopen",
     "close",
     "redact",
+    "confirm_redaction",
     "note",
 )
 

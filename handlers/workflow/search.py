@@ -1,9 +1,12 @@
-"""The inbox's search key: code, text and phone folded (no diacritics, lower case)."""
+"""The inbox's search keys: code, text and phone folded (no diacritics, lower case) for Front
+staff, who may read it all; and what an agency may read, for its liaisons (a search must not
+find what its user cannot see: masked digits, a tố cáo's author)."""
 
 from __future__ import annotations
 
 import re
 
+from handlers.agencies.disclosure import agency_search_key
 from nlp.normalize import fold
 from storage.models import Petition
 
@@ -19,8 +22,10 @@ def search_key(petition: Petition) -> str:
 
 
 def refresh_search_text(petition: Petition) -> None:
-    """Call wherever code, text or phone change (submit, entry, redaction, edits)."""
+    """Call wherever code, text, phone or what an agency may read change (submit, entry,
+    classification, redaction, the review for agencies, forwarding)."""
     petition.search_text = search_key(petition)
+    petition.agency_search_text = agency_search_key(petition)
 
 
 def search_query(text: str) -> str:

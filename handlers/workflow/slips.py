@@ -5,7 +5,8 @@ The header names the ward's Front committee in full ("ỦY BAN MẶT TRẬN TỔ
 "PHƯỜNG BÀN THẠCH"), the place line is the ward's name ("Bàn Thạch, ngày 05 tháng 12 năm
 2026": a zero before days under 10 and months 1 and 2 only), and the deadline is given as a
 date and in working days. Every text from the petition goes through the disclosure filter
-(`handlers.agencies.disclosure.for_agency`): personal data masked, a tố cáo's author never named.
+(`handlers.agencies.disclosure`): personal data masked, a tố cáo's author never named, its
+summary and text the version staff reviewed for agencies.
 """
 
 from __future__ import annotations
@@ -23,7 +24,13 @@ from docx.text.paragraph import Paragraph
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.agencies.disclosure import PROTECTED_AUTHOR, for_agency, is_protected
+from handlers.agencies.disclosure import (
+    PROTECTED_AUTHOR,
+    agency_summary,
+    agency_text,
+    for_agency,
+    is_protected,
+)
 from handlers.workflow.calendar import WorkCalendar, local_date
 from handlers.workflow.labels import CHANNEL_LABELS, LEGAL_TYPE_LABELS
 from storage.models import Forward, OrgUnit, Petition, PetitionMessage
@@ -132,8 +139,8 @@ def slip_values(
         "category": petition.category.name if petition.category else "Chưa xác định",
         "ward": petition.ward.full_name if petition.ward else "chưa xác định",
         "place": for_agency(petition, petition.place) or "(không nêu)",
-        "summary": for_agency(petition, petition.summary) or "(không có)",
-        "content": for_agency(petition, petition.text or petition.summary),
+        "summary": agency_summary(petition) or "(không có)",
+        "content": agency_text(petition),
         "additions": (
             "Thông tin người gửi bổ sung sau khi tiếp nhận: " + "; ".join(later) if later else ""
         ),

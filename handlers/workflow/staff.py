@@ -326,7 +326,9 @@ def _set_classification(
         "urgent": ("1" if urgent else "0", _flag(suggested.get("urgent"))),
     }
     petition.category_id, petition.ward_id = category_id, ward_id
+    petition.category = category  # is_protected reads it before the next flush
     petition.legal_type, petition.urgent = legal_type, urgent
+    refresh_search_text(petition)  # a tố cáo's agency key hides its author
     for name, (value, predicted) in fields.items():
         if value is None or only is not None and name not in only:
             continue

@@ -9,6 +9,7 @@ from storage.models.knowledge import KnowledgeAnswer, KnowledgeAnswerChange
 from storage.models.nlp_models import ActiveModel, LabelReview, ModelVersion, TrainingRun
 from storage.models.people import Citizen, Conversation, StaffNotification, StaffUser, staff_wards
 from storage.models.petitions import (
+    AgencyRedaction,
     Attachment,
     ClassificationLabel,
     CodeSequence,
@@ -38,6 +39,7 @@ __all__ = [
     "Agency",
     "AgencyChange",
     "AgencyDelivery",
+    "AgencyRedaction",
     "AgencyMessage",
     "Attachment",
     "AuditEntry",

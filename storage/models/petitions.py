@@ -70,8 +70,12 @@ class Petition(Base):
     callback_phone: Mapped[str | None] = mapped_column(String(32))
     reporter_name: Mapped[str | None] = mapped_column(String(200))
     contact_email: Mapped[str | None] = mapped_column(String(200))
-    # Lower-case, diacritics folded code + text + phone: the inbox's search key.
+    # Lower-case, diacritics folded code + text + phone: the inbox's search key for those
+    # who may read the petition in full (Front staff).
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # The same key over what an agency may read (handlers.agencies.disclosure): liaisons
+    # search this one, so nothing masked from them can be found by guessing.
+    agency_search_text: Mapped[str] = mapped_column(Text, default="")
     # What the NLP suggested (top 3, confidence, ward, urgency, legal type, model version).
     suggestions: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     category_confidence: Mapped[float | None] = mapped_column(Float)
@@ -113,6 +117,28 @@ class Petition(Base):
     ward: Mapped[Ward | None] = relationship()
     category: Mapped[Category | None] = relationship()
     assignee: Mapped[StaffUser | None] = relationship()
+    agency_redaction: Mapped[AgencyRedaction | None] = relationship(viewonly=True)
+
+
+class AgencyRedaction(Base):
+    """What an agency reads of a protected petition (a tố cáo), as a Front officer reviewed it.
+
+    A protected petition is forwarded only once this exists and still matches the petition's
+    summary and text (`source_digest`); the names and addresses staff took out (`hidden`)
+    are then removed from everything else an agency reads about it.
+    """
+
+    __tablename__ = "agency_redactions"
+
+    petition_id: Mapped[int] = mapped_column(
+        ForeignKey("petitions.id", ondelete="CASCADE"), primary_key=True
+    )
+    summary: Mapped[str] = mapped_column(String(300), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    hidden: Mapped[list[str]] = mapped_column(JSON, default=list)
+    source_digest: Mapped[str] = mapped_column(String(64))
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    confirmed_at: Mapped[datetime]
 
 
 class PetitionMessage(Base):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from handlers import workflow as wf
-from handlers.agencies import flows
+from handlers.agencies import flows, redaction
 from handlers.agencies.flows import MailContext, forward_petition
 from handlers.agencies.thread import post_message, read_thread
 from nlp.normalize import fold
@@ -70,6 +70,8 @@ def test_the_author_of_a_to_cao_reaches_no_agency(
             created_at=t0 + timedelta(minutes=30),
         )
     )
+    proposed = redaction.proposal(p)
+    redaction.confirm(s, p, actor=officer, summary=proposed.summary, text=proposed.text, now=t0)
     fwd = forward_petition(
         s,
         p,

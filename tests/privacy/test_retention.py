@@ -93,3 +93,18 @@ def test_months_before_clamps_the_day() -> None:
     end_of_march = h.ORDINARY_MONDAY.replace(month=3, day=31)  # 09:00 local, 31/03/2026
     assert local_date(months_before(end_of_march, 1)) == date(2026, 2, 28)
     assert local_date(months_before(end_of_march, 13)) == date(2025, 2, 28)
+
+
+def test_a_name_and_home_the_author_wrote_in_the_text_are_anonymised_too(
+    db_session: Session,
+) -> None:
+    now = h.ORDINARY_MONDAY
+    text = "Tôi là Trần Thị Mười, nhà ở số 45 đường Phan Chu Trinh, báo rác tồn đọng 5 ngày"
+    petition = _closed(db_session, now - timedelta(days=900), text)
+    petition.reporter_name = None
+    db_session.flush()
+    run(db_session, now=now, months=24, files_root="")
+    assert petition.anonymised_at is not None
+    for personal in ("Trần Thị Mười", "45 đường Phan Chu Trinh"):
+        assert personal not in petition.text, petition.text
+    assert "rác tồn đọng" in petition.text

@@ -39,6 +39,7 @@ def _forward(s: Session, **kw: object) -> tuple[wf.Actor, object, object]:
         urgent=False,
         now=T0,
     )
+    h.reviewed(s, p, officer, T0)
     fwd = wf.forward(
         s,
         p,

@@ -111,6 +111,7 @@ def _forwarded(s: Session, officer: StaffUser, **kw: object) -> Petition:
         urgent=p.urgent,
         now=T0,
     )
+    h.reviewed(s, p, officer, T0)
     wf.forward(
         s,
         p,

@@ -10,21 +10,28 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from handlers import audit
+from handlers import audit, staff_sessions
 from handlers import login_throttle as throttle
 from handlers.accounts import hash_password, needs_rehash, verify_password
+from handlers.jobs import JobContext
+from storage.db import transaction
 from storage.models import StaffUser
 
 logger = logging.getLogger(__name__)
 
 #: Verified against when there is no account to check, so every answer takes as long.
 _DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+
+#: How long ended sessions and old failure counts stay before the nightly purge.
+KEEP = timedelta(days=1)
 
 _LOCK_WORDS = {
     throttle.Scope.PAIR: "từ địa chỉ {client} vào tên đăng nhập «{name}»",
@@ -115,3 +122,12 @@ def _record_lock(
         user.id if user else None,
         lock.failures,
     )
+
+
+def purge_job(ctx: JobContext) -> Mapping[str, Any]:
+    """Nightly: forget sessions that expired and failure counts that no longer hold anything."""
+    before = ctx.now - KEEP
+    with transaction(ctx.sessions) as session:
+        sessions = staff_sessions.purge(session, before=before)
+        counts = throttle.purge(session, before=before)
+    return {"sessions": sessions, "failure_counts": counts}

@@ -29,6 +29,7 @@ from storage.models.reference import (
     WardAlias,
 )
 from storage.models.reports import ReportVersion
+from storage.models.signin import LoginThrottle, StaffSession
 from storage.models.work import ChaseLetter, SavedFilter
 from storage.models.zalo import InboundEvent, OutboxMessage, ZaloQuotaUsage, ZaloToken
 
@@ -55,6 +56,7 @@ __all__ = [
     "KnowledgeAnswer",
     "KnowledgeAnswerChange",
     "LabelReview",
+    "LoginThrottle",
     "ModelVersion",
     "OrgUnit",
     "OutboxMessage",
@@ -70,6 +72,7 @@ __all__ = [
     "RoutingRule",
     "SchedulerLease",
     "SettingChange",
+    "StaffSession",
     "StaffNotification",
     "StaffUser",
     "TrainingRun",

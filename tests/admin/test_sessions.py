@@ -10,10 +10,11 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.runtime import runtime_of
-from handlers import users
+from handlers import signin, users
+from handlers.jobs import JobContext
 from storage.models import StaffUser
 from storage.models.base import utcnow
 from tests.admin.conftest import login, post
@@ -117,3 +118,21 @@ def test_a_session_lasts_twelve_hours(app: Flask, db_session: Session) -> None:
     assert browser.get("/admin/").status_code == 200
     runtime_of(app).use_clock(lambda: start + timedelta(hours=12, seconds=1))
     assert _out(browser)
+
+
+def test_the_nightly_purge_keeps_what_still_counts(
+    app: Flask, db_session: Session, session_factory: sessionmaker[Session]
+) -> None:
+    user = h.staff(db_session)
+    db_session.commit()
+    start = utcnow()
+    runtime_of(app).use_clock(lambda: start)
+    kept = _signed_in(app, user)
+    login(app.test_client(), user.username, "sai-mat-khau-1234", "203.0.113.7")
+    runtime_of(app).use_clock(lambda: start + timedelta(hours=24))
+    fresh = _signed_in(app, user)
+    ctx = JobContext(sessions=session_factory, now=start + timedelta(hours=24))
+    assert signin.purge_job(ctx) == {"sessions": 0, "failure_counts": 0}
+    ctx = JobContext(sessions=session_factory, now=start + timedelta(hours=36, seconds=1))
+    assert signin.purge_job(ctx) == {"sessions": 1, "failure_counts": 3}
+    assert _out(kept) and fresh.get("/admin/").status_code == 200

@@ -42,6 +42,7 @@ OURS = {
     "drafts-expire",
     "inbound-purge",
     "audit-purge",
+    "signin-purge",
     "tasks-alert",
     "tasks-digest",
     "model-retrain",

@@ -220,14 +220,14 @@ def change_own_password(
 
 
 def set_password(user: StaffUser, password: str, *, must_change: bool = False) -> None:
-    """Store a new password: every session of the user ends and a lockout is lifted.
+    """Store a new password: every session of the user ends (session_version moves on) and
+    the account list stops showing a lock (reset_password also forgives the failure counts).
 
     must_change: an administrator's one-time password, to be replaced at the next sign-in.
     """
     user.password_hash = hash_password(password)
     user.must_change_password = must_change
     user.session_version += 1
-    user.failed_logins = 0
     user.locked_until = None
 
 

@@ -19,7 +19,7 @@ from werkzeug.serving import run_simple
 from bot import scheduler, worker
 from bot.runtime import Runtime, runtime_of
 from bot.simulator.demo import start_standin
-from handlers import accounts
+from handlers import accounts, login_throttle
 from handlers.demo_data import seed_demo_petitions
 from handlers.seed import seed_reference
 from storage import migrate
@@ -51,8 +51,8 @@ def prepare_demo(runtime: Runtime) -> str:
             )
         else:
             user.password_hash = accounts.hash_password(password)
-            user.failed_logins = 0
             user.locked_until = None
+            login_throttle.forgive(session, DEMO_ADMIN)
     return password
 
 

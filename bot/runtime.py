@@ -22,7 +22,7 @@ from bot.zalo.jobs import zalo_jobs
 from bot.zalo.services import ZaloServices
 from bot.zalo.services import build as build_zalo
 from config import Settings
-from handlers import retention
+from handlers import retention, signin
 from handlers.audit.query import purge_job as audit_purge
 from handlers.clock import Clock
 from handlers.conversation.config import ConversationConfig, parse_office_hours
@@ -48,6 +48,7 @@ HANDLER_JOBS: Mapping[str, JobFn] = {
     **PRIVACY_JOBS,
     "inbound-purge": retention.purge_job,
     "audit-purge": audit_purge,
+    "signin-purge": signin.purge_job,
     "holidays-sync": sync_holidays,
 }
 

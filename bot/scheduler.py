@@ -81,6 +81,7 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("inbound-purge", "cron", {"hour": 2, "minute": 30}, grace=6 * 3600),
     JobSpec("audit-purge", "cron", {"hour": 2, "minute": 45}, grace=6 * 3600),
     JobSpec("privacy-anonymise", "cron", {"hour": 2, "minute": 50}, grace=6 * 3600),
+    JobSpec("signin-purge", "cron", {"hour": 2, "minute": 55}, grace=6 * 3600),
     JobSpec("model-retrain", "cron", {"day": 5, "hour": 3, "minute": 0}, grace=6 * 3600),
 )
 

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
-from handlers import audit
+from handlers import audit, login_throttle, staff_sessions
 from handlers.accounts import MIN_PASSWORD_LENGTH, AccountError, hash_password, verify_password
 from storage.models import Agency, PasswordToken, StaffUser, Ward
 from storage.models.enums import Role
@@ -116,7 +116,7 @@ def set_active(
         if user.id == by.id:
             raise AccountError("Không thể tự vô hiệu hóa tài khoản của chính mình.")
         _keep_an_admin(session, user, "vô hiệu hóa")
-        user.session_version += 1
+        staff_sessions.end_all(session, user, now=now)
     user.active = active
     if not active:
         revoke_links(session, user, now=now)
@@ -159,6 +159,7 @@ def reset_password(
     password = one_time_password()
     set_password(user, password, must_change=True)
     revoke_links(session, user, now=now)
+    login_throttle.forgive(session, user.username)
     audit.write(
         session,
         "user.reset_password",
@@ -219,14 +220,14 @@ def change_own_password(
 
 
 def set_password(user: StaffUser, password: str, *, must_change: bool = False) -> None:
-    """Store a new password: every session of the user ends and a lockout is lifted.
+    """Store a new password: every session of the user ends (session_version moves on) and
+    the account list stops showing a lock (reset_password also forgives the failure counts).
 
     must_change: an administrator's one-time password, to be replaced at the next sign-in.
     """
     user.password_hash = hash_password(password)
     user.must_change_password = must_change
     user.session_version += 1
-    user.failed_logins = 0
     user.locked_until = None
 
 

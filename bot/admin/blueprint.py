@@ -4,8 +4,9 @@ headers on every page."""
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,7 +17,7 @@ from werkzeug.wrappers import Response
 from bot.database import db_session
 from bot.runtime import runtime_of
 from config import Settings
-from handlers import audit
+from handlers import audit, staff_sessions
 from handlers.tasks import count_waiting
 from handlers.workflow import Actor, local_date
 from handlers.workflow.calendar import LOCAL_TZ
@@ -35,7 +36,10 @@ PUBLIC_ENDPOINTS = frozenset(
 )
 #: What a user who must change their password may still open.
 PASSWORD_ENDPOINTS = frozenset({"admin.password", "admin.password_post", "admin.logout"})
-SESSION_HOURS = 12
+#: The cookie's key for the server-side session's token.
+SESSION_KEY = "sid"
+#: "/admin", alone or followed by a path, query or fragment; no backslash, no control character.
+_LOCAL_PATH = re.compile(r"/admin(?:[/?#][^\\\x00-\x1f\x7f]*)?")
 
 #: No inline script or style, nothing from another origin, no framing.
 CSP = (
@@ -69,25 +73,20 @@ def _csrf_ok() -> bool:
     if not expected or not hmac.compare_digest(str(expected), sent):
         return False
     origin = request.headers.get("Origin")
-    return origin is None or urlsplit(origin).netloc == request.host
+    try:
+        return origin is None or urlsplit(origin).netloc == request.host
+    except ValueError:  # not a URL at all ("http://[")
+        return False
 
 
 def current_user() -> StaffUser | None:
-    """The signed-in user of this request, if the session is still valid."""
+    """The signed-in user of this request, while their server-side session is open."""
     if "user" in g:
         user: StaffUser | None = g.user
         return user
-    g.user = None
-    uid, version, started = session.get("uid"), session.get("sv"), session.get("t")
-    if uid is None or started is None:
-        return None
-    if utcnow() - datetime.fromtimestamp(float(started), UTC) > timedelta(hours=SESSION_HOURS):
-        return None
-    user = db_session().get(StaffUser, int(uid))
-    if user is None or not user.active or user.session_version != version:
-        return None
-    g.user = user
-    return user
+    token = session.get(SESSION_KEY)
+    g.user = staff_sessions.user_of(db_session(), str(token), now=utcnow()) if token else None
+    return g.user
 
 
 def actor() -> Actor:
@@ -207,11 +206,15 @@ def vn_date(value: Any) -> str:
     return str(value.strftime("%d/%m/%Y"))
 
 
-def safe_next(target: str | None) -> str:
-    """Only a path inside the admin view (no open redirect)."""
-    if target and target.startswith("/admin") and not target.startswith("//"):
+def safe_next(target: str | None, fallback: str | None = None) -> str:
+    """`target` if it is a path inside the admin view, else `fallback` (the landing page).
+
+    Nothing that leaves the site (`//host`, `https://host`, `/\\host`) and nothing that could
+    split the Location header (control characters) gets through.
+    """
+    if target and _LOCAL_PATH.fullmatch(target):
         return target
-    return url_for("admin.today")
+    return url_for("admin.today") if fallback is None else fallback
 
 
 def back(default: str | None = None) -> Response:

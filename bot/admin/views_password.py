@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
+from bot.admin.auth import begin_session, end_session
 from bot.admin.blueprint import bp, staff_user, utcnow
 from bot.database import db_session
 from handlers import password_links, users
@@ -34,8 +35,9 @@ def password_post() -> ResponseReturnValue:
     if problems:
         s.rollback()
         return render_template("admin/password.html", problems=problems), 400
+    end_session(s)
+    begin_session(s, user)
     s.commit()
-    session["sv"] = user.session_version
     flash("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.", "ok")
     return redirect(url_for("admin.inbox"))
 

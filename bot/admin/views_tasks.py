@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from bot.admin.blueprint import actor, back, bp, current_user, utcnow
 from bot.admin.lookups import Lookups
 from bot.database import db_session
-from handlers import tasks
+from handlers import staff_sessions, tasks
 from handlers.workflow import LOCAL_TZ, WorkCalendar, local_date
 from storage.models import Petition, StaffNotification
 from storage.models.enums import PetitionState
@@ -119,8 +119,11 @@ def task_snooze(item_id: int) -> ResponseReturnValue:
 
 @bp.get("/me")
 def my_settings() -> ResponseReturnValue:
-    """The user's own settings: how items reach them by email."""
-    return render_template("admin/me.html", modes=tasks.EMAIL_MODES, user=current_user())
+    """The user's own settings: how items reach them by email; signing out everywhere."""
+    user = current_user()
+    assert user is not None  # noqa: S101 - the guard signed them in
+    signed_in = staff_sessions.open_count(db_session(), user, now=utcnow())
+    return render_template("admin/me.html", modes=tasks.EMAIL_MODES, user=user, signed_in=signed_in)
 
 
 @bp.post("/me")

@@ -24,6 +24,7 @@ CLIENT_KEY = "pakn.audit.client"
 # Kinds (the part before the dot is the group the viewer filters on).
 LOGIN = "auth.login"
 LOGIN_FAILED = "auth.login_failed"
+LOCKOUT = "auth.lockout"
 LOGOUT = "auth.logout"
 LOGOUT_EVERYWHERE = "auth.logout_all"
 PASSWORD_CHANGED = "auth.password_changed"  # noqa: S105 - an event name, not a secret

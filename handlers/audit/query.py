@@ -41,6 +41,7 @@ GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
 KIND_LABELS: dict[str, str] = {
     "auth.login": "Đăng nhập",
     "auth.login_failed": "Đăng nhập không thành công",
+    "auth.lockout": "Tạm dừng đăng nhập (nhập sai nhiều lần)",
     "auth.logout": "Đăng xuất",
     "auth.logout_all": "Đăng xuất mọi thiết bị",
     "auth.password_changed": "Đổi mật khẩu",

@@ -31,6 +31,7 @@ from storage.models.reference import (
     WardAlias,
 )
 from storage.models.reports import ReportVersion
+from storage.models.signin import LoginThrottle, StaffSession
 from storage.models.work import ChaseLetter, SavedFilter
 from storage.models.zalo import InboundEvent, OutboxMessage, ZaloQuotaUsage, ZaloToken
 
@@ -59,6 +60,7 @@ __all__ = [
     "KnowledgeAnswer",
     "KnowledgeAnswerChange",
     "LabelReview",
+    "LoginThrottle",
     "ModelVersion",
     "OrgUnit",
     "OutboxMessage",
@@ -74,6 +76,7 @@ __all__ = [
     "RoutingRule",
     "SchedulerLease",
     "SettingChange",
+    "StaffSession",
     "StaffNotification",
     "StaffUser",
     "TrainingRun",

@@ -100,7 +100,9 @@ class StaffUser(Base):
     role: Mapped[str] = mapped_column(String(16))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Not counted here any more: handlers.login_throttle keeps failures per address and name.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    # Until when the name is softly locked (shown in the account list; set by handlers.signin).
     locked_until: Mapped[datetime | None]
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     # Set by a one-time password or an administrator's reset: the next sign-in must change it.

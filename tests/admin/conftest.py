@@ -25,10 +25,16 @@ def csrf(client: FlaskClient, path: str = "/admin/login") -> str:
     return match.group(1)
 
 
-def login(client: FlaskClient, username: str, password: str = h.PASSWORD) -> Any:
+def login(
+    client: FlaskClient, username: str, password: str = h.PASSWORD, address: str | None = None
+) -> Any:
+    """Sign in through the form; `address`: the client's, as the reverse proxy reports it."""
     token = csrf(client)
+    headers = {"X-Forwarded-For": address} if address else {}
     return client.post(
-        "/admin/login", data={"username": username, "password": password, "csrf_token": token}
+        "/admin/login",
+        data={"username": username, "password": password, "csrf_token": token},
+        headers=headers,
     )
 
 

@@ -43,6 +43,7 @@ OURS = {
     "inbound-purge",
     "audit-purge",
     "privacy-anonymise",
+    "signin-purge",
     "tasks-alert",
     "tasks-digest",
     "model-retrain",

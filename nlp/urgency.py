@@ -55,6 +55,11 @@ _HARMLESS_ACCENTED = {
     "đầm": "damm", "dâm": "damm", "sắp": "sapp", "té": "te", "lửa": "lua",
 }
 _ACCENTED_WORD = re.compile(r"[^\W\d_]+")
+# Bare words the shared teencode table expands in a way that misleads these rules when
+# typed without diacritics: "ca" is mostly "cả" (not "công an"), "ty" is "công ty" (not
+# "cảm ơn", which reads as a thank-you for something over).
+_KEEP_BARE = re.compile(r"\b(ca|ty)\b", re.IGNORECASE)
+_KEPT = re.compile(r"\b(ca|ty)qqx\b")
 
 # Phrases whose words look like hazards but are not (matched on the folded view).
 _NOT_HAZARD = _rx(
@@ -66,7 +71,9 @@ _NOT_HAZARD = _rx(
     r"chong (?:sat lo|chay|lu|duoi nuoc)", r"(?:ke|bo ke) chong", r"doi no", r"no luc",
     r"gia (?:gas|ga|xang|dien)", r"hoa don", r"dien (?:ap|luc|chap chon)", r"mat dien",
     r"cat dien", r"cup (?:dien|nuoc)", r"ngap nhe", r"nuoc (?:dang )?(?:cup|duc)", r"mat nuoc",
-    r"cham soc", r"(?:ma|so) cap cuu",
+    r"cham soc", r"(?:ma|so) cap cuu", r"day (?:dien )?thoai", r"day cap(?! dien)",
+    r"chay (?:xe om|grab|taxi|xe (?:thue|dich vu|khach|hang|cho|ba gac)|bo|tiec|show|viec)",
+    r"chay het minh", r"sat (?:vach|ben|canh|nach)",
 )
 
 # --- acute cues: dangerous in themselves ------------------------------------------
@@ -82,6 +89,7 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"lua (?:boc|bung|chay|lan|ben|to|dang|sat|trum)", r"(?:lan|ben) lua",
             r"khoi (?:den|boc|mu|nghi ngut|day dac)", r"boc khoi(?! hoi)", r"chay chap dien",
             r"khoi (?:\w+ ){0,2}den (?:troi|kit|ca)",
+            r"khoi (?:\w+ ){0,8}(?:boc|tuon) (?:len |ra )?(?:mu mit|cuon cuon|nghi ngut)",
             r"chay (?:o|tai|trong) (?:cho|nha|kho|xuong|can ho|phong|quan)",
             r"(?:xe|o to|oto) (?:\w+ ){0,3}(?:boc chay|bi chay|chay rui)",
         ),
@@ -92,7 +100,7 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:bi )?dien giat", r"(?:bi )?giat dien", r"(?:cham|dung) vao (?:\w+ ){0,3}bi giat",
             r"bi giat(?! (?:do|tui|hui))",
             r"day dien (?:\w+ ){0,3}(?:dut|roi|cham|vong (?:satt?|thap)|nam|toe|xet|do|ro|rot)",
-            r"(?:toe|xet|xec) (?:lua|dien)", r"ro dien", r"chap (?:dien|no)",
+            r"(?:toe|xet|xec) (?:lua|dien)", r"ro dien", r"dut day (?:dien|trung the|cao the)", r"chap (?:dien|no)",
             r"cot dien (?:\w+ ){0,3}(?:do|nga|gay|nghieng han|sap do)",
             r"(?:tram bien ap|tu dien|tram dien) (?:\w+ ){0,3}(?:no|chay|chap)", r"te tay",
             r"(?:tru|cot) den (?:\w+ ){0,3}(?:do|nga) (?:vao|xuong|de)",
@@ -101,7 +109,8 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "trapped",
         _rx(
-            r"mac ket", r"(?:bi )?ket (?:trong|ben trong|lai|duoi|dau|o trong)", r"co lap",
+            r"mac ket", r"(?:bi )?ket (?:trong|ben (?:trong|duoi)|lai|duoi|dau|o (?:trong|duoi))",
+            r"co lap",
             r"bi (?:nuoc )?bao vay", r"(?:nguoi|ai|cong nhan|tai xe|chau|be) (?:\w+ ){0,2}bi vui",
             r"vui (?:lap|mot|nguoi)", r"roi xuong gieng", r"ket ben trong",
         ),
@@ -136,6 +145,8 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:dat|doi|nui) (?:\w+ ){0,4}(?:do|sat|tran) (?:xuong|vao) (?:\w+ ){0,3}(?:lap|vui) "
             r"(?:\w+ ){0,3}(?:nha|nguoi|bep|xe)", r"vui (?:\w+ ){0,3}(?:nha|bep|nguoi)",
             r"da lan xuong", r"dat (?:sut|sat) (?:xuong|lo)",
+            r"(?:dat|dat da|bun dat|bun) (?:\w+ ){0,3}(?:tran|do|lan|sut|sat) xuong "
+            r"(?:\w+ ){0,3}(?:lap|vui|cuon|nha|duong)",
             r"ho (?:sut|lon) (?:\w+ ){0,4}(?:lan rong|dang)", r"nut toac",
         ),
     ),
@@ -144,7 +155,7 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
         _rx(
             r"ro ri (?:khi )?(?:gas|ga|khi doc|hoa chat)", r"xi (?:binh )?(?:gas|ga|khi)",
             r"(?:gas|ga) xi", r"khi (?:\w+ ){0,2}xi ra", r"mui (?:gas|ga) nong",
-            r"mui (?:gas|ga|khi dot)(?:\W+\w+){0,5}\W+(?:nong|nang|manh)", r"khi doc",
+            r"mui (?:khi )?(?:gas|ga|khi dot)(?:\W+\w+){0,5}\W+(?:nong|nang|manh)", r"khi doc",
         ),
     ),
     (
@@ -160,12 +171,16 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"tieng (?:danh|dap|keu cuu|la het)", r"pha khoa", r"xo xat",
             r"dap (?:pha )?(?:quan|cua|nha)", r"doi giet",
             r"giang ho (?:\w+ ){0,3}(?:keo|dap|chem)",
+            r"(?:bon|ke|thang) cuop", r"cuop (?:dang|pha|vao|cam)", r"pha cua", r"tat (?:axit|a xit)",
+            r"duoi danh", r"danh (?:\w+ ){0,3}(?:chay mau|be dau|bat tinh|ngat)",
         ),
     ),
     (
         "lost_child",
         _rx(
-            r"di lac", r"mat tich", r"mat lien lac(?:\W+\w+){0,6}\W+(?:\d+ tuoi|be|chau)",
+            r"di lac", r"mat tich", r"lang thang mot minh", r"mat con roi",
+            r"(?:be|chau|con|em be) (?:\w+ ){0,8}lac (?:o|tai|trong|mat|ngoai)",
+            r"khong thay (?:nguoi lon|bo me|ba me|nguoi nha)", r"mat lien lac(?:\W+\w+){0,6}\W+(?:\d+ tuoi|be|chau)",
             r"(?:be|chau|con)(?:\W+\w+){0,4}\W+mat lien lac",
             r"(?:be|chau|tre|em be) (?:\w+ ){0,8}(?:khoc|mot minh)"
             r"(?:\W+\w+){0,5}\W+khong biet (?:nha|duong)",
@@ -225,6 +240,7 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"khong tho", r"kho tho", r"tim tai", r"dot quy", r"len con (?:dau tim|co giat|hen)",
             r"dau tim", r"tu tu", r"sapp? sinh", r"chuyen da", r"(?:non|oi) (?:mua|oi)",
             r"nam bat dong", r"tho yeu",
+            r"uong (?:\w+ )?(?:thuoc (?:tru sau|ngu|chuot|diet co)|thuoc sau|axit)", r"non ra mau",
         ),
     ),
     (
@@ -270,9 +286,13 @@ _HAZARD: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "collapse",
-        _rx(r"nghieng", r"lung lay", r"(?:cay|tuong|mai|tran) (?:\w+ )?(?:do|gay)", r"sap"),
+        _rx(
+            r"nghieng", r"lung lay", r"(?:cay|tuong|mai|tran) (?:\w+ )?(?:do|gay)", r"sap",
+            r"nga (?:dan|xuong|ra)", r"lun (?:dan|xuong|sut)", r"chuc (?:roi|do|sap|nga|bay)",
+            r"bat re|re bat", r"bi (?:nuoc )?xoi",
+        ),
     ),
-    ("landslide", _rx(r"sat lo", r"sut lun")),
+    ("landslide", _rx(r"sat lo", r"sut lun", r"sut xuong")),
     (
         "violence",
         _rx(
@@ -310,7 +330,7 @@ _OVER = _rx(
 )
 _CHRONIC = _rx(
     r"moi (?:khi|lan|nam|mua|dot|tran|toi|ngay)", r"he (?:mua|co)", r"thuong xuyen",
-    r"(?:nam|toi|ngay|thang|dem) nao cung", r"lau (?:roi|roii|nay|nam)", r"tu lau",
+    r"(?:nam|toi|ngay|thang|dem|tuan|mua) nao (?:\w+ ){0,3}cung", r"\d+ (?:tuan|thang|nam) nay", r"lau (?:roi|roii|nay|nam)", r"tu lau",
     r"(?:may|ca|nhieu) (?:tuan|thang|nam|bua) nay", r"suot (?:ngay|dem|tuan|thang|buoi|ca)",
     r"tu dau nam", r"keo dai", r"hay (?:bi|co|xay)", r"mua mua", r"mua lu", r"hang nam",
     r"nhieu (?:lan|ngay|hom)",
@@ -320,7 +340,14 @@ _RISK = _rx(
     r"nguy (?:co|coww)", r"neu", r"gia su", r"de phong", r"tiem an", r"de xay ra",
     r"lo (?:ngai|lang)", r"coo? ngay", r"so (?:sau nay|co ngay|hoc sinh|tre)", r"co ngay",
     r"truoc mua", r"khi co", r"du bao", r"chua (?:vo|sap|do)", r"co dau hieu",
-    r"khong biet co an toan",
+    r"khong biet co an toan", r"rat de", r"(?<!do )de (?:chay|bi|sat|xay ra|ngap)",
+    r"(?<!sau )khi (?:bi|gap|thay|xay ra)",
+)
+# Word of a danger elsewhere, from the news or hearsay: never a call for help by itself.
+_NEWS = _rx(
+    r"theo (?:bao|tin|dai)", r"(?:bao|dai|tivi|ti vi) (?:dua tin|dang tin|bao|noi|vua dua)",
+    r"doc (?:tin|bao)", r"tren (?:tivi|ti vi|bao|mang|facebook|fb|tiktok)",
+    r"nghe noi o (?!trong|ben|duoi|tren)", r"khong biet co ai (?:sao|bi)",
 )
 _ASKING = _rx(
     r"cho (?:em |toi |minh |chau )?hoi", r"lam sao(?! (?:day|bay gio))", r"the nao",
@@ -328,7 +355,7 @@ _ASKING = _rx(
     r"de nghi (?:lap|xay|tuyen truyen|to chuc|ho tro|khen|lam|"
     r"sua|kiem tra|thay|cat|nang|mo|ngam|di doi|trong)", r"xin (?:ho tro|cap|xet|duoc)",
     r"mong (?:duoc|cac)", r"tu van", r"huong dan", r"muon (?:hoi|dangg? ky|duoc)", r"dangg? ky",
-    r"o dau a", r"nhan chua", r"dang ky",
+    r"o dau a", r"nhan chua", r"dang ky", r"(?:nen|phai) lam gi", r"phan anh lan",
 )
 # fmt: on
 _SENTENCE_END = re.compile(r"[.!?;]+(?:\s+|$)|\n")
@@ -336,7 +363,7 @@ _SENTENCE_END = re.compile(r"[.!?;]+(?:\s+|$)|\n")
 
 def _view(text: str) -> str:
     """Normalised, folded text; colliding harmless words renamed when typed with diacritics."""
-    clean = normalize(text[:20_000]).lower()
+    clean = _KEPT.sub(r"\1", normalize(_KEEP_BARE.sub(r"\1qqx", text[:20_000])).lower())
     if has_diacritics_mostly(text[:20_000]):
         clean = _ACCENTED_WORD.sub(lambda m: _HARMLESS_ACCENTED.get(m.group(), m.group()), clean)
     return _NOT_HAZARD.sub(" ", fold(clean))
@@ -354,7 +381,7 @@ def _reasons(sentences: list[str]) -> dict[str, None]:
     for i, sentence in enumerate(sentences):
         acute = _found(_ACUTE, sentence)
         doubtful = any(p.search(sentence) for p in (_OVER, _CHRONIC, _RISK, _ASKING))
-        if doubtful and not (now[i] and acute):
+        if _NEWS.search(sentence) or doubtful and not (now[i] and acute):
             continue
         here = soon[i] or (i > 0 and soon[i - 1]) or (i + 1 < len(soon) and soon[i + 1])
         for reason in acute + (_found(_HAZARD, sentence) if here else []):

@@ -100,7 +100,8 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:bi )?dien giat", r"(?:bi )?giat dien", r"(?:cham|dung) vao (?:\w+ ){0,3}bi giat",
             r"bi giat(?! (?:do|tui|hui))",
             r"day dien (?:\w+ ){0,3}(?:dut|roi|cham|vong (?:satt?|thap)|nam|toe|xet|do|ro|rot)",
-            r"(?:toe|xet|xec) (?:lua|dien)", r"ro dien", r"dut day (?:dien|trung the|cao the)", r"chap (?:dien|no)",
+            r"(?:toe|xet|xec) (?:lua|dien)", r"ro dien", r"dut day (?:dien|trung the|cao the)",
+            r"chap (?:dien|no)",
             r"cot dien (?:\w+ ){0,3}(?:do|nga|gay|nghieng han|sap do)",
             r"(?:tram bien ap|tu dien|tram dien) (?:\w+ ){0,3}(?:no|chay|chap)", r"te tay",
             r"(?:tru|cot) den (?:\w+ ){0,3}(?:do|nga) (?:vao|xuong|de)",
@@ -171,7 +172,8 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"tieng (?:danh|dap|keu cuu|la het)", r"pha khoa", r"xo xat",
             r"dap (?:pha )?(?:quan|cua|nha)", r"doi giet",
             r"giang ho (?:\w+ ){0,3}(?:keo|dap|chem)",
-            r"(?:bon|ke|thang) cuop", r"cuop (?:dang|pha|vao|cam)", r"pha cua", r"tat (?:axit|a xit)",
+            r"(?:bon|ke|thang) cuop", r"cuop (?:dang|pha|vao|cam)", r"pha cua",
+            r"tat (?:axit|a xit)",
             r"duoi danh", r"danh (?:\w+ ){0,3}(?:chay mau|be dau|bat tinh|ngat)",
         ),
     ),
@@ -180,7 +182,8 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
         _rx(
             r"di lac", r"mat tich", r"lang thang mot minh", r"mat con roi",
             r"(?:be|chau|con|em be) (?:\w+ ){0,8}lac (?:o|tai|trong|mat|ngoai)",
-            r"khong thay (?:nguoi lon|bo me|ba me|nguoi nha)", r"mat lien lac(?:\W+\w+){0,6}\W+(?:\d+ tuoi|be|chau)",
+            r"khong thay (?:nguoi lon|bo me|ba me|nguoi nha)",
+            r"mat lien lac(?:\W+\w+){0,6}\W+(?:\d+ tuoi|be|chau)",
             r"(?:be|chau|con)(?:\W+\w+){0,4}\W+mat lien lac",
             r"(?:be|chau|tre|em be) (?:\w+ ){0,8}(?:khoc|mot minh)"
             r"(?:\W+\w+){0,5}\W+khong biet (?:nha|duong)",
@@ -330,7 +333,8 @@ _OVER = _rx(
 )
 _CHRONIC = _rx(
     r"moi (?:khi|lan|nam|mua|dot|tran|toi|ngay)", r"he (?:mua|co)", r"thuong xuyen",
-    r"(?:nam|toi|ngay|thang|dem|tuan|mua) nao (?:\w+ ){0,3}cung", r"\d+ (?:tuan|thang|nam) nay", r"lau (?:roi|roii|nay|nam)", r"tu lau",
+    r"(?:nam|toi|ngay|thang|dem|tuan|mua) nao (?:\w+ ){0,3}cung", r"\d+ (?:tuan|thang|nam) nay",
+    r"lau (?:roi|roii|nay|nam)", r"tu lau",
     r"(?:may|ca|nhieu) (?:tuan|thang|nam|bua) nay", r"suot (?:ngay|dem|tuan|thang|buoi|ca)",
     r"tu dau nam", r"keo dai", r"hay (?:bi|co|xay)", r"mua mua", r"mua lu", r"hang nam",
     r"nhieu (?:lan|ngay|hom)",

@@ -74,6 +74,7 @@ _NOT_HAZARD = _rx(
     r"cham soc", r"(?:ma|so) cap cuu", r"day (?:dien )?thoai", r"day cap(?! dien)",
     r"chay (?:xe om|grab|taxi|xe (?:thue|dich vu|khach|hang|cho|ba gac)|bo|tiec|show|viec)",
     r"chay het minh", r"sat (?:vach|ben|canh|nach)",
+    r"(?:nhac|loa|karaoke|hat)(?: \w+){0,5} no tung", r"lan can",
 )
 
 # --- acute cues: dangerous in themselves ------------------------------------------
@@ -90,6 +91,7 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"khoi (?:den|boc|mu|nghi ngut|day dac)", r"boc khoi(?! hoi)", r"chay chap dien",
             r"khoi (?:\w+ ){0,2}den (?:troi|kit|ca)",
             r"khoi (?:\w+ ){0,8}(?:boc|tuon) (?:len |ra )?(?:mu mit|cuon cuon|nghi ngut)",
+            r"chay lan (?:vo|vao|sang|qua|ra)", r"chay,? chay", r"ngon lua",
             r"chay (?:o|tai|trong) (?:cho|nha|kho|xuong|can ho|phong|quan)",
             r"(?:xe|o to|oto) (?:\w+ ){0,3}(?:boc chay|bi chay|chay rui)",
         ),
@@ -101,7 +103,7 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"bi giat(?! (?:do|tui|hui))",
             r"day dien (?:\w+ ){0,3}(?:dut|roi|cham|vong (?:satt?|thap)|nam|toe|xet|do|ro|rot)",
             r"(?:toe|xet|xec) (?:lua|dien)", r"ro dien", r"dut day (?:dien|trung the|cao the)",
-            r"chap (?:dien|no)",
+            r"chap (?:dien|no)", r"(?:o cam|o dien|cau dao|cong to) (?:\w+ ){0,3}(?:ngap|chim)",
             r"cot dien (?:\w+ ){0,3}(?:do|nga|gay|nghieng han|sap do)",
             r"(?:tram bien ap|tu dien|tram dien) (?:\w+ ){0,3}(?:no|chay|chap)", r"te tay",
             r"(?:tru|cot) den (?:\w+ ){0,3}(?:do|nga) (?:vao|xuong|de)",
@@ -111,7 +113,7 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
         "trapped",
         _rx(
             r"mac ket", r"(?:bi )?ket (?:trong|ben (?:trong|duoi)|lai|duoi|dau|o (?:trong|duoi))",
-            r"co lap",
+            r"co lap", r"thang may (?:\w+ ){0,2}ket", r"ket (?:giua|chan|tay|cung)",
             r"bi (?:nuoc )?bao vay", r"(?:nguoi|ai|cong nhan|tai xe|chau|be) (?:\w+ ){0,2}bi vui",
             r"vui (?:lap|mot|nguoi)", r"roi xuong gieng", r"ket ben trong",
         ),
@@ -146,6 +148,7 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:dat|doi|nui) (?:\w+ ){0,4}(?:do|sat|tran) (?:xuong|vao) (?:\w+ ){0,3}(?:lap|vui) "
             r"(?:\w+ ){0,3}(?:nha|nguoi|bep|xe)", r"vui (?:\w+ ){0,3}(?:nha|bep|nguoi)",
             r"da lan xuong", r"dat (?:sut|sat) (?:xuong|lo)",
+            r"da (?:to |lon )?(?:roi|lan|do) xuong (?:duong|nha|nguoi|xe)",
             r"(?:dat|dat da|bun dat|bun) (?:\w+ ){0,3}(?:tran|do|lan|sut|sat) xuong "
             r"(?:\w+ ){0,3}(?:lap|vui|cuon|nha|duong)",
             r"ho (?:sut|lon) (?:\w+ ){0,4}(?:lan rong|dang)", r"nut toac",
@@ -174,13 +177,15 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"giang ho (?:\w+ ){0,3}(?:keo|dap|chem)",
             r"(?:bon|ke|thang) cuop", r"cuop (?:dang|pha|vao|cam)", r"pha cua",
             r"tat (?:axit|a xit)",
-            r"duoi danh", r"danh (?:\w+ ){0,3}(?:chay mau|be dau|bat tinh|ngat)",
+            r"duoi danh", r"(?:bang|cam|vac|cam theo) (?:dao|bua|rua|ma tau|kiem|sung|xa beng)",
+            r"bop co", r"danh (?:\w+ ){0,3}(?:chay mau|be dau|bat tinh|ngat)",
         ),
     ),
     (
         "lost_child",
         _rx(
             r"di lac", r"mat tich", r"lang thang mot minh", r"mat con roi",
+            r"(?:be|chau|tre|em be|dua nho|dua be) (?:\w+ ){0,8}(?:dung|ngoi) khoc",
             r"(?:be|chau|con|em be) (?:\w+ ){0,8}lac (?:o|tai|trong|mat|ngoai)",
             r"khong thay (?:nguoi lon|bo me|ba me|nguoi nha)",
             r"mat lien lac(?:\W+\w+){0,6}\W+(?:\d+ tuoi|be|chau)",
@@ -202,7 +207,10 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:roi|te|nga|rot) xuong (?:kenh|song|ao|ho|suoi|gieng|muong|bien)", r"bi nuoc cuon",
             r"choi voi", r"nhay (?:cau|song|xuong song)",
             r"(?:te|nga|roi|rot) xuong (?:ao|ho|song|suoi|gieng|muong nuoc)(?! (?:ve|cua))",
-            r"chua (?:thay )?noi len", r"khong thay noi len", r"bi chim", r"chim (?:duoi|xuong)",
+            r"chua (?:thay )?n(?:g)?oi len", r"khong thay n(?:g)?oi len",
+            r"lao xuong (?:kenh|song|ao|ho|suoi|muong|bien|vuc)",
+            r"(?:di )?tam(?:\W+\w+){0,6}\W+(?:chua thay|khong thay|chua ve|chi thay)",
+            r"bi chim", r"chim (?:duoi|xuong)",
         ),
     ),
     (
@@ -225,13 +233,16 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
         _rx(
             r"tran (?:xang|dau)",
             r"(?:xang|dau) (?:\w+ ){0,4}(?:chay lenh lang|lenh lang|trao ra)", r"xang trao",
-            r"(?:xang|dau) (?:tran|ro ri|chay lenh lang)",
+            r"(?:xang|dau) (?:tran|ro ri|chay lenh lang)", r"thung bon",
+            r"(?:xang|dau|nhot) (?:\w+ ){0,2}(?:chay|tran|do|ro) (?:ra|xuong) "
+            r"(?:duong|ranh|song|cong)",
         ),
     ),
     (
         "animal",
         _rx(
-            r"cho dai", r"sui bot mep", r"(?:ran doc|ran ho mang|ho mang)", r"ran (?:\w+ )?can",
+            r"cho dai", r"cho (?:dien|la) (?:\w+ ){0,2}can", r"sui bot mep",
+            r"(?:ran doc|ran ho mang|ho mang)", r"ran (?:\w+ )?can",
             r"(?:trau|bo) (?:\w+ )?(?:huc|dien)", r"ong (?:vo ve|bap cay|dot)",
         ),
     ),
@@ -243,6 +254,7 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"khong tho", r"kho tho", r"tim tai", r"dot quy", r"len con (?:dau tim|co giat|hen)",
             r"dau tim", r"tu tu", r"sapp? sinh", r"chuyen da", r"(?:non|oi) (?:mua|oi)",
             r"nam bat dong", r"tho yeu",
+            r"(?:goi|lay) (?:khong|ko) tinh", r"nam guc", r"nam gat",
             r"uong (?:\w+ )?(?:thuoc (?:tru sau|ngu|chuot|diet co)|thuoc sau|axit)", r"non ra mau",
         ),
     ),
@@ -275,14 +287,14 @@ _HAZARD: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?<!xe )(?<!phai )chay(?! (?:len|xuong|ra|vao|qua|ngay|bat|theo|tron|ve|di|toi|"
             r"den|lai|"
             r"nhanh|cham|tu|quanh|tren|duoc|xe|may))", r"lua (?:chay|boc|lan|ben|bung)",
-            r"mui khet",
+            r"mui khet", r"coo? lua", r"lua (?:\w+ )?(?:chua tat|khong tat)",
         ),
     ),
-    ("electric", _rx(r"day dien", r"cot dien", r"tram bien ap")),
+    ("electric", _rx(r"day dien", r"cot dien", r"tram bien ap", r"xet xet", r"o cam dien")),
     (
         "flood",
         _rx(
-            r"ngap (?:\w+ ){0,3}(?:nha|nguoi|xom|thon|khu dan)", r"ngap sau",
+            r"ngap (?:\w+ ){0,3}(?:nha|nguoi|xom|thon|khu dan)", r"ngap sau", r"nuoc lu",
             r"nuoc (?:lu|len|tran)", r"(?:nuoc|lu) (?:\w+ )?daang", r"lu (?:ve|len)",
             r"(?:nuoc|lu) (?:\w+ )?dang(?=,|$| (?:len|cao|nhanh|lam|qua))",
         ),
@@ -292,19 +304,27 @@ _HAZARD: tuple[tuple[str, re.Pattern[str]], ...] = (
         _rx(
             r"nghieng", r"lung lay", r"(?:cay|tuong|mai|tran) (?:\w+ )?(?:do|gay)", r"sap",
             r"nga (?:dan|xuong|ra)", r"lun (?:dan|xuong|sut)", r"chuc (?:roi|do|sap|nga|bay)",
-            r"bat re|re bat", r"bi (?:nuoc )?xoi",
+            r"bat re|re bat", r"bi (?:nuoc )?xoi", r"vong xuong", r"lac (?:manh|lu|lu)",
+            r"rung lac", r"toc mai",
         ),
     ),
-    ("landslide", _rx(r"sat lo", r"sut lun", r"sut xuong")),
+    (
+        "landslide",
+        _rx(
+            r"sat lo", r"sut lun", r"sut xuong", r"lo sut", r"truot xuong",
+            r"(?:dat|doi|nui|bo song|bo ke) (?:\w+ ){0,3}(?:truot|sut|lo|sat)",
+        ),
+    ),
     (
         "violence",
         _rx(
             r"danh nhau", r"au da", r"hanh hung", r"de doa", r"dap cua",
-            r"nem (?:chai|da|gach|mam tom)",
+            r"nem (?:chai|da|gach|mam tom)", r"roi nhau",
+            r"(?:con|cay|cam|vac|bang|mot) (?:dao|bua|rua|ma tau|sung|kiem)",
         ),
     ),
     ("medical", _rx(r"cap cuu", r"dau bung du doi", r"sot cao")),
-    ("animal", _rx(r"cho (?:\w+ )?can")),
+    ("animal", _rx(r"cho (?:\w+ )?can", r"con ran", r"ran (?:luc|doc|ho|cap nia|to)")),
 )
 
 _NOW = _rx(
@@ -314,6 +334,9 @@ _NOW = _rx(
     r"bat cu luc nao", r"van (?:dang|con|o)", r"con (?:dang|ket|dien|toe|xet|o trong|ben trong)",
     r"sapp? (?:do|sap|nga|vo|sup|roi|troi|ngap|chim|chet)", r"lien(?! tuc)", r"keu cuu",
     r"khong (?:ra|di|thoat) (?:duoc|noi)", r"ai (?:goi|bao|giup)", r"goi (?:114|113|115|cap cuu)",
+    r"khong (?:\w+ )?(?:ra|di|thoat|chay|leo|mo cua|tu di) (?:duoc|noi|kip)",
+    r"ai co (?:\w+ ){0,2}(?:vao|toi|den|qua|ra) giup", r"coi chung", r"giup (?:voi|vs)",
+    r"nghe (?:tieng )?(?:rac rac|am am|xet)", r"chua tat",
 )
 # Softer signs of "now": enough for a hazard, not against words of the past.
 _SOON = _rx(
@@ -329,7 +352,8 @@ _OVER = _rx(
     r"da (?:duoc )?(?:khac phuc|giai quyet|dap (?:duoc|tat))",
     r"(?<!khong ai )(?<!khong )(?<!chua )dap duoc", r"sau (?:tran|dot|vu|con) (?:lu|bao|chay|mua)",
     r"da khoe", r"da tiem", r"thang \d+", r"hom (?:ram|thu)", r"cam on", r"khen thuong",
-    r"sang nay moi biet",
+    r"sang nay moi biet", r"dem kia", r"hom chu nhat", r"da tim (?:duoc|thay)", r"tim duoc roi",
+    r"(?:nay|gio) da (?:on|an toan|binh thuong|tat)", r"tu (?:dot|tran|con) (?:bao|lu|mua)",
 )
 _CHRONIC = _rx(
     r"moi (?:khi|lan|nam|mua|dot|tran|toi|ngay)", r"he (?:mua|co)", r"thuong xuyen",
@@ -345,7 +369,8 @@ _RISK = _rx(
     r"lo (?:ngai|lang)", r"coo? ngay", r"so (?:sau nay|co ngay|hoc sinh|tre)", r"co ngay",
     r"truoc mua", r"khi co", r"du bao", r"chua (?:vo|sap|do)", r"co dau hieu",
     r"khong biet co an toan", r"rat de", r"(?<!do )de (?:chay|bi|sat|xay ra|ngap)",
-    r"(?<!sau )khi (?:bi|gap|thay|xay ra)",
+    r"(?<!sau )khi (?:bi|gap|thay|xay ra)", r"de (?:roi|te|nga)",
+    r"so (?:chap|bi|gay|co the|se|sau|mai)", r"de tranh", r"phong khi",
 )
 # Word of a danger elsewhere, from the news or hearsay: never a call for help by itself.
 _NEWS = _rx(
@@ -360,7 +385,12 @@ _ASKING = _rx(
     r"sua|kiem tra|thay|cat|nang|mo|ngam|di doi|trong)", r"xin (?:ho tro|cap|xet|duoc)",
     r"mong (?:duoc|cac)", r"tu van", r"huong dan", r"muon (?:hoi|dangg? ky|duoc)", r"dangg? ky",
     r"o dau a", r"nhan chua", r"dang ky", r"(?:nen|phai) lam gi", r"phan anh lan",
+    r"so nao", r"thi goi", r"bao (?:may|nhieu) lan", r"(?:may|nhieu) lan roi",
+    r"lam don", r"de nghi (?:thao|don|di doi|bo tri|trang bi|gia co)",
 )
+# Water over fields and crops is a loss, not a danger, unless people or homes are in it.
+_FIELDS = _rx(r"ruong", r"hoa mau", r"mat mua", r"lua (?:ngap|chet|hu)", r"dong lua")
+_PEOPLE = _rx(r"nha", r"nguoi", r"tre", r"chau", r"ong", r"ba", r"em", r"con")
 # fmt: on
 _SENTENCE_END = re.compile(r"[.!?;]+(?:\s+|$)|\n")
 
@@ -388,7 +418,10 @@ def _reasons(sentences: list[str]) -> dict[str, None]:
         if _NEWS.search(sentence) or doubtful and not (now[i] and acute):
             continue
         here = soon[i] or (i > 0 and soon[i - 1]) or (i + 1 < len(soon) and soon[i + 1])
-        for reason in acute + (_found(_HAZARD, sentence) if here else []):
+        hazards = _found(_HAZARD, sentence) if here else []
+        if _FIELDS.search(sentence) and not _PEOPLE.search(sentence):
+            hazards = [h for h in hazards if h != "flood"]
+        for reason in acute + hazards:
             found.setdefault(reason, None)
     return found
 

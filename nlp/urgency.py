@@ -73,8 +73,10 @@ _NOT_HAZARD = _rx(
     r"cat dien", r"cup (?:dien|nuoc)", r"ngap nhe", r"nuoc (?:dang )?(?:cup|duc)", r"mat nuoc",
     r"cham soc", r"(?:ma|so) cap cuu", r"day (?:dien )?thoai", r"day cap(?! dien)",
     r"chay (?:xe om|grab|taxi|xe (?:thue|dich vu|khach|hang|cho|ba gac)|bo|tiec|show|viec)",
-    r"chay het minh", r"sat (?:vach|ben|canh|nach)",
-    r"(?:nhac|loa|karaoke|hat)(?: \w+){0,5} no tung", r"lan can",
+    r"chay het minh", r"chay (?:het )?(?:tien|ve)",
+    r"dien thoai (?:\w+ ){0,2}(?:roi|rot|te|nga) xuong (?:nuoc|ao|ho|song|gieng|muong)",
+    r"sat (?:vach|ben|canh|nach)",
+    r"(?:nhac|loa|karaoke|hat)(?: \w+){0,5} no tung",
 )
 
 # --- acute cues: dangerous in themselves ------------------------------------------
@@ -91,7 +93,8 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"khoi (?:den|boc|mu|nghi ngut|day dac)", r"boc khoi(?! hoi)", r"chay chap dien",
             r"khoi (?:\w+ ){0,2}den (?:troi|kit|ca)",
             r"khoi (?:\w+ ){0,8}(?:boc|tuon) (?:len |ra )?(?:mu mit|cuon cuon|nghi ngut)",
-            r"chay lan (?:vo|vao|sang|qua|ra)", r"chay,? chay", r"ngon lua",
+            r"chay lan (?:vo|vao|sang|qua|ra)", r"chay,? chay", r"ngon lua", r"bat lua",
+            r"khoi (?:day|kin|trum) (?:phong|nha|can|cau thang|hanh lang)",
             r"chay (?:o|tai|trong) (?:cho|nha|kho|xuong|can ho|phong|quan)",
             r"(?:xe|o to|oto) (?:\w+ ){0,3}(?:boc chay|bi chay|chay rui)",
         ),
@@ -113,7 +116,7 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
         "trapped",
         _rx(
             r"mac ket", r"(?:bi )?ket (?:trong|ben (?:trong|duoi)|lai|duoi|dau|o (?:trong|duoi))",
-            r"co lap", r"thang may (?:\w+ ){0,2}ket", r"ket (?:giua|chan|tay|cung)",
+            r"co lap", r"thang may (?:\w+ ){0,3}ket", r"ket (?:giua|chan|tay|cung)",
             r"bi (?:nuoc )?bao vay", r"(?:nguoi|ai|cong nhan|tai xe|chau|be) (?:\w+ ){0,2}bi vui",
             r"vui (?:lap|mot|nguoi)", r"roi xuong gieng", r"ket ben trong",
         ),
@@ -158,7 +161,9 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
         "gas",
         _rx(
             r"ro ri (?:khi )?(?:gas|ga|khi doc|hoa chat)", r"xi (?:binh )?(?:gas|ga|khi)",
-            r"(?:gas|ga) xi", r"khi (?:\w+ ){0,2}xi ra", r"mui (?:gas|ga) nong",
+            r"(?:gas|ga) xi", r"xi xi", r"xi ra (?:khi|hoi|gas|ga)",
+            r"(?:binh|ong|van) (?:ga|gas|khi)(?: \w+){0,3} (?:bi )?(?:xi|ro|vo)\b",
+            r"khi (?:\w+ ){0,2}xi ra", r"mui (?:gas|ga) nong",
             r"mui (?:khi )?(?:gas|ga|khi dot)(?:\W+\w+){0,5}\W+(?:nong|nang|manh)", r"khi doc",
         ),
     ),
@@ -167,7 +172,8 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
         _rx(
             r"(?:cam|vac) (?:dao|ma tau|kiem|hung khi|gay|sung|rua|kiem)", r"duoi chem",
             r"chem (?:nhau|nguoi)", r"dam (?:nguoi|chet|nhau)", r"bi dam", r"hon chien",
-            r"(?:de )?doa (?:giet|chem|dot|ban|danh)", r"dap pha", r"dot nhap", r"cay cua",
+            r"(?:de )?doa (?:giet|chem|dot|ban|danh|dam|tat|cat co)", r"dap pha", r"dot nhap",
+            r"cay cua",
             r"danh (?:vo|chong|con|nguoi|hoi dong|dap)", r"bao hanh",
             r"(?:bi )?nhot (?:trong|lai)", r"xong vao (?:\w+ ){0,2}danh", r"dap dau", r"keu cuu",
             r"danh (?:em|toi|me|bo|chau|be)(?: \w+){0,2}", r"bi danh",
@@ -184,7 +190,8 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "lost_child",
         _rx(
-            r"di lac", r"mat tich", r"lang thang mot minh", r"mat con roi",
+            r"di lac", r"mat tich", r"di dau mat", r"tim khap (?:noi|xom|cho)",
+            r"lang thang mot minh", r"mat con roi",
             r"(?:be|chau|tre|em be|dua nho|dua be) (?:\w+ ){0,8}(?:dung|ngoi) khoc",
             r"(?:be|chau|con|em be) (?:\w+ ){0,8}lac (?:o|tai|trong|mat|ngoai)",
             r"khong thay (?:nguoi lon|bo me|ba me|nguoi nha)",
@@ -202,7 +209,8 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
         "drowning",
         _rx(
             r"duoi nuoc", r"chet duoi",
-            r"(?:ghe|thuyen|xuong|tau|do) (?:\w+ )?(?:bi )?(?:chim|lat)",
+            r"(?:ghe|thuyen|xuong|tau|do|ca no) (?:\w+ ){0,6}(?:bi )?(?:chim|lat)",
+            r"(?:te|nga|roi|rot|nhay|lao) xuong nuoc", r"khong biet boi",
             r"(?:nguoi|ai|em|chau) (?:\w+ ){0,2}dang troi", r"(?:song|nuoc) cuon",
             r"(?:roi|te|nga|rot) xuong (?:kenh|song|ao|ho|suoi|gieng|muong|bien)", r"bi nuoc cuon",
             r"choi voi", r"nhay (?:cau|song|xuong song)",
@@ -254,7 +262,9 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"khong tho", r"kho tho", r"tim tai", r"dot quy", r"len con (?:dau tim|co giat|hen)",
             r"dau tim", r"tu tu", r"sapp? sinh", r"chuyen da", r"(?:non|oi) (?:mua|oi)",
             r"nam bat dong", r"tho yeu",
-            r"(?:goi|lay) (?:khong|ko) tinh", r"nam guc", r"nam gat",
+            r"(?:goi|lay) (?:khong|ko) tinh",
+            r"(?:ba bau|thai phu|co thai|mang thai|bau) (?:\w+ ){0,6}(?:ra mau|dau bung|vo oi)",
+            r"nam guc", r"nam gat",
             r"uong (?:\w+ )?(?:thuoc (?:tru sau|ngu|chuot|diet co)|thuoc sau|axit)", r"non ra mau",
         ),
     ),
@@ -262,7 +272,8 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
         "injury",
         _rx(
             r"(?:chay|ra|mat) (?:rat )?nhieu mau", r"(?:chay|ra) mau (?:\w+ ){0,2}nhieu",
-            r"mau ra nhieu", r"mau (?:chay|me)", r"bi thuong", r"tai nan",
+            r"mau ra nhieu", r"mau (?:chay|me|phun|tuon|xoi)",
+            r"cat (?:vao|dut|trung) (?:chan|tay|co)", r"bi thuong", r"tai nan",
             r"(?:xe )?tong (?:\w+ )?bo chay",
             r"(?:te|nga|rot|roi) (?:\w+ ){0,2}tu "
             r"(?:tang|tren|gian giao|mai|lau)", r"gay (?:chan|tay)", r"bi bong(?! troc| ra)",
@@ -273,7 +284,9 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "self_harm",
         _rx(
-            r"doi nhay", r"muon nhay", r"treo co", r"dinh (?:nhay|tu tu|treo co)",
+            r"doi nhay", r"muon nhay", r"muon chet", r"khong muon song",
+            r"(?:dung|treo|ngoi|leo) (?:\w+ )?(?:tren |ra )?(?:lan can|thanh) cau", r"treo co",
+            r"dinh (?:nhay|tu tu|treo co)",
             r"(?:thanh|lan can) cau (?:\w+ ){0,5}nhay",
         ),
     ),
@@ -319,11 +332,13 @@ _HAZARD: tuple[tuple[str, re.Pattern[str]], ...] = (
         "violence",
         _rx(
             r"danh nhau", r"au da", r"hanh hung", r"de doa", r"dap cua",
-            r"nem (?:chai|da|gach|mam tom)", r"roi nhau",
+            r"nem (?:chai|da|gach|mam tom)", r"roi nhau", r"khoc thet", r"roi quat",
+            r"danh(?! (?:gia|dau|bai|may|co|ca|rang|thue|bong|trong|vong|roi|thuc|lua|bac|so|giac|"
+            r"cuoc|tieng|don|tran|nhau|ghen|chen|mat|bat|dong|vat))",
             r"(?:con|cay|cam|vac|bang|mot) (?:dao|bua|rua|ma tau|sung|kiem)",
         ),
     ),
-    ("medical", _rx(r"cap cuu", r"dau bung du doi", r"sot cao")),
+    ("medical", _rx(r"cap cuu", r"dau bung du doi", r"sot cao", r"ra mau")),
     ("animal", _rx(r"cho (?:\w+ )?can", r"con ran", r"ran (?:luc|doc|ho|cap nia|to)")),
 )
 
@@ -331,21 +346,28 @@ _NOW = _rx(
     r"dang", r"vua(?! (?:roi|roii|qua))",
     r"(?<!da )(?<!so )cuu (?:voi|giup|toi|em|con|chau|nha|ho|vs)", r"^cuu\b", r"gap", r"khan cap",
     r"ngay (?:luc nay|bay gio|lap tuc)", r"bay gio", r"luc nay", r"gio nay", r"hien (?:tai|gio)",
-    r"bat cu luc nao", r"van (?:dang|con|o)", r"con (?:dang|ket|dien|toe|xet|o trong|ben trong)",
+    r"bat cu luc nao", r"van (?:dang|con|o)(?! (?:so|lo|am anh|nho|buon))",
+    r"con (?:dang|ket|dien|toe|xet|o trong|ben trong)",
     r"sapp? (?:do|sap|nga|vo|sup|roi|troi|ngap|chim|chet)", r"lien(?! tuc)", r"keu cuu",
-    r"khong (?:ra|di|thoat) (?:duoc|noi)", r"ai (?:goi|bao|giup)", r"goi (?:114|113|115|cap cuu)",
+    r"khong (?:ra|di|thoat) (?:duoc|noi)",
     r"khong (?:\w+ )?(?:ra|di|thoat|chay|leo|mo cua|tu di) (?:duoc|noi|kip)",
     r"ai co (?:\w+ ){0,2}(?:vao|toi|den|qua|ra) giup", r"coi chung", r"giup (?:voi|vs)",
-    r"nghe (?:tieng )?(?:rac rac|am am|xet)", r"chua tat",
+    r"nghe (?:tieng )?(?:rac rac|am am|xet)", r"chua tat", r"la cuu", r"xe cuu thuong",
+    r"khong coo? (?:thuyen|ghe|xe|duong|ai) (?:ra|vao|di|cuu|cho)",
 )
+# Calls for help: enough for a hazard, not against plain words of the past.
+_CALLS = _rx(r"ai (?:goi|bao|giup)", r"goi (?:114|113|115|cap cuu)")
 # Softer signs of "now": enough for a hazard, not against words of the past.
 _SOON = _rx(
     r"(?:sang|trua|chieu|toi|dem|hom) nay", r"roii?$", r"chua (?:ve|ra|toi|len|kip|biet)",
-    r"tu (?:sang|trua|chieu|toi|dem|nay|\d+ (?:phut|tieng|gio) truoc)",
+    r"tu (?:sang|trua|chieu|toi|dem|nay|\d+ (?:phut|tieng|gio) truoc)", r"roii?(?=,|$)",
 )
 _OVER = _rx(
-    r"(?:tuan|thang|hom) (?:truoc|roi|roii)", r"nam (?:truoc|ngoai|roii)", r"nam (?:19|20)\d\d",
-    r"hoi (?:thang|nam)", r"truoc day", r"hom kia",
+    r"(?:tuan|thang|hom) (?:truoc|roi|roii)", r"nam (?:truoc|roii)",
+    r"nam ngoai(?! (?:san|duong|troi|hien|vuon|ngo|cua|hem|kiet|bai|dong|ruong|bien|le|cong))",
+    r"nam (?:19|20)\d\d",
+    r"hoi (?:thang|nam|tet|truoc|xua|dau nam)",
+    r"da (?:\w+ )?(?:tiem|bat duoc|dua di vien)", r"truoc day", r"hom kia",
     r"(?:may|vai|\d+|hai|ba) (?:ngay|hom|tuan) truoc",
     r"(?<!tu )hom qua(?! (?:toi gio|den gio|den nay))", r"dem qua", r"toi qua",
     r"vua (?:roii|qua)", r"vua roi(?! (?:xuong|mot|vo|tu|trung))",
@@ -383,7 +405,8 @@ _ASKING = _rx(
     r"so dien thoai", r"coo? duoc (?:\w+ ){0,3}khong",
     r"de nghi (?:lap|xay|tuyen truyen|to chuc|ho tro|khen|lam|"
     r"sua|kiem tra|thay|cat|nang|mo|ngam|di doi|trong)", r"xin (?:ho tro|cap|xet|duoc)",
-    r"mong (?:duoc|cac)", r"tu van", r"huong dan", r"muon (?:hoi|dangg? ky|duoc)", r"dangg? ky",
+    r"mong (?:duoc|cac|phuong|xa|chinh quyen|ubnd|uy ban)", r"tu van", r"huong dan",
+    r"muon (?:hoi|dangg? ky|duoc)", r"dangg? ky",
     r"o dau a", r"nhan chua", r"dang ky", r"(?:nen|phai) lam gi", r"phan anh lan",
     r"so nao", r"thi goi", r"bao (?:may|nhieu) lan", r"(?:may|nhieu) lan roi",
     r"lam don", r"de nghi (?:thao|don|di doi|bo tri|trang bi|gia co)",
@@ -410,7 +433,9 @@ def _found(cues: tuple[tuple[str, re.Pattern[str]], ...], sentence: str) -> list
 def _reasons(sentences: list[str]) -> dict[str, None]:
     """Hazards of each sentence that speaks of a danger happening now."""
     now = [bool(_NOW.search(s)) for s in sentences]
-    soon = [n or bool(_SOON.search(s)) for n, s in zip(now, sentences, strict=True)]
+    soon = [
+        n or bool(_SOON.search(s) or _CALLS.search(s)) for n, s in zip(now, sentences, strict=True)
+    ]
     found: dict[str, None] = {}
     for i, sentence in enumerate(sentences):
         acute = _found(_ACUTE, sentence)

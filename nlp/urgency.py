@@ -77,6 +77,10 @@ _NOT_HAZARD = _rx(
     r"dien thoai (?:\w+ ){0,2}(?:roi|rot|te|nga) xuong (?:nuoc|ao|ho|song|gieng|muong)",
     r"sat (?:vach|ben|canh|nach)",
     r"(?:nhac|loa|karaoke|hat)(?: \w+){0,5} no tung",
+    r"(?:gia|vang|thi truong|bat dong san|dat) (?:\w+ ){0,2}no tung",
+    r"cau (?:trom )?dien(?: \w+){0,4}",
+    r"(?:chua|khong) (?:ai )?(?:co )?(?:bi )?(?:danh nhau|au da|xo xat|bi thuong)",
+    r"(?:day|hoc|lop|tap huan|cach|biet) so cuu(?: \w+){0,4}",
 )
 
 # --- acute cues: dangerous in themselves ------------------------------------------
@@ -95,7 +99,7 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"khoi (?:\w+ ){0,8}(?:boc|tuon) (?:len |ra )?(?:mu mit|cuon cuon|nghi ngut)",
             r"chay lan (?:vo|vao|sang|qua|ra)", r"chay,? chay", r"ngon lua", r"bat lua",
             r"khoi (?:day|kin|trum) (?:phong|nha|can|cau thang|hanh lang)",
-            r"chay (?:o|tai|trong) (?:cho|nha|kho|xuong|can ho|phong|quan)",
+            r"chay (?:\w+ ){0,3}(?:o|tai|trong) (?:cho|nha|kho|xuong|can ho|phong|quan)",
             r"(?:xe|o to|oto) (?:\w+ ){0,3}(?:boc chay|bi chay|chay rui)",
         ),
     ),
@@ -103,6 +107,8 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
         "electric",
         _rx(
             r"(?:bi )?dien giat", r"(?:bi )?giat dien", r"(?:cham|dung) vao (?:\w+ ){0,3}bi giat",
+            r"(?:mai ton|tuong|hang rao|cua sat|vo may|vo tu) (?:\w+ )?(?:bi |co |nhiem )dien",
+            r"cham vao (?:\w+ ){0,2}te",
             r"bi giat(?! (?:do|tui|hui))",
             r"day dien (?:\w+ ){0,3}(?:dut|roi|cham|vong (?:satt?|thap)|nam|toe|xet|do|ro|rot)",
             r"(?:toe|xet|xec) (?:lua|dien)", r"ro dien", r"dut day (?:dien|trung the|cao the)",
@@ -115,8 +121,12 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "trapped",
         _rx(
-            r"mac ket", r"(?:bi )?ket (?:trong|ben (?:trong|duoi)|lai|duoi|dau|o (?:trong|duoi))",
-            r"co lap", r"thang may (?:\w+ ){0,3}ket", r"ket (?:giua|chan|tay|cung)",
+            r"ket tren (?:tang|lau|mai|noc|gac)",
+            r"ket (?:\w+ ){0,2}(?:khong|chua) ra (?:duoc|noi)",
+            r"(?:nguoi|ai) (?:\w+ ){0,2}duoi gam", r"ket (?:duoi )?gam", r"mac ket",
+            r"(?:bi )?ket (?:trong|ben (?:trong|duoi)|lai|duoi|dau|o (?:trong|duoi))",
+            r"co lap", r"thang may (?:\w+ ){0,3}ket", r"ket (?:chan|tay)",
+            r"ket giua (?:\w+ )?(?:tang|dong|song)",
             r"bi (?:nuoc )?bao vay", r"(?:nguoi|ai|cong nhan|tai xe|chau|be) (?:\w+ ){0,2}bi vui",
             r"vui (?:lap|mot|nguoi)", r"roi xuong gieng", r"ket ben trong",
         ),
@@ -162,7 +172,7 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
         _rx(
             r"ro ri (?:khi )?(?:gas|ga|khi doc|hoa chat)", r"xi (?:binh )?(?:gas|ga|khi)",
             r"(?:gas|ga) xi", r"xi xi", r"xi ra (?:khi|hoi|gas|ga)",
-            r"(?:binh|ong|van) (?:ga|gas|khi)(?: \w+){0,3} (?:bi )?(?:xi|ro|vo)\b",
+            r"(?:binh|ong|van) (?:ga|gas|khi)(?: \w+){0,4} (?:bi )?(?:xi|ro|vo)\b",
             r"khi (?:\w+ ){0,2}xi ra", r"mui (?:gas|ga) nong",
             r"mui (?:khi )?(?:gas|ga|khi dot)(?:\W+\w+){0,5}\W+(?:nong|nang|manh)", r"khi doc",
         ),
@@ -183,14 +193,20 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"giang ho (?:\w+ ){0,3}(?:keo|dap|chem)",
             r"(?:bon|ke|thang) cuop", r"cuop (?:dang|pha|vao|cam)", r"pha cua",
             r"tat (?:axit|a xit)",
-            r"duoi danh", r"(?:bang|cam|vac|cam theo) (?:dao|bua|rua|ma tau|kiem|sung|xa beng)",
+            r"duoi danh(?! nghia)",
+            r"(?:dang )?khong che (?:ba|ong|nguoi|con tin|chu nha|co|chau|em|be)",
+            r"nhot (?:con|vo|be|chau) (?:\w+ ){0,3}danh",
+            r"(?:bang|cam|vac|cam theo) (?:dao|bua|rua|ma tau|kiem|sung|xa beng)",
             r"bop co", r"danh (?:\w+ ){0,3}(?:chay mau|be dau|bat tinh|ngat)",
         ),
     ),
     (
         "lost_child",
         _rx(
-            r"di lac", r"mat tich", r"di dau mat", r"tim khap (?:noi|xom|cho)",
+            r"di lac", r"mat tich", r"(?<!cau )lac (?:me|bo me|ba me|cha me|nguoi nha|gia dinh)",
+            r"khong thay (?:dau|tam hoi)",
+            r"(?:ca xom|ca nha|gia dinh|moi nguoi) (?:dang )?(?:di )?tim",
+            r"di dau (?:\w+ ){0,4}chua ve", r"di dau mat", r"tim khap (?:noi|xom|cho)",
             r"lang thang mot minh", r"mat con roi",
             r"(?:be|chau|tre|em be|dua nho|dua be) (?:\w+ ){0,8}(?:dung|ngoi) khoc",
             r"(?:be|chau|con|em be) (?:\w+ ){0,8}lac (?:o|tai|trong|mat|ngoai)",
@@ -217,7 +233,8 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:te|nga|roi|rot) xuong (?:ao|ho|song|suoi|gieng|muong nuoc)(?! (?:ve|cua))",
             r"chua (?:thay )?n(?:g)?oi len", r"khong thay n(?:g)?oi len",
             r"lao xuong (?:kenh|song|ao|ho|suoi|muong|bien|vuc)",
-            r"(?:di )?tam(?:\W+\w+){0,6}\W+(?:chua thay|khong thay|chua ve|chi thay)",
+            r"(?:(?:di|dang) tam|tam (?:song|bien|ao|ho|suoi|dap|kenh))(?:\W+\w+){0,6}\W+"
+            r"(?:chua thay|khong thay|chua ve|chi thay)",
             r"bi chim", r"chim (?:duoi|xuong)",
         ),
     ),
@@ -229,7 +246,10 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:nga|do|sap|sup|roi) (?:\w+ ){0,2}bat cu luc nao", r"nghieng han",
             r"(?:dang|sap) nghieng",
             r"(?:cay|tuong|mai|gian giao|bang quang cao|tru|cot) (?:\w+ ){0,4}(?:lung lay|do de|"
-            r"do xuong|nga de|de len|de trung)", r"(?:do|nga) de (?:len|trung|vao)", r"de trung",
+            r"do xuong|nga de|de len|de trung)", r"(?:do|nga|lat) de (?:len|trung|vao)",
+            r"(?:sap|do|nga|gay|roi|lat|sup)\W+de "
+            r"(?:\w+ ){0,2}(?:nguoi|khach|hoc sinh|tre|chau|xe)",
+            r"de trung",
             r"bat goc", r"gay (?:mot )?nhip", r"sup (?:xuong|do)", r"roi xuong (?:\w+ )?nguoi",
             r"bi de(?! nghi| xuat)",
             r"(?:cau|tuong|mai|tran|ban cong) (?:\w+ ){0,2}(?:gay|sup|roi xuong)", r"roi vua",
@@ -249,9 +269,10 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "animal",
         _rx(
-            r"cho dai", r"cho (?:dien|la) (?:\w+ ){0,2}can", r"sui bot mep",
+            r"cho dai", r"cho (?:dien|la) (?:(?!khong|chua)\w+ ){0,2}can", r"sui bot mep",
             r"(?:ran doc|ran ho mang|ho mang)", r"ran (?:\w+ )?can",
-            r"(?:trau|bo) (?:\w+ )?(?:huc|dien)", r"ong (?:vo ve|bap cay|dot)",
+            r"(?:trau|bo) (?:\w+ )?(?:huc|dien)", r"huc (?:nguoi|hoc sinh|tre|chau|dan)",
+            r"ong (?:vo ve|bap cay|dot)",
         ),
     ),
     (
@@ -262,7 +283,8 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"khong tho", r"kho tho", r"tim tai", r"dot quy", r"len con (?:dau tim|co giat|hen)",
             r"dau tim", r"tu tu", r"sapp? sinh", r"chuyen da", r"(?:non|oi) (?:mua|oi)",
             r"nam bat dong", r"tho yeu",
-            r"(?:goi|lay) (?:khong|ko) tinh",
+            r"(?:goi|lay) (?:khong|ko) tinh", r"meo mieng", r"(?:yeu|liet) nua nguoi",
+            r"dot nhien (?:\w+ ){0,3}(?:nga|guc|khong noi|bat tinh)",
             r"(?:ba bau|thai phu|co thai|mang thai|bau) (?:\w+ ){0,6}(?:ra mau|dau bung|vo oi)",
             r"nam guc", r"nam gat",
             r"uong (?:\w+ )?(?:thuoc (?:tru sau|ngu|chuot|diet co)|thuoc sau|axit)", r"non ra mau",
@@ -277,14 +299,18 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:xe )?tong (?:\w+ )?bo chay",
             r"(?:te|nga|rot|roi) (?:\w+ ){0,2}tu "
             r"(?:tang|tren|gian giao|mai|lau)", r"gay (?:chan|tay)", r"bi bong(?! troc| ra)",
+            r"bong nang",
+            r"nuoc soi (?:\w+ ){0,2}(?:do|giot|hat) (?:vao|len)",
             r"cat dut", r"set danh", r"cam vao nguoi", r"nam (?:duoi|giua) duong",
         ),
     ),
-    ("explosion", _rx(r"phat no", r"tieng no", r"no (?:lon|tung|bung)", r"bom min")),
+    ("explosion", _rx(r"nghe (?:\w+ )?no",r"phat no", r"tieng no", r"no (?:lon|tung|bung)",
+    r"bom min")),
     (
         "self_harm",
         _rx(
-            r"doi nhay", r"muon nhay", r"muon chet", r"khong muon song",
+            r"doi nhay", r"muon nhay", r"(?:noi|doi|dinh|tu) (?:\w+ )?muon chet",
+            r"khong muon song",
             r"(?:dung|treo|ngoi|leo) (?:\w+ )?(?:tren |ra )?(?:lan can|thanh) cau", r"treo co",
             r"dinh (?:nhay|tu tu|treo co)",
             r"(?:thanh|lan can) cau (?:\w+ ){0,5}nhay",
@@ -299,7 +325,7 @@ _HAZARD: tuple[tuple[str, re.Pattern[str]], ...] = (
         _rx(
             r"(?<!xe )(?<!phai )chay(?! (?:len|xuong|ra|vao|qua|ngay|bat|theo|tron|ve|di|toi|"
             r"den|lai|"
-            r"nhanh|cham|tu|quanh|tren|duoc|xe|may))", r"lua (?:chay|boc|lan|ben|bung)",
+            r"nhanh|cham|tu|quanh|tren|duoc|xe|may|yeu|ri|ro))", r"lua (?:chay|boc|lan|ben|bung)",
             r"mui khet", r"coo? lua", r"lua (?:\w+ )?(?:chua tat|khong tat)",
         ),
     ),
@@ -317,7 +343,8 @@ _HAZARD: tuple[tuple[str, re.Pattern[str]], ...] = (
         _rx(
             r"nghieng", r"lung lay", r"(?:cay|tuong|mai|tran) (?:\w+ )?(?:do|gay)", r"sap",
             r"nga (?:dan|xuong|ra)", r"lun (?:dan|xuong|sut)", r"chuc (?:roi|do|sap|nga|bay)",
-            r"bat re|re bat", r"bi (?:nuoc )?xoi", r"vong xuong", r"lac (?:manh|lu|lu)",
+            r"bat re|re bat", r"gay ngang", r"lung lung|lung lang|lo lung", r"bi (?:nuoc )?xoi",
+            r"vong xuong", r"lac (?:manh|lu|lu)",
             r"rung lac", r"toc mai",
         ),
     ),
@@ -332,10 +359,10 @@ _HAZARD: tuple[tuple[str, re.Pattern[str]], ...] = (
         "violence",
         _rx(
             r"danh nhau", r"au da", r"hanh hung", r"de doa", r"dap cua",
-            r"nem (?:chai|da|gach|mam tom)", r"roi nhau", r"khoc thet", r"roi quat",
-            r"danh(?! (?:gia|dau|bai|may|co|ca|rang|thue|bong|trong|vong|roi|thuc|lua|bac|so|giac|"
-            r"cuoc|tieng|don|tran|nhau|ghen|chen|mat|bat|dong|vat))",
-            r"(?:con|cay|cam|vac|bang|mot) (?:dao|bua|rua|ma tau|sung|kiem)",
+            r"nem (?:chai|da|gach|mam tom)", r"roi nhau", r"khoc thet", r"cuop", r"roi quat",
+            r"danh (?:du|dap|manh|tui bui|lien tuc)",
+            r"dang (?:\w+ )?danh (?:nguoi|vo|con|chong|em|be|chau|ba|ong|me|bo)",
+            r"(?:cam|vac|bang) (?:con |cay )?(?:dao|bua|rua|ma tau|sung|kiem)",
         ),
     ),
     ("medical", _rx(r"cap cuu", r"dau bung du doi", r"sot cao", r"ra mau")),
@@ -347,12 +374,14 @@ _NOW = _rx(
     r"(?<!da )(?<!so )cuu (?:voi|giup|toi|em|con|chau|nha|ho|vs)", r"^cuu\b", r"gap", r"khan cap",
     r"ngay (?:luc nay|bay gio|lap tuc)", r"bay gio", r"luc nay", r"gio nay", r"hien (?:tai|gio)",
     r"bat cu luc nao", r"van (?:dang|con|o)(?! (?:so|lo|am anh|nho|buon))",
-    r"con (?:dang|ket|dien|toe|xet|o trong|ben trong)",
+    r"con (?:dang|ket|dien|toe|xet|o trong|(?:o )?ben trong)", r"la (?:ghe|het|o|cuu|thet)",
+    r"dang keu",
     r"sapp? (?:do|sap|nga|vo|sup|roi|troi|ngap|chim|chet)", r"lien(?! tuc)", r"keu cuu",
     r"khong (?:ra|di|thoat) (?:duoc|noi)",
-    r"khong (?:\w+ )?(?:ra|di|thoat|chay|leo|mo cua|tu di) (?:duoc|noi|kip)",
+    r"khong (?:\w+ )?(?:ra|di|thoat|leo|mo cua|tu di) (?:duoc|noi|kip)",
     r"ai co (?:\w+ ){0,2}(?:vao|toi|den|qua|ra) giup", r"coi chung", r"giup (?:voi|vs)",
-    r"nghe (?:tieng )?(?:rac rac|am am|xet)", r"chua tat", r"la cuu", r"xe cuu thuong",
+    r"nghe (?:tieng )?(?:rac rac|am am|xet)", r"chua tat", r"la cuu",
+    r"(?:goi|xin|can) (?:\w+ ){0,2}xe cuu thuong", r"xe cuu thuong (?:chua|khong) (?:toi|den|vao)",
     r"khong coo? (?:thuyen|ghe|xe|duong|ai) (?:ra|vao|di|cuu|cho)",
 )
 # Calls for help: enough for a hazard, not against plain words of the past.
@@ -361,6 +390,9 @@ _CALLS = _rx(r"ai (?:goi|bao|giup)", r"goi (?:114|113|115|cap cuu)")
 _SOON = _rx(
     r"(?:sang|trua|chieu|toi|dem|hom) nay", r"roii?$", r"chua (?:ve|ra|toi|len|kip|biet)",
     r"tu (?:sang|trua|chieu|toi|dem|nay|\d+ (?:phut|tieng|gio) truoc)", r"roii?(?=,|$)",
+    r"chua (?:ai )?(?:dua|cuu|keo|vot|dem) (?:\w+ )?ra", r"am am", r"khoc (?:re|thet)",
+    r"(?:ngoi|dung|nam|choi) (?:ben |phia )?duoi",
+    r"(?:nguoi|hoc sinh|tre|chau|khach) (?:\w+ ){0,2}o (?:ben |phia )?duoi", r"phia duoi la",
 )
 _OVER = _rx(
     r"(?:tuan|thang|hom) (?:truoc|roi|roii)", r"nam (?:truoc|roii)",
@@ -369,7 +401,7 @@ _OVER = _rx(
     r"hoi (?:thang|nam|tet|truoc|xua|dau nam)",
     r"da (?:\w+ )?(?:tiem|bat duoc|dua di vien)", r"truoc day", r"hom kia",
     r"(?:may|vai|\d+|hai|ba) (?:ngay|hom|tuan) truoc",
-    r"(?<!tu )hom qua(?! (?:toi gio|den gio|den nay))", r"dem qua", r"toi qua",
+    r"(?<!tu )hom qua(?! (?:toi gio|den gio|den nay))", r"(?<!tu )dem qua", r"(?<!tu )toi qua",
     r"vua (?:roii|qua)", r"vua roi(?! (?:xuong|mot|vo|tu|trung))",
     r"da (?:duoc )?(?:khac phuc|giai quyet|dap (?:duoc|tat))",
     r"(?<!khong ai )(?<!khong )(?<!chua )dap duoc", r"sau (?:tran|dot|vu|con) (?:lu|bao|chay|mua)",
@@ -382,7 +414,8 @@ _CHRONIC = _rx(
     r"(?:nam|toi|ngay|thang|dem|tuan|mua) nao (?:\w+ ){0,3}cung", r"\d+ (?:tuan|thang|nam) nay",
     r"lau (?:roi|roii|nay|nam)", r"tu lau",
     r"(?:may|ca|nhieu) (?:tuan|thang|nam|bua) nay", r"suot (?:ngay|dem|tuan|thang|buoi|ca)",
-    r"tu dau nam", r"keo dai", r"hay (?:bi|co|xay)", r"mua mua", r"mua lu", r"hang nam",
+    r"tu dau nam", r"keo dai", r"hay (?:bi|co|xay|xet|chap|ngap|sat|do|te|nga)", r"mua mua",
+    r"mua lu", r"hang nam",
     r"nhieu (?:lan|ngay|hom)",
     r"mua (?:\w+ )?la\b", r"ca tuan", r"ca thang",
 )
@@ -399,6 +432,9 @@ _NEWS = _rx(
     r"theo (?:bao|tin|dai)", r"(?:bao|dai|tivi|ti vi) (?:dua tin|dang tin|bao|noi|vua dua)",
     r"doc (?:tin|bao)", r"tren (?:tivi|ti vi|bao|mang|facebook|fb|tiktok)",
     r"nghe noi o (?!trong|ben|duoi|tren)", r"khong biet co ai (?:sao|bi)",
+    r"thoi su", r"ban tin", r"lam \d+ nguoi (?:chet|mat tich|bi thuong|thiet mang|tu vong)",
+    # settled: put out, handled, nobody hurt
+    r"(?:da (?:duoc )?|tu )dap (?:tat|duoc)", r"khong sao(?! (?:ca|het))", r"thong ke thiet hai",
 )
 _ASKING = _rx(
     r"cho (?:em |toi |minh |chau )?hoi", r"lam sao(?! (?:day|bay gio))", r"the nao",
@@ -408,7 +444,8 @@ _ASKING = _rx(
     r"mong (?:duoc|cac|phuong|xa|chinh quyen|ubnd|uy ban)", r"tu van", r"huong dan",
     r"muon (?:hoi|dangg? ky|duoc)", r"dangg? ky",
     r"o dau a", r"nhan chua", r"dang ky", r"(?:nen|phai) lam gi", r"phan anh lan",
-    r"so nao", r"thi goi", r"bao (?:may|nhieu) lan", r"(?:may|nhieu) lan roi",
+    r"so nao", r"thi goi", r"ai biet (?:cach|cho|o dau|so)", r"bao (?:may|nhieu) lan",
+    r"(?:may|nhieu) lan roi",
     r"lam don", r"de nghi (?:thao|don|di doi|bo tri|trang bi|gia co)",
 )
 # Water over fields and crops is a loss, not a danger, unless people or homes are in it.

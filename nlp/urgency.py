@@ -55,6 +55,11 @@ _HARMLESS_ACCENTED = {
     "đầm": "damm", "dâm": "damm", "sắp": "sapp", "té": "te", "lửa": "lua",
 }
 _ACCENTED_WORD = re.compile(r"[^\W\d_]+")
+# Bare words the shared teencode table expands in a way that misleads these rules when
+# typed without diacritics: "ca" is mostly "cả" (not "công an"), "ty" is "công ty" (not
+# "cảm ơn", which reads as a thank-you for something over).
+_KEEP_BARE = re.compile(r"\b(ca|ty)\b", re.IGNORECASE)
+_KEPT = re.compile(r"\b(ca|ty)qqx\b")
 
 # Phrases whose words look like hazards but are not (matched on the folded view).
 _NOT_HAZARD = _rx(
@@ -66,7 +71,16 @@ _NOT_HAZARD = _rx(
     r"chong (?:sat lo|chay|lu|duoi nuoc)", r"(?:ke|bo ke) chong", r"doi no", r"no luc",
     r"gia (?:gas|ga|xang|dien)", r"hoa don", r"dien (?:ap|luc|chap chon)", r"mat dien",
     r"cat dien", r"cup (?:dien|nuoc)", r"ngap nhe", r"nuoc (?:dang )?(?:cup|duc)", r"mat nuoc",
-    r"cham soc", r"(?:ma|so) cap cuu",
+    r"cham soc", r"(?:ma|so) cap cuu", r"day (?:dien )?thoai", r"day cap(?! dien)",
+    r"chay (?:xe om|grab|taxi|xe (?:thue|dich vu|khach|hang|cho|ba gac)|bo|tiec|show|viec)",
+    r"chay het minh", r"chay (?:het )?(?:tien|ve)",
+    r"dien thoai (?:\w+ ){0,2}(?:roi|rot|te|nga) xuong (?:nuoc|ao|ho|song|gieng|muong)",
+    r"sat (?:vach|ben|canh|nach)",
+    r"(?:nhac|loa|karaoke|hat)(?: \w+){0,5} no tung",
+    r"(?:gia|vang|thi truong|bat dong san|dat) (?:\w+ ){0,2}no tung",
+    r"cau (?:trom )?dien(?: \w+){0,4}",
+    r"(?:chua|khong) (?:ai )?(?:co )?(?:bi )?(?:danh nhau|au da|xo xat|bi thuong)",
+    r"(?:day|hoc|lop|tap huan|cach|biet) so cuu(?: \w+){0,4}",
 )
 
 # --- acute cues: dangerous in themselves ------------------------------------------
@@ -82,7 +96,10 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"lua (?:boc|bung|chay|lan|ben|to|dang|sat|trum)", r"(?:lan|ben) lua",
             r"khoi (?:den|boc|mu|nghi ngut|day dac)", r"boc khoi(?! hoi)", r"chay chap dien",
             r"khoi (?:\w+ ){0,2}den (?:troi|kit|ca)",
-            r"chay (?:o|tai|trong) (?:cho|nha|kho|xuong|can ho|phong|quan)",
+            r"khoi (?:\w+ ){0,8}(?:boc|tuon) (?:len |ra )?(?:mu mit|cuon cuon|nghi ngut)",
+            r"chay lan (?:vo|vao|sang|qua|ra)", r"chay,? chay", r"ngon lua", r"bat lua",
+            r"khoi (?:day|kin|trum) (?:phong|nha|can|cau thang|hanh lang)",
+            r"chay (?:\w+ ){0,3}(?:o|tai|trong) (?:cho|nha|kho|xuong|can ho|phong|quan)",
             r"(?:xe|o to|oto) (?:\w+ ){0,3}(?:boc chay|bi chay|chay rui)",
         ),
     ),
@@ -90,9 +107,12 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
         "electric",
         _rx(
             r"(?:bi )?dien giat", r"(?:bi )?giat dien", r"(?:cham|dung) vao (?:\w+ ){0,3}bi giat",
+            r"(?:mai ton|tuong|hang rao|cua sat|vo may|vo tu) (?:\w+ )?(?:bi |co |nhiem )dien",
+            r"cham vao (?:\w+ ){0,2}te",
             r"bi giat(?! (?:do|tui|hui))",
             r"day dien (?:\w+ ){0,3}(?:dut|roi|cham|vong (?:satt?|thap)|nam|toe|xet|do|ro|rot)",
-            r"(?:toe|xet|xec) (?:lua|dien)", r"ro dien", r"chap (?:dien|no)",
+            r"(?:toe|xet|xec) (?:lua|dien)", r"ro dien", r"dut day (?:dien|trung the|cao the)",
+            r"chap (?:dien|no)", r"(?:o cam|o dien|cau dao|cong to) (?:\w+ ){0,3}(?:ngap|chim)",
             r"cot dien (?:\w+ ){0,3}(?:do|nga|gay|nghieng han|sap do)",
             r"(?:tram bien ap|tu dien|tram dien) (?:\w+ ){0,3}(?:no|chay|chap)", r"te tay",
             r"(?:tru|cot) den (?:\w+ ){0,3}(?:do|nga) (?:vao|xuong|de)",
@@ -101,7 +121,12 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "trapped",
         _rx(
-            r"mac ket", r"(?:bi )?ket (?:trong|ben trong|lai|duoi|dau|o trong)", r"co lap",
+            r"ket tren (?:tang|lau|mai|noc|gac)",
+            r"ket (?:\w+ ){0,2}(?:khong|chua) ra (?:duoc|noi)",
+            r"(?:nguoi|ai) (?:\w+ ){0,2}duoi gam", r"ket (?:duoi )?gam", r"mac ket",
+            r"(?:bi )?ket (?:trong|ben (?:trong|duoi)|lai|duoi|dau|o (?:trong|duoi))",
+            r"co lap", r"thang may (?:\w+ ){0,3}ket", r"ket (?:chan|tay)",
+            r"ket giua (?:\w+ )?(?:tang|dong|song)",
             r"bi (?:nuoc )?bao vay", r"(?:nguoi|ai|cong nhan|tai xe|chau|be) (?:\w+ ){0,2}bi vui",
             r"vui (?:lap|mot|nguoi)", r"roi xuong gieng", r"ket ben trong",
         ),
@@ -136,6 +161,9 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:dat|doi|nui) (?:\w+ ){0,4}(?:do|sat|tran) (?:xuong|vao) (?:\w+ ){0,3}(?:lap|vui) "
             r"(?:\w+ ){0,3}(?:nha|nguoi|bep|xe)", r"vui (?:\w+ ){0,3}(?:nha|bep|nguoi)",
             r"da lan xuong", r"dat (?:sut|sat) (?:xuong|lo)",
+            r"da (?:to |lon )?(?:roi|lan|do) xuong (?:duong|nha|nguoi|xe)",
+            r"(?:dat|dat da|bun dat|bun) (?:\w+ ){0,3}(?:tran|do|lan|sut|sat) xuong "
+            r"(?:\w+ ){0,3}(?:lap|vui|cuon|nha|duong)",
             r"ho (?:sut|lon) (?:\w+ ){0,4}(?:lan rong|dang)", r"nut toac",
         ),
     ),
@@ -143,8 +171,10 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
         "gas",
         _rx(
             r"ro ri (?:khi )?(?:gas|ga|khi doc|hoa chat)", r"xi (?:binh )?(?:gas|ga|khi)",
-            r"(?:gas|ga) xi", r"khi (?:\w+ ){0,2}xi ra", r"mui (?:gas|ga) nong",
-            r"mui (?:gas|ga|khi dot)(?:\W+\w+){0,5}\W+(?:nong|nang|manh)", r"khi doc",
+            r"(?:gas|ga) xi", r"xi xi", r"xi ra (?:khi|hoi|gas|ga)",
+            r"(?:binh|ong|van) (?:ga|gas|khi)(?: \w+){0,4} (?:bi )?(?:xi|ro|vo)\b",
+            r"khi (?:\w+ ){0,2}xi ra", r"mui (?:gas|ga) nong",
+            r"mui (?:khi )?(?:gas|ga|khi dot)(?:\W+\w+){0,5}\W+(?:nong|nang|manh)", r"khi doc",
         ),
     ),
     (
@@ -152,7 +182,8 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
         _rx(
             r"(?:cam|vac) (?:dao|ma tau|kiem|hung khi|gay|sung|rua|kiem)", r"duoi chem",
             r"chem (?:nhau|nguoi)", r"dam (?:nguoi|chet|nhau)", r"bi dam", r"hon chien",
-            r"(?:de )?doa (?:giet|chem|dot|ban|danh)", r"dap pha", r"dot nhap", r"cay cua",
+            r"(?:de )?doa (?:giet|chem|dot|ban|danh|dam|tat|cat co)", r"dap pha", r"dot nhap",
+            r"cay cua",
             r"danh (?:vo|chong|con|nguoi|hoi dong|dap)", r"bao hanh",
             r"(?:bi )?nhot (?:trong|lai)", r"xong vao (?:\w+ ){0,2}danh", r"dap dau", r"keu cuu",
             r"danh (?:em|toi|me|bo|chau|be)(?: \w+){0,2}", r"bi danh",
@@ -160,12 +191,27 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"tieng (?:danh|dap|keu cuu|la het)", r"pha khoa", r"xo xat",
             r"dap (?:pha )?(?:quan|cua|nha)", r"doi giet",
             r"giang ho (?:\w+ ){0,3}(?:keo|dap|chem)",
+            r"(?:bon|ke|thang) cuop", r"cuop (?:dang|pha|vao|cam)", r"pha cua",
+            r"tat (?:axit|a xit)",
+            r"duoi danh(?! nghia)",
+            r"(?:dang )?khong che (?:ba|ong|nguoi|con tin|chu nha|co|chau|em|be)",
+            r"nhot (?:con|vo|be|chau) (?:\w+ ){0,3}danh",
+            r"(?:bang|cam|vac|cam theo) (?:dao|bua|rua|ma tau|kiem|sung|xa beng)",
+            r"bop co", r"danh (?:\w+ ){0,3}(?:chay mau|be dau|bat tinh|ngat)",
         ),
     ),
     (
         "lost_child",
         _rx(
-            r"di lac", r"mat tich", r"mat lien lac(?:\W+\w+){0,6}\W+(?:\d+ tuoi|be|chau)",
+            r"di lac", r"mat tich", r"(?<!cau )lac (?:me|bo me|ba me|cha me|nguoi nha|gia dinh)",
+            r"khong thay (?:dau|tam hoi)",
+            r"(?:ca xom|ca nha|gia dinh|moi nguoi) (?:dang )?(?:di )?tim",
+            r"di dau (?:\w+ ){0,4}chua ve", r"di dau mat", r"tim khap (?:noi|xom|cho)",
+            r"lang thang mot minh", r"mat con roi",
+            r"(?:be|chau|tre|em be|dua nho|dua be) (?:\w+ ){0,8}(?:dung|ngoi) khoc",
+            r"(?:be|chau|con|em be) (?:\w+ ){0,8}lac (?:o|tai|trong|mat|ngoai)",
+            r"khong thay (?:nguoi lon|bo me|ba me|nguoi nha)",
+            r"mat lien lac(?:\W+\w+){0,6}\W+(?:\d+ tuoi|be|chau)",
             r"(?:be|chau|con)(?:\W+\w+){0,4}\W+mat lien lac",
             r"(?:be|chau|tre|em be) (?:\w+ ){0,8}(?:khoc|mot minh)"
             r"(?:\W+\w+){0,5}\W+khong biet (?:nha|duong)",
@@ -179,12 +225,17 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
         "drowning",
         _rx(
             r"duoi nuoc", r"chet duoi",
-            r"(?:ghe|thuyen|xuong|tau|do) (?:\w+ )?(?:bi )?(?:chim|lat)",
+            r"(?:ghe|thuyen|xuong|tau|do|ca no) (?:\w+ ){0,6}(?:bi )?(?:chim|lat)",
+            r"(?:te|nga|roi|rot|nhay|lao) xuong nuoc", r"khong biet boi",
             r"(?:nguoi|ai|em|chau) (?:\w+ ){0,2}dang troi", r"(?:song|nuoc) cuon",
             r"(?:roi|te|nga|rot) xuong (?:kenh|song|ao|ho|suoi|gieng|muong|bien)", r"bi nuoc cuon",
             r"choi voi", r"nhay (?:cau|song|xuong song)",
             r"(?:te|nga|roi|rot) xuong (?:ao|ho|song|suoi|gieng|muong nuoc)(?! (?:ve|cua))",
-            r"chua (?:thay )?noi len", r"khong thay noi len", r"bi chim", r"chim (?:duoi|xuong)",
+            r"chua (?:thay )?n(?:g)?oi len", r"khong thay n(?:g)?oi len",
+            r"lao xuong (?:kenh|song|ao|ho|suoi|muong|bien|vuc)",
+            r"(?:(?:di|dang) tam|tam (?:song|bien|ao|ho|suoi|dap|kenh))(?:\W+\w+){0,6}\W+"
+            r"(?:chua thay|khong thay|chua ve|chi thay)",
+            r"bi chim", r"chim (?:duoi|xuong)",
         ),
     ),
     (
@@ -195,7 +246,10 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:nga|do|sap|sup|roi) (?:\w+ ){0,2}bat cu luc nao", r"nghieng han",
             r"(?:dang|sap) nghieng",
             r"(?:cay|tuong|mai|gian giao|bang quang cao|tru|cot) (?:\w+ ){0,4}(?:lung lay|do de|"
-            r"do xuong|nga de|de len|de trung)", r"(?:do|nga) de (?:len|trung|vao)", r"de trung",
+            r"do xuong|nga de|de len|de trung)", r"(?:do|nga|lat) de (?:len|trung|vao)",
+            r"(?:sap|do|nga|gay|roi|lat|sup)\W+de "
+            r"(?:\w+ ){0,2}(?:nguoi|khach|hoc sinh|tre|chau|xe)",
+            r"de trung",
             r"bat goc", r"gay (?:mot )?nhip", r"sup (?:xuong|do)", r"roi xuong (?:\w+ )?nguoi",
             r"bi de(?! nghi| xuat)",
             r"(?:cau|tuong|mai|tran|ban cong) (?:\w+ ){0,2}(?:gay|sup|roi xuong)", r"roi vua",
@@ -207,14 +261,18 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
         _rx(
             r"tran (?:xang|dau)",
             r"(?:xang|dau) (?:\w+ ){0,4}(?:chay lenh lang|lenh lang|trao ra)", r"xang trao",
-            r"(?:xang|dau) (?:tran|ro ri|chay lenh lang)",
+            r"(?:xang|dau) (?:tran|ro ri|chay lenh lang)", r"thung bon",
+            r"(?:xang|dau|nhot) (?:\w+ ){0,2}(?:chay|tran|do|ro) (?:ra|xuong) "
+            r"(?:duong|ranh|song|cong)",
         ),
     ),
     (
         "animal",
         _rx(
-            r"cho dai", r"sui bot mep", r"(?:ran doc|ran ho mang|ho mang)", r"ran (?:\w+ )?can",
-            r"(?:trau|bo) (?:\w+ )?(?:huc|dien)", r"ong (?:vo ve|bap cay|dot)",
+            r"cho dai", r"cho (?:dien|la) (?:(?!khong|chua)\w+ ){0,2}can", r"sui bot mep",
+            r"(?:ran doc|ran ho mang|ho mang)", r"ran (?:\w+ )?can",
+            r"(?:trau|bo) (?:\w+ )?(?:huc|dien)", r"huc (?:nguoi|hoc sinh|tre|chau|dan)",
+            r"ong (?:vo ve|bap cay|dot)",
         ),
     ),
     (
@@ -225,24 +283,36 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"khong tho", r"kho tho", r"tim tai", r"dot quy", r"len con (?:dau tim|co giat|hen)",
             r"dau tim", r"tu tu", r"sapp? sinh", r"chuyen da", r"(?:non|oi) (?:mua|oi)",
             r"nam bat dong", r"tho yeu",
+            r"(?:goi|lay) (?:khong|ko) tinh", r"meo mieng", r"(?:yeu|liet) nua nguoi",
+            r"dot nhien (?:\w+ ){0,3}(?:nga|guc|khong noi|bat tinh)",
+            r"(?:ba bau|thai phu|co thai|mang thai|bau) (?:\w+ ){0,6}(?:ra mau|dau bung|vo oi)",
+            r"nam guc", r"nam gat",
+            r"uong (?:\w+ )?(?:thuoc (?:tru sau|ngu|chuot|diet co)|thuoc sau|axit)", r"non ra mau",
         ),
     ),
     (
         "injury",
         _rx(
             r"(?:chay|ra|mat) (?:rat )?nhieu mau", r"(?:chay|ra) mau (?:\w+ ){0,2}nhieu",
-            r"mau ra nhieu", r"mau (?:chay|me)", r"bi thuong", r"tai nan",
+            r"mau ra nhieu", r"mau (?:chay|me|phun|tuon|xoi)",
+            r"cat (?:vao|dut|trung) (?:chan|tay|co)", r"bi thuong", r"tai nan",
             r"(?:xe )?tong (?:\w+ )?bo chay",
             r"(?:te|nga|rot|roi) (?:\w+ ){0,2}tu "
             r"(?:tang|tren|gian giao|mai|lau)", r"gay (?:chan|tay)", r"bi bong(?! troc| ra)",
+            r"bong nang",
+            r"nuoc soi (?:\w+ ){0,2}(?:do|giot|hat) (?:vao|len)",
             r"cat dut", r"set danh", r"cam vao nguoi", r"nam (?:duoi|giua) duong",
         ),
     ),
-    ("explosion", _rx(r"phat no", r"tieng no", r"no (?:lon|tung|bung)", r"bom min")),
+    ("explosion", _rx(r"nghe (?:\w+ )?no",r"phat no", r"tieng no", r"no (?:lon|tung|bung)",
+    r"bom min")),
     (
         "self_harm",
         _rx(
-            r"doi nhay", r"muon nhay", r"treo co", r"dinh (?:nhay|tu tu|treo co)",
+            r"doi nhay", r"muon nhay", r"(?:noi|doi|dinh|tu) (?:\w+ )?muon chet",
+            r"khong muon song",
+            r"(?:dung|treo|ngoi|leo) (?:\w+ )?(?:tren |ra )?(?:lan can|thanh) cau", r"treo co",
+            r"dinh (?:nhay|tu tu|treo co)",
             r"(?:thanh|lan can) cau (?:\w+ ){0,5}nhay",
         ),
     ),
@@ -255,64 +325,97 @@ _HAZARD: tuple[tuple[str, re.Pattern[str]], ...] = (
         _rx(
             r"(?<!xe )(?<!phai )chay(?! (?:len|xuong|ra|vao|qua|ngay|bat|theo|tron|ve|di|toi|"
             r"den|lai|"
-            r"nhanh|cham|tu|quanh|tren|duoc|xe|may))", r"lua (?:chay|boc|lan|ben|bung)",
-            r"mui khet",
+            r"nhanh|cham|tu|quanh|tren|duoc|xe|may|yeu|ri|ro))", r"lua (?:chay|boc|lan|ben|bung)",
+            r"mui khet", r"coo? lua", r"lua (?:\w+ )?(?:chua tat|khong tat)",
         ),
     ),
-    ("electric", _rx(r"day dien", r"cot dien", r"tram bien ap")),
+    ("electric", _rx(r"day dien", r"cot dien", r"tram bien ap", r"xet xet", r"o cam dien")),
     (
         "flood",
         _rx(
-            r"ngap (?:\w+ ){0,3}(?:nha|nguoi|xom|thon|khu dan)", r"ngap sau",
+            r"ngap (?:\w+ ){0,3}(?:nha|nguoi|xom|thon|khu dan)", r"ngap sau", r"nuoc lu",
             r"nuoc (?:lu|len|tran)", r"(?:nuoc|lu) (?:\w+ )?daang", r"lu (?:ve|len)",
             r"(?:nuoc|lu) (?:\w+ )?dang(?=,|$| (?:len|cao|nhanh|lam|qua))",
         ),
     ),
     (
         "collapse",
-        _rx(r"nghieng", r"lung lay", r"(?:cay|tuong|mai|tran) (?:\w+ )?(?:do|gay)", r"sap"),
+        _rx(
+            r"nghieng", r"lung lay", r"(?:cay|tuong|mai|tran) (?:\w+ )?(?:do|gay)", r"sap",
+            r"nga (?:dan|xuong|ra)", r"lun (?:dan|xuong|sut)", r"chuc (?:roi|do|sap|nga|bay)",
+            r"bat re|re bat", r"gay ngang", r"lung lung|lung lang|lo lung", r"bi (?:nuoc )?xoi",
+            r"vong xuong", r"lac (?:manh|lu|lu)",
+            r"rung lac", r"toc mai",
+        ),
     ),
-    ("landslide", _rx(r"sat lo", r"sut lun")),
+    (
+        "landslide",
+        _rx(
+            r"sat lo", r"sut lun", r"sut xuong", r"lo sut", r"truot xuong",
+            r"(?:dat|doi|nui|bo song|bo ke) (?:\w+ ){0,3}(?:truot|sut|lo|sat)",
+        ),
+    ),
     (
         "violence",
         _rx(
             r"danh nhau", r"au da", r"hanh hung", r"de doa", r"dap cua",
-            r"nem (?:chai|da|gach|mam tom)",
+            r"nem (?:chai|da|gach|mam tom)", r"roi nhau", r"khoc thet", r"cuop", r"roi quat",
+            r"danh (?:du|dap|manh|tui bui|lien tuc)",
+            r"dang (?:\w+ )?danh (?:nguoi|vo|con|chong|em|be|chau|ba|ong|me|bo)",
+            r"(?:cam|vac|bang) (?:con |cay )?(?:dao|bua|rua|ma tau|sung|kiem)",
         ),
     ),
-    ("medical", _rx(r"cap cuu", r"dau bung du doi", r"sot cao")),
-    ("animal", _rx(r"cho (?:\w+ )?can")),
+    ("medical", _rx(r"cap cuu", r"dau bung du doi", r"sot cao", r"ra mau")),
+    ("animal", _rx(r"cho (?:\w+ )?can", r"con ran", r"ran (?:luc|doc|ho|cap nia|to)")),
 )
 
 _NOW = _rx(
     r"dang", r"vua(?! (?:roi|roii|qua))",
     r"(?<!da )(?<!so )cuu (?:voi|giup|toi|em|con|chau|nha|ho|vs)", r"^cuu\b", r"gap", r"khan cap",
     r"ngay (?:luc nay|bay gio|lap tuc)", r"bay gio", r"luc nay", r"gio nay", r"hien (?:tai|gio)",
-    r"bat cu luc nao", r"van (?:dang|con|o)", r"con (?:dang|ket|dien|toe|xet|o trong|ben trong)",
+    r"bat cu luc nao", r"van (?:dang|con|o)(?! (?:so|lo|am anh|nho|buon))",
+    r"con (?:dang|ket|dien|toe|xet|o trong|(?:o )?ben trong)", r"la (?:ghe|het|o|cuu|thet)",
+    r"dang keu",
     r"sapp? (?:do|sap|nga|vo|sup|roi|troi|ngap|chim|chet)", r"lien(?! tuc)", r"keu cuu",
-    r"khong (?:ra|di|thoat) (?:duoc|noi)", r"ai (?:goi|bao|giup)", r"goi (?:114|113|115|cap cuu)",
+    r"khong (?:ra|di|thoat) (?:duoc|noi)",
+    r"khong (?:\w+ )?(?:ra|di|thoat|leo|mo cua|tu di) (?:duoc|noi|kip)",
+    r"ai co (?:\w+ ){0,2}(?:vao|toi|den|qua|ra) giup", r"coi chung", r"giup (?:voi|vs)",
+    r"nghe (?:tieng )?(?:rac rac|am am|xet)", r"chua tat", r"la cuu",
+    r"(?:goi|xin|can) (?:\w+ ){0,2}xe cuu thuong", r"xe cuu thuong (?:chua|khong) (?:toi|den|vao)",
+    r"khong coo? (?:thuyen|ghe|xe|duong|ai) (?:ra|vao|di|cuu|cho)",
 )
+# Calls for help: enough for a hazard, not against plain words of the past.
+_CALLS = _rx(r"ai (?:goi|bao|giup)", r"goi (?:114|113|115|cap cuu)")
 # Softer signs of "now": enough for a hazard, not against words of the past.
 _SOON = _rx(
     r"(?:sang|trua|chieu|toi|dem|hom) nay", r"roii?$", r"chua (?:ve|ra|toi|len|kip|biet)",
-    r"tu (?:sang|trua|chieu|toi|dem|nay|\d+ (?:phut|tieng|gio) truoc)",
+    r"tu (?:sang|trua|chieu|toi|dem|nay|\d+ (?:phut|tieng|gio) truoc)", r"roii?(?=,|$)",
+    r"chua (?:ai )?(?:dua|cuu|keo|vot|dem) (?:\w+ )?ra", r"am am", r"khoc (?:re|thet)",
+    r"(?:ngoi|dung|nam|choi) (?:ben |phia )?duoi",
+    r"(?:nguoi|hoc sinh|tre|chau|khach) (?:\w+ ){0,2}o (?:ben |phia )?duoi", r"phia duoi la",
 )
 _OVER = _rx(
-    r"(?:tuan|thang|hom) (?:truoc|roi|roii)", r"nam (?:truoc|ngoai|roii)", r"nam (?:19|20)\d\d",
-    r"hoi (?:thang|nam)", r"truoc day", r"hom kia",
+    r"(?:tuan|thang|hom) (?:truoc|roi|roii)", r"nam (?:truoc|roii)",
+    r"nam ngoai(?! (?:san|duong|troi|hien|vuon|ngo|cua|hem|kiet|bai|dong|ruong|bien|le|cong))",
+    r"nam (?:19|20)\d\d",
+    r"hoi (?:thang|nam|tet|truoc|xua|dau nam)",
+    r"da (?:\w+ )?(?:tiem|bat duoc|dua di vien)", r"truoc day", r"hom kia",
     r"(?:may|vai|\d+|hai|ba) (?:ngay|hom|tuan) truoc",
-    r"(?<!tu )hom qua(?! (?:toi gio|den gio|den nay))", r"dem qua", r"toi qua",
+    r"(?<!tu )hom qua(?! (?:toi gio|den gio|den nay))", r"(?<!tu )dem qua", r"(?<!tu )toi qua",
     r"vua (?:roii|qua)", r"vua roi(?! (?:xuong|mot|vo|tu|trung))",
     r"da (?:duoc )?(?:khac phuc|giai quyet|dap (?:duoc|tat))",
     r"(?<!khong ai )(?<!khong )(?<!chua )dap duoc", r"sau (?:tran|dot|vu|con) (?:lu|bao|chay|mua)",
     r"da khoe", r"da tiem", r"thang \d+", r"hom (?:ram|thu)", r"cam on", r"khen thuong",
-    r"sang nay moi biet",
+    r"sang nay moi biet", r"dem kia", r"hom chu nhat", r"da tim (?:duoc|thay)", r"tim duoc roi",
+    r"(?:nay|gio) da (?:on|an toan|binh thuong|tat)", r"tu (?:dot|tran|con) (?:bao|lu|mua)",
 )
 _CHRONIC = _rx(
     r"moi (?:khi|lan|nam|mua|dot|tran|toi|ngay)", r"he (?:mua|co)", r"thuong xuyen",
-    r"(?:nam|toi|ngay|thang|dem) nao cung", r"lau (?:roi|roii|nay|nam)", r"tu lau",
+    r"(?:nam|toi|ngay|thang|dem|tuan|mua) nao (?:\w+ ){0,3}cung", r"\d+ (?:tuan|thang|nam) nay",
+    r"lau (?:roi|roii|nay|nam)", r"tu lau",
     r"(?:may|ca|nhieu) (?:tuan|thang|nam|bua) nay", r"suot (?:ngay|dem|tuan|thang|buoi|ca)",
-    r"tu dau nam", r"keo dai", r"hay (?:bi|co|xay)", r"mua mua", r"mua lu", r"hang nam",
+    r"tu dau nam", r"keo dai", r"hay (?:bi|co|xay|xet|chap|ngap|sat|do|te|nga)", r"mua mua",
+    r"mua lu", r"hang nam",
     r"nhieu (?:lan|ngay|hom)",
     r"mua (?:\w+ )?la\b", r"ca tuan", r"ca thang",
 )
@@ -320,23 +423,41 @@ _RISK = _rx(
     r"nguy (?:co|coww)", r"neu", r"gia su", r"de phong", r"tiem an", r"de xay ra",
     r"lo (?:ngai|lang)", r"coo? ngay", r"so (?:sau nay|co ngay|hoc sinh|tre)", r"co ngay",
     r"truoc mua", r"khi co", r"du bao", r"chua (?:vo|sap|do)", r"co dau hieu",
-    r"khong biet co an toan",
+    r"khong biet co an toan", r"rat de", r"(?<!do )de (?:chay|bi|sat|xay ra|ngap)",
+    r"(?<!sau )khi (?:bi|gap|thay|xay ra)", r"de (?:roi|te|nga)",
+    r"so (?:chap|bi|gay|co the|se|sau|mai)", r"de tranh", r"phong khi",
+)
+# Word of a danger elsewhere, from the news or hearsay: never a call for help by itself.
+_NEWS = _rx(
+    r"theo (?:bao|tin|dai)", r"(?:bao|dai|tivi|ti vi) (?:dua tin|dang tin|bao|noi|vua dua)",
+    r"doc (?:tin|bao)", r"tren (?:tivi|ti vi|bao|mang|facebook|fb|tiktok)",
+    r"nghe noi o (?!trong|ben|duoi|tren)", r"khong biet co ai (?:sao|bi)",
+    r"thoi su", r"ban tin", r"lam \d+ nguoi (?:chet|mat tich|bi thuong|thiet mang|tu vong)",
+    # settled: put out, handled, nobody hurt
+    r"(?:da (?:duoc )?|tu )dap (?:tat|duoc)", r"khong sao(?! (?:ca|het))", r"thong ke thiet hai",
 )
 _ASKING = _rx(
     r"cho (?:em |toi |minh |chau )?hoi", r"lam sao(?! (?:day|bay gio))", r"the nao",
     r"so dien thoai", r"coo? duoc (?:\w+ ){0,3}khong",
     r"de nghi (?:lap|xay|tuyen truyen|to chuc|ho tro|khen|lam|"
     r"sua|kiem tra|thay|cat|nang|mo|ngam|di doi|trong)", r"xin (?:ho tro|cap|xet|duoc)",
-    r"mong (?:duoc|cac)", r"tu van", r"huong dan", r"muon (?:hoi|dangg? ky|duoc)", r"dangg? ky",
-    r"o dau a", r"nhan chua", r"dang ky",
+    r"mong (?:duoc|cac|phuong|xa|chinh quyen|ubnd|uy ban)", r"tu van", r"huong dan",
+    r"muon (?:hoi|dangg? ky|duoc)", r"dangg? ky",
+    r"o dau a", r"nhan chua", r"dang ky", r"(?:nen|phai) lam gi", r"phan anh lan",
+    r"so nao", r"thi goi", r"ai biet (?:cach|cho|o dau|so)", r"bao (?:may|nhieu) lan",
+    r"(?:may|nhieu) lan roi",
+    r"lam don", r"de nghi (?:thao|don|di doi|bo tri|trang bi|gia co)",
 )
+# Water over fields and crops is a loss, not a danger, unless people or homes are in it.
+_FIELDS = _rx(r"ruong", r"hoa mau", r"mat mua", r"lua (?:ngap|chet|hu)", r"dong lua")
+_PEOPLE = _rx(r"nha", r"nguoi", r"tre", r"chau", r"ong", r"ba", r"em", r"con")
 # fmt: on
 _SENTENCE_END = re.compile(r"[.!?;]+(?:\s+|$)|\n")
 
 
 def _view(text: str) -> str:
     """Normalised, folded text; colliding harmless words renamed when typed with diacritics."""
-    clean = normalize(text[:20_000]).lower()
+    clean = _KEPT.sub(r"\1", normalize(_KEEP_BARE.sub(r"\1qqx", text[:20_000])).lower())
     if has_diacritics_mostly(text[:20_000]):
         clean = _ACCENTED_WORD.sub(lambda m: _HARMLESS_ACCENTED.get(m.group(), m.group()), clean)
     return _NOT_HAZARD.sub(" ", fold(clean))
@@ -349,15 +470,20 @@ def _found(cues: tuple[tuple[str, re.Pattern[str]], ...], sentence: str) -> list
 def _reasons(sentences: list[str]) -> dict[str, None]:
     """Hazards of each sentence that speaks of a danger happening now."""
     now = [bool(_NOW.search(s)) for s in sentences]
-    soon = [n or bool(_SOON.search(s)) for n, s in zip(now, sentences, strict=True)]
+    soon = [
+        n or bool(_SOON.search(s) or _CALLS.search(s)) for n, s in zip(now, sentences, strict=True)
+    ]
     found: dict[str, None] = {}
     for i, sentence in enumerate(sentences):
         acute = _found(_ACUTE, sentence)
         doubtful = any(p.search(sentence) for p in (_OVER, _CHRONIC, _RISK, _ASKING))
-        if doubtful and not (now[i] and acute):
+        if _NEWS.search(sentence) or doubtful and not (now[i] and acute):
             continue
         here = soon[i] or (i > 0 and soon[i - 1]) or (i + 1 < len(soon) and soon[i + 1])
-        for reason in acute + (_found(_HAZARD, sentence) if here else []):
+        hazards = _found(_HAZARD, sentence) if here else []
+        if _FIELDS.search(sentence) and not _PEOPLE.search(sentence):
+            hazards = [h for h in hazards if h != "flood"]
+        for reason in acute + hazards:
             found.setdefault(reason, None)
     return found
 

@@ -65,3 +65,31 @@ def test_reasons_empty_when_not_urgent():
 def test_hostile_input():
     assert not detect("a" * 100_000).urgent
     assert detect("<p>Nhà đang cháy lớn</p>").urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hon chuc cong nhan ngo doc sau bua an trua o cong ty may, nhieu nguoi nga xiu",
+        "Ông hàng xóm đột quỵ, nằm ngoài sân, gọi 115 không được",
+        "bếp ga nhà bà cụ hàng xóm bắt lửa, khói đầy phòng, tôi đang cố đưa bà ra",
+    ],
+)
+def test_word_collisions_do_not_hide_an_emergency(text):
+    """'cong ty' is not 'công cảm ơn', 'nằm ngoài' is not 'năm ngoái' (a thank-you, the past)."""
+    assert detect(text).urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cháy xưởng hôm qua đã được dập tắt, chủ xưởng đang thống kê thiệt hại",
+        "Thời sự: sạt lở ở miền núi làm 11 người mất tích",
+        "hai nhà bên cạnh đang cãi nhau vì chuyện đất, chưa đánh nhau",
+        "gọi 114 báo cháy rừng hôm trước mà 40 phút sau xe mới tới, đề nghị xem lại",
+        "nước máy đang chảy yếu, không lên được bồn",
+    ],
+)
+def test_settled_news_negated_and_past_are_not_emergencies(text):
+    assert not detect(text).urgent
+    assert not detect(fold(text)).urgent

@@ -24,19 +24,27 @@ def new_labels(session: Session) -> int:
     return int(session.scalar(query) or 0)
 
 
+#: Fewer new staff labels than this cannot move the gate (it wants a net gain of two staff
+#: petitions or a full point of team macro-F1), so the half-minute of training waits for more.
+MIN_NEW_LABELS = 5
+
+
 def model_retrain(ctx: JobContext) -> Mapping[str, Any]:
     """Train a candidate on the corpus and staff labels; install it only if it is better.
 
-    Nothing new since the last run (no staff label): nothing to learn, so no run and no
-    half-minute of CPU (a scheduler catching up after downtime stays quick).  The run's
+    Nothing new since the last run (no staff label, or too few to change anything): no run and
+    no half-minute of CPU (a scheduler catching up after downtime, or a fresh demo, stays quick).  The run's
     start and end times are the job's ``now`` (handlers do not read the clock).
     """
     store = ctx.services.nlp_models
     if store is None:
         return {"skipped": "no model store wired"}
     with transaction(ctx.sessions) as session:
-        if not new_labels(session):
+        fresh = new_labels(session)
+        if not fresh:
             return {"skipped": "no new staff labels"}
+        if fresh < MIN_NEW_LABELS:
+            return {"skipped": f"only {fresh} new staff label(s), fewer than {MIN_NEW_LABELS}"}
         run = loop.queue_run(session, ctx.now, "job")
         run_id = run.id if run else None
     if run_id is None:

@@ -185,6 +185,14 @@ def test_the_monthly_job_records_its_run(
     ctx = JobContext(sessions=session_factory, now=now(), services=Services(nlp_models=store))
     assert run_job(JOBS, "model-retrain", ctx) == {"skipped": "no new staff labels"}
     assert db_session.scalar(select(TrainingRun)) is None
+    labelled(
+        db_session, "Đường nhiều ổ gà quá", "giao_thong", "giao_thong", now() - timedelta(days=1)
+    )
+    db_session.commit()
+    assert run_job(JOBS, "model-retrain", ctx) == {
+        "skipped": "only 1 new staff label(s), fewer than 5"
+    }
+    assert db_session.scalar(select(TrainingRun)) is None
     for text in texts(ROAD, 6):
         labelled(db_session, text, "giao_thong", "giao_thong", now() - timedelta(days=1))
     db_session.commit()

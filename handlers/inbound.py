@@ -233,7 +233,7 @@ def _record_message(
     session.flush()
     for item in media:
         if item.is_evidence:
-            session.add(_attachment(row, item, ctx.downloads.get(item.url)))
+            session.add(_attachment(row, item, ctx.downloads.get(item.url), ctx.now))
     return row
 
 
@@ -263,8 +263,11 @@ def _content(event: Event) -> tuple[str, str, tuple[Media, ...], dict[str, Any]]
     return event.text, event.kind, event.attachments, data
 
 
-def _attachment(row: PetitionMessage, media: Media, stored: StoredFile | None) -> Attachment:
+def _attachment(
+    row: PetitionMessage, media: Media, stored: StoredFile | None, now: datetime
+) -> Attachment:
     return Attachment(
+        created_at=now,  # the media link's lifetime counts from the processing clock
         message_id=row.id,
         petition_id=row.petition_id,
         kind=media.kind,

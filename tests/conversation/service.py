@@ -14,6 +14,8 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from datetime import time as time_of_day
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.serving import make_server
 
 from bot import create_app, worker
+from bot.clock import offset_clock
 from bot.database import get_db
 from bot.runtime import runtime_of
 from bot.simulator.events import follow_event, message_event, signed
@@ -30,6 +33,7 @@ from bot.zalo.standin import StandIn
 from bot.zalo.tokens import TokenPair, store_pair
 from config import Settings
 from handlers.seed import seed_reference
+from handlers.workflow import LOCAL_TZ, WorkCalendar, local_date
 from storage import migrate
 from storage.db import make_engine, transaction
 from storage.models.base import utcnow
@@ -88,11 +92,29 @@ class Service:
 _counter = iter(range(1, 10**9))
 
 
+def during_office_hours(sessions: sessionmaker[Session]) -> datetime:
+    """09:00 local on today's date, or the next working day's (Vietnamese holidays known)."""
+    with sessions() as session:
+        calendar = WorkCalendar.load(session)
+    day = local_date(utcnow())
+    while not calendar.is_working_day(day):
+        day += timedelta(days=1)
+    return datetime.combine(day, time_of_day(9), LOCAL_TZ)
+
+
 @contextmanager
 def running_service(
-    database_url: str, folder: Path, *, standin: StandIn | None = None, **overrides: Any
+    database_url: str,
+    folder: Path,
+    *,
+    standin: StandIn | None = None,
+    office_time: bool = True,
+    **overrides: Any,
 ) -> Iterator[Service]:
     """Stand-in + app on a real HTTP server + a worker, all on loopback.
+
+    The service's clock runs from 09:00 of today's or the next working day (`office_time`),
+    so the replies scripted residents read do not depend on the hour the suite runs at.
 
     With `standin`, a second process of the same service: it shares that stand-in and the
     tokens already stored in the database.
@@ -116,6 +138,9 @@ def running_service(
         **overrides,
     )
     app = create_app(settings)
+    runtime = runtime_of(app)
+    if office_time:
+        runtime.use_clock(offset_clock(during_office_hours(get_db(app).sessions)))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-http", daemon=True)
     thread.start()
@@ -125,8 +150,9 @@ def running_service(
     if not shared:
         access, refresh = state.issue_pair()
         with transaction(get_db(app).sessions) as session:
-            store_pair(session, TokenPair(access, refresh, 90000), now=utcnow(), source="test")
-    loop = worker.embedded(runtime_of(app)).start()
+            pair = TokenPair(access, refresh, 90000)
+            store_pair(session, pair, now=runtime.clock(), source="test")
+    loop = worker.embedded(runtime).start()
     try:
         yield Service(app, settings, standin, base_url)
     finally:

@@ -33,7 +33,7 @@ from bot.zalo.standin import StandIn
 from bot.zalo.tokens import TokenPair, store_pair
 from config import Settings
 from handlers.seed import seed_reference
-from handlers.workflow import LOCAL_TZ, WorkCalendar, local_date
+from handlers.workflow import LOCAL_TZ, WorkCalendar
 from storage import migrate
 from storage.db import make_engine, transaction
 from storage.models.base import utcnow
@@ -93,12 +93,17 @@ _counter = iter(range(1, 10**9))
 
 
 def during_office_hours(sessions: sessionmaker[Session]) -> datetime:
-    """09:00 local on today's date, or the next working day's (Vietnamese holidays known)."""
+    """09:00 local of the latest working day that has reached 09:00 (holidays known).
+
+    Backwards, never ahead: rows the ORM stamps by default (created_at) then never lie in the
+    service's future.
+    """
     with sessions() as session:
         calendar = WorkCalendar.load(session)
-    day = local_date(utcnow())
+    moment = utcnow().astimezone(LOCAL_TZ)
+    day = moment.date() if moment.hour >= 9 else moment.date() - timedelta(days=1)
     while not calendar.is_working_day(day):
-        day += timedelta(days=1)
+        day -= timedelta(days=1)
     return datetime.combine(day, time_of_day(9), LOCAL_TZ)
 
 
@@ -113,8 +118,8 @@ def running_service(
 ) -> Iterator[Service]:
     """Stand-in + app on a real HTTP server + a worker, all on loopback.
 
-    The service's clock runs from 09:00 of today's or the next working day (`office_time`),
-    so the replies scripted residents read do not depend on the hour the suite runs at.
+    The service's clock runs from 09:00 of the latest working day (`office_time`), so the
+    replies scripted residents read do not depend on the hour or the day the suite runs on.
 
     With `standin`, a second process of the same service: it shares that stand-in and the
     tokens already stored in the database.
@@ -194,6 +199,9 @@ class Phone:
     transcript: list[str] = field(default_factory=list)
 
     def _post(self, event: dict[str, Any]) -> int:
+        # Zalo stamps the event with its own now; here that is the service's clock.
+        clock = runtime_of(self.service.app).clock
+        event = {**event, "timestamp": str(int(clock().timestamp() * 1000))}
         raw, headers = signed(self.service.settings, event)
         self.service.control("interaction", user_id=self.user_id)
         resp = requests.post(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,15 @@ from config import Settings, load_settings
 from handlers.seed import seed_reference
 from storage import migrate
 from storage.db import make_engine
+from tests import dates
 from tests.support import fresh_database
+
+
+@pytest.fixture
+def today() -> date:
+    """Today's date in Vietnam: tests build their dates from it (helpers in tests/dates.py),
+    never from literals that expire; CI also runs the suite 400 days ahead."""
+    return dates.today()
 
 
 @pytest.fixture(scope="session")

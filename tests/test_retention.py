@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from storage.models import InboundEvent
 from storage.models.enums import InboundState
 
-NOW = datetime(2026, 12, 1, 2, 30, tzinfo=UTC)
+NOW = datetime.now(UTC).replace(microsecond=0)
 
 
 def _event(key: str, state: str, processed_days_ago: int | None) -> InboundEvent:

@@ -32,9 +32,10 @@ MIN_NEW_LABELS = 5
 def model_retrain(ctx: JobContext) -> Mapping[str, Any]:
     """Train a candidate on the corpus and staff labels; install it only if it is better.
 
-    Nothing new since the last run (no staff label, or too few to change anything): no run and
-    no half-minute of CPU (a scheduler catching up after downtime, or a fresh demo, stays quick).  The run's
-    start and end times are the job's ``now`` (handlers do not read the clock).
+    Nothing new since the last run (no staff label, or too few to change anything): no run
+    and no half-minute of CPU (a scheduler catching up after downtime, or a fresh demo, stays
+    quick). The run's start and end times are the job's ``now`` (handlers do not read the
+    clock).
     """
     store = ctx.services.nlp_models
     if store is None:

@@ -57,7 +57,7 @@ def test_triage_forward_answer_result(
             "agency": agency.id,
             "channel": "van_ban",
             "document_number": "12/MTTQ",
-            "sent_on": "2026-11-02",
+            "sent_on": h.MONDAY.isoformat(),
         },
     )
     assert r.status_code == 302

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -50,7 +50,7 @@ def _forwarded(s: Session, ward: str, agency: str) -> Petition:
         agency=h.agency(s, agency),
         channel="van_ban",
         document_number="9/MTTQ",
-        sent_on=date(2026, 11, 2),
+        sent_on=h.MONDAY,
         now=T0,
     )
     return p
@@ -204,7 +204,7 @@ def test_a_liaison_keeps_reading_but_stops_acting_after_a_reforward(
         agency=h.agency(db_session, "ca_tam_ky"),
         channel="van_ban",
         document_number="2",
-        sent_on=date(2026, 11, 3),
+        sent_on=h.MONDAY + timedelta(days=1),
         now=T0,
     )
     assert wf.in_scope(db_session, liaison, mine)

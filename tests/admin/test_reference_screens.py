@@ -4,7 +4,7 @@ the names staff add."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import timedelta
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -75,9 +75,8 @@ def test_category_clock_and_default_type_reach_the_workflow(db_session: Session)
         h.draft(db_session, category_code="ha_tang_dien_nuoc", legal_type="phan_anh"),
         now=utcnow(),
     )
-    monday = date(2026, 11, 2)  # an ordinary week: the working-day count is the point
-    due, basis = wf.default_due(db_session, p, monday)
-    assert due == date(2026, 11, 4) and "2 ngày làm việc" in basis
+    due, basis = wf.default_due(db_session, p, h.MONDAY)  # an ordinary week
+    assert due == h.MONDAY + timedelta(days=2) and "2 ngày làm việc" in basis
 
     class NoLegalType:
         category, confidence, top3, needs_manual = "ha_tang_dien_nuoc", 0.9, [], False

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from docx import Document
@@ -140,8 +140,9 @@ def test_draft_edit_send_and_correct(
     form = {"period": period.key, "ward": ""}
     assert client.post("/admin/reports/draft", data=form).status_code == 400  # no CSRF token
     assert post(client, "/admin/reports/draft", form).status_code == 302
+    issued = period.after + timedelta(days=1)  # the 2nd of the month after the period
     edits = {
-        **form, "number": "21/BC-MTTQ", "place": "Tam Kỳ", "issued_on": "02/12/2026",
+        **form, "number": "21/BC-MTTQ", "place": "Tam Kỳ", "issued_on": f"{issued:%d/%m/%Y}",
         "signer_title": "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", "signer_name": "Trần Thị B",
         "recipients": "- Lưu: VT.", "narrative": "Đoạn một.\nĐoạn hai <script>.",
     }  # fmt: skip
@@ -152,7 +153,8 @@ def test_draft_edit_send_and_correct(
     assert docx.headers["Content-Disposition"].endswith(f'"bao-cao-pakn-all-{period.key}-v1.docx"')
     doc = Document(io.BytesIO(docx.data))
     assert doc.tables[0].cell(1, 0).text == "Số: 21/BC-MTTQ"
-    assert "Tam Kỳ, ngày 02 tháng 12 năm 2026" == doc.tables[0].cell(1, 1).text
+    month = f"{issued.month:02d}" if issued.month < 3 else str(issued.month)  # NĐ 30/2020
+    assert f"Tam Kỳ, ngày 02 tháng {month} năm {issued.year}" == doc.tables[0].cell(1, 1).text
     assert "Đoạn hai <script>." in [p.text for p in doc.paragraphs]
     assert "Trần Thị B" in doc.tables[-1].cell(0, 1).text
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from flask.testing import FlaskClient
@@ -15,6 +16,8 @@ from handlers import messages
 from handlers import workflow as wf
 from handlers.workflow.files import store_upload
 from storage.models import Attachment, Petition, ResponseTemplate, StaffUser
+from storage.reference_data import HOLIDAY_YEARS
+from tests import dates
 from tests.admin.conftest import post
 from tests.workflow import helpers as h
 
@@ -121,8 +124,6 @@ def test_files_are_served_safely_and_redacted_for_liaisons(
         urgent=False,
         now=T0,
     )
-    from datetime import date
-
     wf.forward(
         s,
         p,
@@ -130,7 +131,7 @@ def test_files_are_served_safely_and_redacted_for_liaisons(
         agency=h.agency(s),
         channel="van_ban",
         document_number="1",
-        sent_on=date(2026, 11, 2),
+        sent_on=h.MONDAY,
         now=T0,
     )
     s.commit()
@@ -146,29 +147,30 @@ def test_files_are_served_safely_and_redacted_for_liaisons(
 
 
 def test_the_holiday_list_is_editable(
-    client: FlaskClient, db_session: Session, signed_in: Callable[..., StaffUser]
+    client: FlaskClient,
+    db_session: Session,
+    signed_in: Callable[..., StaffUser],
+    today: date,
 ) -> None:
-    from datetime import date
-
     from handlers.workflow import WorkCalendar
     from storage.models import Holiday
 
     signed_in("admin")
-    assert "Tết Nguyên Đán" in client.get("/admin/holidays?year=2026").get_data(as_text=True)
-    post(client, "/admin/holidays", {"day": "2026-11-09", "name": "Nghỉ đột xuất"})
+    seeded = HOLIDAY_YEARS[-1]  # a year the holiday table is seeded with: Tết is in it
+    assert "Tết Nguyên Đán" in client.get(f"/admin/holidays?year={seeded}").get_data(as_text=True)
+    day = dates.working_day_after(WorkCalendar.load(db_session), today)
+    post(client, "/admin/holidays", {"day": day.isoformat(), "name": "Nghỉ đột xuất"})
     cal = WorkCalendar.load(db_session)
-    assert not cal.is_working_day(date(2026, 11, 9))
-    row = db_session.scalar(select(Holiday).where(Holiday.day == date(2026, 11, 9)))
+    assert not cal.is_working_day(day)
+    row = db_session.scalar(select(Holiday).where(Holiday.day == day))
     assert row is not None
     post(client, f"/admin/holidays/{row.id}/delete")
-    assert WorkCalendar.load(db_session).is_working_day(date(2026, 11, 9))
+    assert WorkCalendar.load(db_session).is_working_day(day)
 
 
 def test_a_liaison_never_sees_personal_data(
     client: FlaskClient, db_session: Session, signed_in: Callable[..., StaffUser]
 ) -> None:
-    from datetime import date
-
     s = db_session
     officer = h.staff(s, "supervisor")
     text = "Cống nghẹt trước nhà số 12, liên hệ 0905123456 hoặc an.nguyen@example.com."
@@ -190,7 +192,7 @@ def test_a_liaison_never_sees_personal_data(
         agency=h.agency(s),
         channel="van_ban",
         document_number="1",
-        sent_on=date(2026, 11, 2),
+        sent_on=h.MONDAY,
         now=T0,
     )
     s.commit()

@@ -321,6 +321,8 @@ def test_a_refused_forward_keeps_what_was_typed(
     )
     db_session.commit()
     agency = h.agency(db_session, "so_xay_dung")
+    sent = wf.local_date(NOW)
+    due = (sent - timedelta(days=9)).isoformat()  # before the day it was sent: refused
     r = post(
         client,
         f"/admin/petitions/{p.id}/forward",
@@ -328,13 +330,13 @@ def test_a_refused_forward_keeps_what_was_typed(
             "agency": agency.id,
             "channel": "email",
             "document_number": "99/MTTQ-BTT",
-            "sent_on": "2026-11-10",
-            "due_on": "2026-11-01",
+            "sent_on": sent.isoformat(),
+            "due_on": due,
         },
     )
     html = r.get_data(as_text=True)
     assert r.status_code == 400 and "Hạn giải quyết phải sau ngày chuyển" in html
-    assert 'value="99/MTTQ-BTT"' in html and 'value="2026-11-01"' in html
+    assert 'value="99/MTTQ-BTT"' in html and f'value="{due}"' in html
     assert f'<option value="{agency.id}" selected>' in html
     assert '<option value="email" selected>' in html
     r = post(client, "/admin/holidays", {"day": "31/02/2027", "name": "Ngày sai"})

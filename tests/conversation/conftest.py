@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy.orm import Session
 
 from handlers.conversation.config import ConversationConfig
+from tests import dates
 from tests.conversation.chat import Chat
+from tests.workflow.helpers import MONDAY
 
 _users = itertools.count(7_000_000_000_000_000_001)
 
-#: A Tuesday, 09:00 in Tam Kỳ: office hours.
-OFFICE_TIME = datetime(2026, 11, 3, 2, 0, tzinfo=UTC)
+#: A Tuesday of an ordinary week (see tests/dates.py), 09:00 in Tam Kỳ: office hours.
+OFFICE_DAY = MONDAY + timedelta(days=1)
+OFFICE_TIME = dates.at(OFFICE_DAY, 9)
 
 
 @pytest.fixture

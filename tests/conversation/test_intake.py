@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -14,7 +14,9 @@ from handlers.jobs import JobContext
 from handlers.services import Services
 from storage.models import Attachment, Petition, PetitionMessage, StaffNotification
 from storage.models.enums import PetitionState
+from tests import dates
 from tests.conversation.chat import Chat
+from tests.conversation.conftest import OFFICE_DAY
 
 POTHOLE = "Đường Phan Châu Trinh đoạn trước chợ có ổ gà rất lớn, xe máy té ngã nhiều lần"
 
@@ -98,13 +100,13 @@ def test_withdrawing_consent_forgets_the_draft(chat: Chat) -> None:
 
 def test_complete_petition_gets_a_code_and_can_be_looked_up(chat: Chat) -> None:
     code = file_petition(chat)
-    assert code.startswith("TK-2611-")
+    assert code.startswith(f"TK-{OFFICE_DAY:%y%m}-")
     petition = chat.session.scalar(select(Petition).where(Petition.code == code))
     assert petition is not None and petition.state == PetitionState.RECEIVED
     assert petition.citizen_id == chat.citizen.id
     replies = chat.say(f"TRA {code}")
     assert f"Hồ sơ {code}: Đã tiếp nhận" in replies[0].text
-    assert "Ngày tiếp nhận: 03/11/2026" in replies[0].text
+    assert f"Ngày tiếp nhận: {OFFICE_DAY:%d/%m/%Y}" in replies[0].text
 
 
 def test_ward_asked_with_four_buttons_and_old_name_without_diacritics(chat: Chat) -> None:
@@ -232,7 +234,7 @@ def test_urgent_before_consent_still_gets_the_numbers_first(chat: Chat) -> None:
 
 
 def test_outside_office_hours_says_when_staff_will_look(new_chat: Callable[..., Chat]) -> None:
-    saturday_night = datetime(2026, 11, 7, 14, 0, tzinfo=UTC)  # 21:00 local
+    saturday_night = dates.at(OFFICE_DAY + timedelta(days=4), 21)
     chat = new_chat(saturday_night)
     chat.consent()
     chat.say(POTHOLE + " ở An Xuân")
@@ -240,7 +242,8 @@ def test_outside_office_hours_says_when_staff_will_look(new_chat: Callable[..., 
     replies = chat.tap(replies[-1], "GỬI")
     assert "Mã hồ sơ" in replies[0].text
     assert "ngoài giờ làm việc" in replies[1].text
-    assert "7 giờ 30 thứ Hai, ngày 09/11/2026" in replies[1].text
+    monday = OFFICE_DAY + timedelta(days=6)
+    assert f"7 giờ 30 thứ Hai, ngày {monday:%d/%m/%Y}" in replies[1].text
 
 
 def test_state_survives_a_new_session(chat: Chat, session_factory) -> None:  # type: ignore[no-untyped-def]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -10,6 +10,7 @@ from sqlalchemy import select
 from handlers.privacy.limits import KINDS
 from storage.models import DataRequest, StaffNotification
 from tests.conversation.chat import Chat
+from tests.conversation.conftest import OFFICE_DAY
 from tests.conversation.test_intake import POTHOLE, file_petition
 
 
@@ -23,9 +24,9 @@ def _item(chat: Chat, kind: str) -> StaffNotification:
 @pytest.mark.parametrize(
     ("button", "kind", "due"),
     [
-        # Tuesday 03/11/2026 + 10 days = Friday 13/11; + 20 = Monday 23/11.
-        ("Nhận bản sao", "data_copy", date(2026, 11, 13)),
-        ("Yêu cầu xóa", "data_deletion", date(2026, 11, 23)),
+        # The office Tuesday + 10 days is a Friday, + 20 a Monday (a week with no day off).
+        ("Nhận bản sao", "data_copy", OFFICE_DAY + timedelta(days=10)),
+        ("Yêu cầu xóa", "data_deletion", OFFICE_DAY + timedelta(days=20)),
     ],
 )
 def test_a_chat_request_is_an_item_with_its_due_date(
@@ -61,5 +62,5 @@ def test_a_correction_and_a_withdrawal_from_the_chat(chat: Chat) -> None:
     assert request.detail == "Tên đúng của tôi là Lê Văn Tám"
     chat.tap(menu, "Rút đồng ý")
     withdrawn = _item(chat, "consent_withdrawn")
-    assert "hạn 18/11/2026" in withdrawn.title  # 15 days: Wednesday 18/11
+    assert f"hạn {OFFICE_DAY + timedelta(days=15):%d/%m/%Y}" in withdrawn.title  # a Wednesday
     assert KINDS["withdraw"].days == 15

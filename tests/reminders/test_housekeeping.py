@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from handlers.reminders.config import ReminderConfig
 from tests.reminders import helpers as r
+from tests.workflow.helpers import MONDAY
 
-D = date
+D = timedelta
 
 
 def test_supervisors_digest_once_a_working_day(
@@ -17,17 +18,17 @@ def test_supervisors_digest_once_a_working_day(
 ) -> None:
     officer = r.officer(db_session)
     sup = r.supervisor(db_session)
-    r.received(db_session, r.at(D(2026, 11, 2)))
-    r.forwarded(db_session, r.at(D(2026, 10, 26)), D(2026, 10, 29), officer)
+    r.received(db_session, r.at(MONDAY))  # a Monday of an ordinary week
+    r.forwarded(db_session, r.at(MONDAY - D(7)), MONDAY - D(4), officer)  # due last Thursday
     db_session.commit()
-    assert r.run(session_factory, "supervisors-digest", r.at(D(2026, 11, 2), 7, 30), cfg) == {
-        "date": "2026-11-02",
+    assert r.run(session_factory, "supervisors-digest", r.at(MONDAY, 7, 30), cfg) == {
+        "date": MONDAY.isoformat(),
         "digests": 1,
         "emails": 1,
     }
-    again = r.run(session_factory, "supervisors-digest", r.at(D(2026, 11, 2), 9), cfg)
+    again = r.run(session_factory, "supervisors-digest", r.at(MONDAY, 9), cfg)
     assert again["digests"] == 0
-    saturday = r.run(session_factory, "supervisors-digest", r.at(D(2026, 11, 7), 7, 30), cfg)
+    saturday = r.run(session_factory, "supervisors-digest", r.at(MONDAY + D(5), 7, 30), cfg)
     assert saturday["skipped"] == "not a working day"
     [email] = r.reminder_emails(db_session)
     assert email.recipient == sup.email

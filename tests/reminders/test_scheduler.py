@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +26,10 @@ from handlers.seed import seed_reference
 from storage import migrate
 from storage.db import make_engine, make_sessionmaker, transaction
 from storage.models import JobRun, SchedulerLease
+from tests import dates
 from tests.conftest import make_settings
 from tests.reminders.helpers import VN
+from tests.workflow.helpers import MONDAY
 
 OURS = {
     "reminders-triage",
@@ -57,6 +59,11 @@ def jobs(app: Flask) -> Mapping[str, JobFn]:
     return runtime_of(app).jobs
 
 
+def _vn(day: date, hour: int, minute: int = 0) -> datetime:
+    """A wall-clock time in Vietnam on `day`, as the cron triggers see it."""
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=VN)
+
+
 def _service(
     sessions: sessionmaker[Session], engine: Engine, now: datetime, jobs: Mapping[str, JobFn]
 ) -> SchedulerService:
@@ -81,8 +88,10 @@ def test_the_job_table(
             j = registered[spec.id]
             assert (j.coalesce, j.max_instances, j.misfire_grace_time) == (True, 1, spec.grace)
         agency = registered["reminders-agency"].trigger
-        first = agency.get_next_fire_time(None, datetime(2026, 11, 6, 0, 0, tzinfo=UTC))
-        assert first == datetime(2026, 11, 6, 8, 15, tzinfo=VN)
+        today = dates.today()
+        midnight_utc = datetime(today.year, today.month, today.day, tzinfo=UTC)  # 07:00 local
+        first = agency.get_next_fire_time(None, midnight_utc)
+        assert first == _vn(today, 8, 15)
     finally:
         scheduler.shutdown(wait=False)
         service.lock.close()
@@ -102,11 +111,12 @@ def test_start_up_fails_naming_a_job_nobody_registered(
 
 def test_last_fire_time_in_vietnam() -> None:
     specs = {spec.id: spec for spec in JOBS}
-    now = datetime(2026, 11, 6, 7, 0, tzinfo=VN)
+    sixth = dates.today().replace(day=6)  # the monthly report fires on days 1–15
+    now = _vn(sixth, 7)
     agency = last_fire_time(specs["reminders-agency"].make_trigger(), now)  # type: ignore[arg-type]
-    assert agency == datetime(2026, 11, 5, 8, 15, tzinfo=VN)
+    assert agency == _vn(sixth - timedelta(days=1), 8, 15)
     monthly = last_fire_time(specs["monthly-report"].make_trigger(), now)  # type: ignore[arg-type]
-    assert monthly == datetime(2026, 11, 6, 7, 0, tzinfo=VN)
+    assert monthly == now
 
 
 def test_catch_up_picks_jobs_without_a_successful_run_since_their_fire_time(
@@ -115,7 +125,7 @@ def test_catch_up_picks_jobs_without_a_successful_run_since_their_fire_time(
     db_session: Session,
     jobs: Mapping[str, JobFn],
 ) -> None:
-    now = datetime(2026, 11, 6, 9, 30, tzinfo=VN)
+    now = _vn(MONDAY + timedelta(days=4), 9, 30)  # the Friday of an ordinary week
     db_session.add_all(
         [
             # ran after its 08:15 fire time: nothing to catch up
@@ -152,13 +162,14 @@ def test_runs_are_recorded(
     db_session: Session,
     jobs: Mapping[str, JobFn],
 ) -> None:
-    now = datetime(2026, 11, 7, 8, 0, tzinfo=VN)  # a Saturday: the pass says so
+    saturday = MONDAY + timedelta(days=5)  # of an ordinary week: not a làm-bù Saturday
+    now = _vn(saturday, 8)  # the pass says it is no working day
     failing_job = "test-always-fails"
     service = _service(session_factory, engine, now, {**jobs, failing_job: _fails})
     try:
         assert service.execute("reminders-triage") == {
             "skipped": "not a working day",
-            "date": "2026-11-07",
+            "date": saturday.isoformat(),
         }
         assert service.execute(failing_job) is None
         for _ in range(3):  # an interval job: its runs are counted on one row
@@ -179,7 +190,7 @@ def test_runs_are_recorded(
 
 
 def test_offset_clock_reads_the_given_time() -> None:
-    start = datetime(2030, 1, 2, 3, 4, tzinfo=UTC)
+    start = datetime.now(UTC) + timedelta(days=1234, minutes=5)
     clock = offset_clock(start)
     assert abs((clock() - start).total_seconds()) < 1
     assert abs((offset_clock(None)() - datetime.now(UTC)).total_seconds()) < 1

@@ -12,14 +12,19 @@ from handlers import accounts
 from storage.models import Agency, Category, Citizen, Petition, StaffUser, Ward
 from storage.models.enums import Channel, LegalType
 from storage.models.enums import PetitionState as S
+from tests import dates
 
 PASSWORD = "mat-khau-rat-dai-123"
 _seq = itertools.count(1)
 
-#: Friday 13 Feb 2026, 10:00 in Vietnam: Tết (16–20 Feb) starts the next Monday.
+#: Friday 13 Feb 2026, 10:00 in Vietnam: Tết (16–20 Feb) starts the next Monday. The date is
+#: the point: a fact of the seeded calendar, used only with clocks the tests pass in.
 BEFORE_TET = datetime(2026, 2, 13, 3, 0, tzinfo=UTC)
-#: Monday 2 Nov 2026, 09:00 in Vietnam: an ordinary week.
-ORDINARY_MONDAY = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)
+#: A past Monday, 09:00 in Vietnam, of an ordinary stretch (a week before and nine weeks after
+#: without a holiday): deadlines counted from it are plain day counts, on any date.
+ORDINARY_MONDAY = dates.at(dates.ordinary_monday())
+#: Its local date.
+MONDAY = dates.local_date(ORDINARY_MONDAY)
 
 
 def ward(session: Session, code: str = "tam_ky") -> Ward:

@@ -48,7 +48,7 @@ def test_concurrent_submits_get_distinct_consecutive_codes(
             assert errors == []
             with Session(engine) as s:
                 codes = sorted(s.scalars(select(Petition.code)).all())  # type: ignore[type-var]
-            expected = [f"TK-2611-{n:06d}" for n in range(1, THREADS * EACH + 1)]
+            expected = [f"TK-{h.MONDAY:%y%m}-{n:06d}" for n in range(1, THREADS * EACH + 1)]
             assert codes == expected
         finally:
             engine.dispose()

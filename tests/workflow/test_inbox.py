@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
@@ -67,7 +67,7 @@ def test_filters(db_session: Session) -> None:
         agency=h.agency(s),
         channel="van_ban",
         document_number="1",
-        sent_on=date(2026, 11, 2),
+        sent_on=h.MONDAY,
         now=T0,
     )
     s.flush()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -47,7 +47,7 @@ def _forward(s: Session, **kw: object) -> tuple[wf.Actor, object, object]:
         agency=h.agency(s),
         channel="van_ban",
         document_number="31/MTTQ-BTT",
-        sent_on=date(2026, 11, 2),
+        sent_on=h.MONDAY,
         now=T0,
     )
     return officer, p, fwd  # type: ignore[return-value]
@@ -64,11 +64,13 @@ def test_slip_names_the_reporter_of_an_ordinary_petition(
     text = _slip_text(tmp_path / rel)
     assert "Trần Thị Bích" in text and "0905111222" in text  # the call-back number only
     assert "gọi tôi 0905111222" not in text  # personal data inside the text is masked
-    assert "31/MTTQ-BTT" in text and "UBND phường Tam Kỳ" in text and "05/11/2026" in text
+    due = f"{h.MONDAY + timedelta(days=3):%d/%m/%Y}"  # Thursday: 3 working days after Monday
+    assert "31/MTTQ-BTT" in text and "UBND phường Tam Kỳ" in text and due in text
     # Nghị định 30/2020: the Front committee spelled out, the ward as the place line.
     assert "ỦY BAN MẶT TRẬN TỔ QUỐC\nVIỆT NAM PHƯỜNG TAM KỲ" in text
-    assert "Tam Kỳ, ngày 02 tháng 11 năm 2026" in text
-    assert "trước ngày 05/11/2026 (3 ngày làm việc kể từ ngày chuyển" in text
+    month = f"{h.MONDAY.month:02d}" if h.MONDAY.month < 3 else str(h.MONDAY.month)
+    assert f"Tam Kỳ, ngày {h.MONDAY.day:02d} tháng {month} năm {h.MONDAY.year}" in text
+    assert f"trước ngày {due} (3 ngày làm việc kể từ ngày chuyển" in text
     assert "{{" not in text
 
 

@@ -1,4 +1,8 @@
-"""Every transition: source states, the audit event, the citizen's notification."""
+"""Every transition: source states, the audit event, the citizen's notification.
+
+T0 is a Monday of an ordinary stretch (tests/dates.py), so the expected deadlines are plain
+day counts from it: day(1) is the Tuesday, day(7) the next Monday.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers import workflow as wf
-from storage.models import ClassificationLabel, OutboxMessage, Petition, PetitionEvent, StaffUser
+from storage.models import (
+    ClassificationLabel,
+    Holiday,
+    OutboxMessage,
+    Petition,
+    PetitionEvent,
+    StaffUser,
+)
 from storage.models.enums import PetitionState as S
 from tests.workflow import helpers as h
 
 T0 = h.ORDINARY_MONDAY
+
+
+def day(n: int) -> date:
+    """The local date n calendar days after T0's Monday."""
+    return h.MONDAY + timedelta(days=n)
 
 
 def events(s: Session, p: Petition) -> list[tuple[str, str | None, str | None]]:
@@ -43,10 +59,10 @@ def received(s: Session, **kw: object) -> Petition:
 def test_submit_issues_a_code_starts_clocks_and_tells_the_citizen(db_session: Session) -> None:
     p = received(db_session)
     assert p.state == S.RECEIVED and p.received_at == T0
-    assert p.code is not None and p.code.startswith("TK-2611-") and len(p.code) == 14
-    assert (p.triage_due_on, p.triage_hard_due_on) == (date(2026, 11, 3), date(2026, 11, 5))
-    assert p.decision_due_on == date(2026, 11, 12)
-    assert p.next_due_at == wf.end_of_day(date(2026, 11, 3))
+    assert p.code is not None and p.code.startswith(f"TK-{h.MONDAY:%y%m}-") and len(p.code) == 14
+    assert (p.triage_due_on, p.triage_hard_due_on) == (day(1), day(3))
+    assert p.decision_due_on == day(10)  # ten calendar days: a Thursday
+    assert p.next_due_at == wf.end_of_day(day(1))
     assert p.code.lower() in p.search_text
     assert events(db_session, p) == [("submit", S.DRAFT, S.RECEIVED)]
     [text] = outbox(db_session, p)
@@ -58,8 +74,9 @@ def test_submit_issues_a_code_starts_clocks_and_tells_the_citizen(db_session: Se
 def test_codes_count_up_per_month(db_session: Session) -> None:
     a, b = received(db_session), received(db_session)
     assert int(b.code[-6:]) == int(a.code[-6:]) + 1  # type: ignore[index]
-    c = wf.submit(db_session, h.draft(db_session), now=T0 + timedelta(days=40))
-    assert c.code is not None and c.code.startswith("TK-2612-")
+    later = T0 + timedelta(days=40)
+    c = wf.submit(db_session, h.draft(db_session), now=later)
+    assert c.code is not None and c.code.startswith(f"TK-{wf.local_date(later):%y%m}-")
 
 
 def test_submit_before_tet(db_session: Session) -> None:
@@ -85,9 +102,9 @@ def test_pause_and_resume_push_the_clocks_back(db_session: Session, officer: Sta
     later = T0 + timedelta(days=7)  # Monday → next Monday: 5 working days, 7 calendar days
     wf.add_citizen_info(db_session, p, now=later)
     assert p.state == S.RECEIVED and p.paused_at is None and p.paused_days == 7
-    assert p.triage_due_on == date(2026, 11, 10)
-    assert p.triage_hard_due_on == date(2026, 11, 12)
-    assert p.decision_due_on == date(2026, 11, 19)
+    assert p.triage_due_on == day(8)
+    assert p.triage_hard_due_on == day(10)
+    assert p.decision_due_on == day(17)
     assert [e[0] for e in events(db_session, p)] == ["submit", "request_info", "add_info"]
 
 
@@ -119,7 +136,7 @@ def _forwarded(s: Session, officer: StaffUser, **kw: object) -> Petition:
         agency=h.agency(s),
         channel="van_ban",
         document_number="1/MTTQ",
-        sent_on=date(2026, 11, 2),
+        sent_on=h.MONDAY,
         now=T0,
     )
     return p
@@ -130,25 +147,25 @@ def test_pause_while_forwarded_moves_the_handler_deadline(
 ) -> None:
     p = _forwarded(db_session, officer)
     fwd = wf.active_forward(db_session, p)
-    assert fwd is not None and fwd.handler_due_on == date(2026, 11, 5)
+    assert fwd is not None and fwd.handler_due_on == day(3)
     wf.request_info(db_session, p, actor=officer, what="số nhà", now=T0)
     wf.add_citizen_info(db_session, p, now=T0 + timedelta(days=2))
     assert p.state == S.FORWARDED
-    assert fwd.handler_due_on == date(2026, 11, 9)  # +2 days lands on Saturday → Monday
-    assert p.next_due_at == wf.end_of_day(date(2026, 11, 9))
+    assert fwd.handler_due_on == day(7)  # +2 days lands on Saturday → Monday
+    assert p.next_due_at == wf.end_of_day(day(7))
 
 
 @pytest.mark.parametrize(
     ("legal_type", "urgent", "category", "complex_case", "due"),
     [
-        ("phan_anh", True, "moi_truong", False, date(2026, 11, 3)),
-        ("phan_anh", False, "moi_truong", False, date(2026, 11, 5)),
-        ("phan_anh", False, "giao_thong", False, date(2026, 11, 9)),
-        ("kien_nghi", False, "moi_truong", False, date(2026, 12, 2)),
-        # 40 and 55 calendar days end on Saturday 12/12 and Sunday 27/12: the next Monday.
-        ("khieu_nai", False, "dat_dai", False, date(2026, 12, 14)),
-        ("khieu_nai", False, "dat_dai", True, date(2026, 12, 28)),
-        ("to_cao", False, "tham_nhung_tieu_cuc", False, date(2026, 12, 2)),
+        ("phan_anh", True, "moi_truong", False, 1),
+        ("phan_anh", False, "moi_truong", False, 3),
+        ("phan_anh", False, "giao_thong", False, 7),
+        ("kien_nghi", False, "moi_truong", False, 30),
+        # 40 and 55 calendar days end on a Saturday and a Sunday: the next Monday.
+        ("khieu_nai", False, "dat_dai", False, 42),
+        ("khieu_nai", False, "dat_dai", True, 56),
+        ("to_cao", False, "tham_nhung_tieu_cuc", False, 30),
     ],
 )
 def test_default_handler_deadlines(
@@ -158,10 +175,10 @@ def test_default_handler_deadlines(
     urgent: bool,
     category: str,
     complex_case: bool,
-    due: date,
+    due: int,
 ) -> None:
     p = received(db_session, legal_type=legal_type, urgent=urgent, category_code=category)
-    assert wf.default_due(db_session, p, date(2026, 11, 2), complex_case=complex_case)[0] == due
+    assert wf.default_due(db_session, p, h.MONDAY, complex_case=complex_case)[0] == day(due)
 
 
 def test_handler_deadline_can_be_overridden(db_session: Session, officer: StaffUser) -> None:
@@ -183,11 +200,11 @@ def test_handler_deadline_can_be_overridden(db_session: Session, officer: StaffU
         agency=h.agency(db_session),
         channel="email",
         document_number="",
-        sent_on=date(2026, 11, 2),
-        handler_due_on=date(2026, 11, 20),
+        sent_on=h.MONDAY,
+        handler_due_on=day(18),
         now=T0,
     )
-    assert fwd.handler_due_on == date(2026, 11, 20) and fwd.document_number is None
+    assert fwd.handler_due_on == day(18) and fwd.document_number is None
     with pytest.raises(wf.InvalidInput):
         wf.forward(
             db_session,
@@ -196,7 +213,7 @@ def test_handler_deadline_can_be_overridden(db_session: Session, officer: StaffU
             agency=h.agency(db_session),
             channel="fax",
             document_number="",
-            sent_on=date(2026, 11, 2),
+            sent_on=h.MONDAY,
             now=T0,
         )
 
@@ -212,12 +229,12 @@ def test_reforward_starts_a_new_clock(db_session: Session, officer: StaffUser) -
         agency=police,
         channel="van_ban",
         document_number="2/MTTQ",
-        sent_on=date(2026, 11, 4),
+        sent_on=day(2),
         now=T0 + timedelta(days=2),
     )
     assert first is not None and not first.active and second.active
-    assert second.handler_due_on == date(2026, 11, 9) and second.deadline_version == 1
-    assert p.next_due_at == wf.end_of_day(date(2026, 11, 9))
+    assert second.handler_due_on == day(7) and second.deadline_version == 1
+    assert p.next_due_at == wf.end_of_day(day(7))
     assert "Chuyển lại" in events_notes(db_session, p)[-1]
     liaison = h.staff(db_session, "agency", agency_code="ubnd_tam_ky")
     with pytest.raises(wf.NotAllowed):
@@ -237,22 +254,21 @@ def events_notes(s: Session, p: Petition) -> list[str]:
 def test_extension_gets_a_new_deadline_version(db_session: Session, officer: StaffUser) -> None:
     p = _forwarded(db_session, officer, legal_type="to_cao", category_code="tham_nhung_tieu_cuc")
     fwd = wf.active_forward(db_session, p)
-    assert fwd is not None and fwd.handler_due_on == date(2026, 12, 2)
+    assert fwd is not None and fwd.handler_due_on == day(30)
+    db_session.add(Holiday(day=day(32), name="Ngày nghỉ của bài kiểm thử", source="test"))
     wf.extend_deadline(
         db_session,
         p,
         actor=officer,
-        new_due_on=date(2027, 1, 1),
+        new_due_on=day(32),
         note="Công văn gia hạn số 5",
         now=T0,
     )
-    # 01/01/2027 is New Year's Day (a Friday): the extension runs to Monday 04/01/2027.
-    assert fwd.deadline_version == 2 and fwd.handler_due_on == date(2027, 1, 4)
-    assert p.next_due_at == wf.end_of_day(date(2027, 1, 4))
+    # The Friday asked for is a day off: the extension runs to the Monday after it.
+    assert fwd.deadline_version == 2 and fwd.handler_due_on == day(35)
+    assert p.next_due_at == wf.end_of_day(day(35))
     with pytest.raises(wf.InvalidInput):
-        wf.extend_deadline(
-            db_session, p, actor=officer, new_due_on=date(2026, 12, 1), note="x", now=T0
-        )
+        wf.extend_deadline(db_session, p, actor=officer, new_due_on=day(29), note="x", now=T0)
 
 
 def test_answer_review_result_and_satisfaction(db_session: Session, officer: StaffUser) -> None:
@@ -264,7 +280,7 @@ def test_answer_review_result_and_satisfaction(db_session: Session, officer: Sta
         db_session, p, actor=liaison, text="Đã dọn.", now=T0 + timedelta(days=4)
     )
     assert p.state == S.AGENCY_ANSWERED and not fwd.active and fwd.answer_text == "Đã dọn."
-    assert p.result_relay_due_on == date(2026, 11, 10)  # Friday + 2 working days
+    assert p.result_relay_due_on == day(8)  # Friday + 2 working days
     assert wf.is_overdue(p, T0 + timedelta(days=8)) is False
     assert wf.is_overdue(p, T0 + timedelta(days=9)) is True
     sent_at = T0 + timedelta(days=5)
@@ -282,7 +298,7 @@ def test_not_satisfied_reopens_within_30_days_only(db_session: Session, officer:
     wf.answer_directly(db_session, p, actor=officer, answer="Hướng dẫn thủ tục.", now=T0)
     assert p.state == S.ANSWERED_BY_FRONT
     wf.record_feedback(db_session, p, satisfied=False, rating=2, now=T0 + timedelta(days=3))
-    assert p.state == S.REOPENED and p.triage_due_on == date(2026, 11, 6)
+    assert p.state == S.REOPENED and p.triage_due_on == day(4)
     q = received(db_session)
     wf.answer_directly(db_session, q, actor=officer, answer="Trả lời.", now=T0)
     wf.record_feedback(db_session, q, satisfied=False, rating=None, now=T0 + timedelta(days=31))
@@ -381,7 +397,7 @@ def test_redaction_keeps_the_search_key_in_step(db_session: Session, officer: St
 
 def test_overdue_flag_and_query_agree(db_session: Session, officer: StaffUser) -> None:
     p = received(db_session)
-    just_before = wf.end_of_day(date(2026, 11, 3)) - timedelta(seconds=1)
+    just_before = wf.end_of_day(day(1)) - timedelta(seconds=1)
     assert not wf.is_overdue(p, just_before)
     assert wf.is_overdue(p, just_before + timedelta(seconds=1))
     late = T0 + timedelta(days=3)

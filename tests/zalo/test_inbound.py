@@ -22,7 +22,7 @@ from storage.models import Attachment, Citizen, InboundEvent, OutboxMessage, Pet
 from tests.zalo.conftest import control
 from tests.zalo.helpers import USER, now_ms, post_signed, raw_fixture, text_event
 
-NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+NOW = datetime.now(UTC).replace(microsecond=0)
 
 
 def _event(cls: type[ev.Event] = ev.TextMessage, **kw: object) -> ev.Event:

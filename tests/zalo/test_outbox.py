@@ -11,7 +11,7 @@ from handlers import outbox
 from handlers.outbox import Button, OutboxError
 from storage.models import Citizen
 
-NOW = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
+NOW = datetime.now(UTC).replace(microsecond=0)
 LEASE = timedelta(minutes=10)
 
 

@@ -389,7 +389,7 @@ def test_the_driver_fast_path_stores_what_the_orm_reads_back(
 ) -> None:
     from bot.zalo.store import Delivery, store
 
-    at = datetime(2026, 11, 30, 1, 2, 3, 456789, tzinfo=UTC)
+    at = datetime.now(UTC).replace(microsecond=456789)  # microseconds survive the round trip
     raw = text_event("Đường ngập 🌊", msg_id="fast-1")
     delivery = Delivery("k-fast", "user_send_text", USER, raw, "app_body_ts_oakey", at, at)
     first = store(fresh_engine, delivery, stale=False)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from bot import admin, cli, database, errors, health, logs, nlp_models, simulator
 from bot.runtime import Runtime, attach, build_runtime
@@ -11,6 +14,15 @@ from bot.zalo.cli import zalo_cli
 from bot.zalo.webhook import bp as webhook_bp
 from config import Settings, load_settings
 from handlers.inbound import Router
+
+
+class RowId(IntegerConverter):
+    """`<int:…>` in our URLs names a row: anything beyond a 64-bit key is simply not found
+    (the database driver would otherwise fail on it with a 500)."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(
@@ -29,6 +41,7 @@ def create_app(
     settings = runtime.settings
     logs.configure(settings.log_level)
     app = Flask(__name__, instance_path=str(database.instance_dir(settings)))
+    app.url_map.converters["int"] = RowId
     app.config.update(
         SECRET_KEY=settings.secret_key,
         TESTING=settings.testing,

@@ -62,6 +62,8 @@ class Settings:
     # Attachments (downloaded evidence and staff uploads)
     attachment_dir: str = str(INSTANCE_DIR / "attachments")
     attachment_max_bytes: int = 20 * 1024 * 1024
+    # /healthz answers 503 when the attachments' disk has less free space than this.
+    health_min_free_mb: int = 512
     # Petitions
     petition_code_prefix: str = "TK"
     consent_version: str = "2026-01"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import shutil
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -84,3 +86,23 @@ def test_session_cookie_flags(app: Flask, settings: Settings) -> None:
     prod = create_app(settings.with_overrides(session_cookie_secure=True))
     get_db(prod).engine.dispose()
     assert prod.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_healthz_reports_a_full_disk(settings: Settings) -> None:
+    Path(settings.attachment_dir).mkdir(parents=True, exist_ok=True)
+    free_mb = shutil.disk_usage(settings.attachment_dir).free // (1024 * 1024)
+    app = create_app(settings.with_overrides(health_min_free_mb=free_mb + 1024))
+    resp = app.test_client().get("/healthz")
+    get_db(app).engine.dispose()
+    assert resp.status_code == 503
+    assert resp.json is not None and resp.json["storage"] == "low disk space"
+
+
+def test_healthz_reports_a_folder_that_takes_no_writes(settings: Settings, tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the attachments folder should be")
+    app = create_app(settings.with_overrides(attachment_dir=str(blocked)))
+    resp = app.test_client().get("/healthz")
+    get_db(app).engine.dispose()
+    assert resp.status_code == 503
+    assert resp.json is not None and resp.json["storage"] == "not writable"

@@ -21,7 +21,7 @@ def integer(form: Form, name: str, *, required: bool = True) -> int | None:
         if required:
             raise InvalidInput("Thiếu thông tin bắt buộc.")
         return None
-    if not raw.isdigit():
+    if not raw.isdigit() or len(raw) > 18:  # a 64-bit key at most
         raise InvalidInput("Giá trị không hợp lệ.")
     return int(raw)
 

@@ -7,6 +7,7 @@ import logging
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.admin import forms
 from bot.admin.actions import _upload
@@ -16,7 +17,7 @@ from bot.database import db_session
 from handlers import workflow as wf
 from handlers.workflow import InvalidInput
 from handlers.workflow.labels import CHANNEL_LABELS, LEGAL_TYPE_LABELS
-from storage.models import OrgUnit, Petition
+from storage.models import Category, OrgUnit, Petition, Ward
 from storage.models.enums import Channel, LegalType, PetitionState, Role
 
 logger = logging.getLogger(__name__)
@@ -55,9 +56,10 @@ def entry_post() -> ResponseReturnValue:
         channel = forms.text(f, "channel")
         if channel not in ENTRY_CHANNELS:
             raise InvalidInput("Cần chọn hình thức tiếp nhận.")
-        ward_id = forms.integer(f, "ward")
+        ward_id = _known(s, Ward, forms.integer(f, "ward"), "Phường")
         if not who.sees_everything and ward_id not in who.ward_ids:
             raise InvalidInput("Phường nằm ngoài phạm vi của bạn.")
+        category_id = _known(s, Category, forms.integer(f, "category", required=False), "Lĩnh vực")
         body = forms.text(f, "text", 20_000)
         if not body:
             raise InvalidInput("Cần nhập nội dung phản ánh, kiến nghị.")
@@ -67,7 +69,7 @@ def entry_post() -> ResponseReturnValue:
             channel=channel,
             ward_id=ward_id,
             unit_id=s.scalar(select(OrgUnit.id).where(OrgUnit.ward_id == ward_id)),
-            category_id=forms.integer(f, "category", required=False),
+            category_id=category_id,
             legal_type=legal if legal in set(LegalType) else None,
             urgent=forms.flag(f, "urgent"),
             reporter_name=forms.text(f, "reporter_name", 200) or None,
@@ -88,6 +90,19 @@ def entry_post() -> ResponseReturnValue:
         return _form(str(exc), 400)
     flash(f"Đã tiếp nhận hồ sơ {p.code}.", "ok")
     return redirect(url_for("admin.petition", pid=p.id))
+
+
+def _known(
+    s: Session, model: type[Ward] | type[Category], row_id: int | None, what: str
+) -> int | None:
+    """An id the form sent, refused unless it names an active row (a crafted form would
+    otherwise fail in the database)."""
+    if row_id is None:
+        return None
+    row = s.get(model, row_id)
+    if row is None or not row.active:
+        raise InvalidInput(f"{what} đã chọn không có trong danh mục.")
+    return row_id
 
 
 def _email(value: str) -> str | None:

@@ -41,7 +41,7 @@ SEARCH_TOTAL_CAP = 1000
 
 def _int(name: str) -> int | None:
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdigit() and len(value) <= 18 else None  # a 64-bit key at most
 
 
 def parse_filter(cal: WorkCalendar | None = None) -> InboxFilter:

@@ -274,6 +274,8 @@ def _decode(cursor: str | None) -> tuple[str, int] | None:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         key, ident = json.loads(raw)
         datetime.fromisoformat(key)
+        if not 0 < int(ident) < 2**63:  # a row id; the driver fails on anything larger
+            return None
         return str(key), int(ident)
     except (ValueError, TypeError):
         return None

@@ -222,12 +222,13 @@ def _show(value: Cell, as_percent: bool) -> str:
     return "" if value is None else str(value)
 
 
+EMPTY = "Không có số liệu."
+
+
 def _table(doc: DocxDocument, table: Table) -> None:
     caption = _para(doc, table.title, size=13, bold=True, align=WD_ALIGN_PARAGRAPH.LEFT)
     caption.paragraph_format.space_before = Pt(6)
-    empty: list[Cell] = ["Không có số liệu.", *([""] * (len(table.headers) - 1))]
-    rows = table.rows or [empty]
-    grid = doc.add_table(rows=1 + len(rows), cols=len(table.headers))
+    grid = doc.add_table(rows=1 + max(len(table.rows), 1), cols=len(table.headers))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     first = 1.2 if table.key == "overdue" else 5.5 if len(table.headers) > 2 else 10.0
@@ -238,7 +239,10 @@ def _table(doc: DocxDocument, table: Table) -> None:
     repeat = OxmlElement("w:tblHeader")  # the heading row again on every page the table spans
     repeat.set(qn("w:val"), "true")
     grid.rows[0]._tr.get_or_add_trPr().append(repeat)
-    for r, row in enumerate(rows, 1):
+    if not table.rows:  # one cell across the row: the narrow STT column would break the words
+        _cell(grid.cell(1, 0).merge(grid.cell(1, len(table.headers) - 1)), EMPTY, left=True)
+        return
+    for r, row in enumerate(table.rows, 1):
         for col, value in enumerate(row):
             _cell(grid.cell(r, col), _show(value, col in table.percent), left=col == 0)
 

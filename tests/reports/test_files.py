@@ -4,7 +4,7 @@ openpyxl (header, figures, the list of petitions; names stay text)."""
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from docx import Document
 from openpyxl import load_workbook
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from handlers.reports import build, scope_of
 from handlers.reports.excel import build_xlsx
-from handlers.reports.periods import Period
+from handlers.reports.periods import Period, month_of
 from handlers.reports.word import build_docx, date_line, number_line
 from tests.workflow import helpers as h
 
@@ -102,3 +102,16 @@ def test_the_excel_report_reads_back(db_session: Session, month: tuple[Period, d
     assert len(codes) == 9  # P1–P9: received in the month or carried into it
     walk_in = next(r for r in rows[1:] if r[2] == "Trực tiếp")
     assert walk_in[4] == "Phường Quảng Phú" and walk_in[5] == "Kiến nghị"
+
+
+def test_an_empty_table_reads_across_its_row(db_session: Session) -> None:
+    scope = scope_of(db_session, None)
+    assert scope is not None
+    quiet = month_of(datetime.now(UTC).date() - timedelta(days=3 * 365))  # no petitions then
+    report = build(db_session, quiet, scope, now=datetime.now(UTC))
+    assert report is not None
+    doc = Document(io.BytesIO(build_docx(report)))
+    overdue = next(t for t in doc.tables if t.rows[0].cells[0].text == "STT")
+    [row] = overdue.rows[1:]
+    assert {c.text for c in row.cells} == {"Không có số liệu."}  # one cell spans the row
+    assert len({id(c._tc) for c in row.cells}) == 1

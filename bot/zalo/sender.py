@@ -37,6 +37,7 @@ from handlers import outbox
 from handlers.agencies.mail import delivery_failed
 from handlers.clock import Clock
 from handlers.outbox import reach
+from handlers.outbox.delivery import email_failed
 from storage.db import transaction
 from storage.models import Citizen, OutboxMessage
 
@@ -197,6 +198,7 @@ class Sender:
             if action is Action.INVALID:
                 outbox.dead_letter(session, row.id, now=now, reason=f"invalid: {reason}", held=row)
                 delivery_failed(session, row.id, reason, now)  # an agency email: tell the Front
+                email_failed(session, row.id, reason, now)  # a citizen's result: call or write
                 return "dead"
             if action in (Action.CONFIG, Action.REFRESH):
                 alerts.alert_admins(
@@ -223,6 +225,7 @@ class Sender:
                     held=row,
                 )
                 delivery_failed(session, row.id, reason, now)
+                email_failed(session, row.id, reason, now)
                 return "dead"
             retry_at = now + backoff(row.attempts, self.rng, base=15, cap=900)
             outbox.fail(session, row.id, error=reason, retry_at=retry_at, held=row)

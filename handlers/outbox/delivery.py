@@ -2,7 +2,8 @@
 
 No message reaches them by itself. When their result is released, an email goes to the
 address they gave (through the outbox, real SMTP), or else the officer gets an item to call
-them back or send a letter; the petition records how and when the result actually reached
+them back or send a letter; an email the server refuses (or the sender gives up on) raises
+that same item; the petition records how and when the result actually reached
 them (`result_delivered_at/via`), which is what "kết quả đã gửi" may rest on.
 """
 
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from handlers.outbox.queueing import OutboxError, queue_email
 from handlers.tasks import raise_item
-from storage.models import Petition, StaffNotification
+from storage.models import OutboxMessage, Petition, StaffNotification
 
 logger = logging.getLogger(__name__)
 
@@ -58,15 +59,33 @@ def require_delivery(session: Session, petition: Petition, result: str, now: dat
     return how
 
 
-def _item(session: Session, petition: Petition, how: str, now: datetime) -> StaffNotification:
+def email_failed(session: Session, outbox_id: int, reason: str, now: datetime) -> bool:
+    """A result email was refused or given up on: the officer must tell the citizen another
+    way (call, letter). Called by the outbox sender for every dead email row; rows that are
+    not a result email, or a result already delivered, are left alone."""
+    row = session.get(OutboxMessage, outbox_id)
+    if row is None or row.kind != "result_email" or row.petition_id is None:
+        return False
+    petition = session.get(Petition, row.petition_id)
+    if petition is None or petition.result_delivered_at is not None:
+        return False
+    logger.warning("result email of petition %s not delivered", petition.id)
+    how = "phone" if petition.callback_phone else "letter"
+    why = f"Thư báo kết quả đến {row.recipient} không gửi được ({reason[:200]})."
+    _item(session, petition, how, now, why=why)
+    return True
+
+
+def _item(
+    session: Session, petition: Petition, how: str, now: datetime, *, why: str = ""
+) -> StaffNotification:
     if how == "phone":
         title = f"{petition.code}: gọi điện báo kết quả cho người dân ({petition.callback_phone})"
     else:
         title = f"{petition.code}: gửi văn bản báo kết quả cho người dân"
     body = (
-        "Người dân không gửi qua Zalo nên chưa nhận được kết quả. Sau khi báo, bấm "
-        "«Ghi nhận đã báo kết quả» trên trang hồ sơ."
-    )
+        why or "Người dân không gửi qua Zalo nên chưa nhận được kết quả."
+    ) + " Sau khi báo, bấm «Ghi nhận đã báo kết quả» trên trang hồ sơ."
     return raise_item(
         session,
         kind="deliver_result",

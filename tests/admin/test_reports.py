@@ -20,8 +20,9 @@ from handlers import audit
 from handlers.jobs import JobContext, run_job
 from handlers.reports.jobs import JOB_NAME, JOBS
 from handlers.reports.periods import Period, current_month
+from handlers.reports.versions import KIND
 from handlers.workflow.calendar import WorkCalendar
-from storage.models import AuditEntry, ReportVersion, StaffUser
+from storage.models import AuditEntry, ReportVersion, StaffNotification, StaffUser
 from tests.admin.conftest import login, post
 from tests.reports.helpers import at
 from tests.reports.month import build_month
@@ -211,3 +212,40 @@ def test_the_monthly_items_open_the_report_for_their_recipients(
         assert response.status_code == 200 and response.request.path == "/admin/reports"
         shown = response.get_data(as_text=True)
         assert f"Báo cáo phản ánh, kiến nghị {month.label} · {title}" in shown
+
+
+def test_a_monthly_item_and_its_link_stay_closed_to_another_wards_officer(
+    app: Flask, db_session: Session, session_factory: sessionmaker[Session]
+) -> None:
+    """Quảng Phú's item and the report it links to do not exist for Tam Kỳ's officer (404);
+    a liaison gets the 403 page; the area's link shows a ward officer only their own ward."""
+    now = datetime.now(UTC)
+    month = current_month(now).previous()
+    stranger = h.staff(db_session, "staff", wards=("tam_ky",))
+    liaison = h.staff(db_session, "agency", agency_code="ubnd_tam_ky")
+    db_session.commit()
+    day = WorkCalendar.load(db_session).next_working_day(month.after)
+    run_job(JOBS, JOB_NAME, JobContext(sessions=session_factory, now=at(day, 7)))
+    items = {
+        (n.ward_id, n.role): n
+        for n in db_session.scalars(select(StaffNotification).where(StaffNotification.kind == KIND))
+    }
+    theirs = items[(h.ward(db_session, "quang_phu").id, "staff")]
+    area = items[(None, "supervisor")]
+    assert theirs.link == f"/reports?period={month.key}&ward=quang_phu"
+    client = app.test_client()
+    assert login(client, stranger.username).status_code == 302
+    listed = client.get("/admin/tasks").get_data(as_text=True)
+    assert f"/admin/tasks/{theirs.id}/open" not in listed
+    assert f"/admin/tasks/{area.id}/open" not in listed
+    assert client.get(f"/admin/tasks/{theirs.id}/open").status_code == 404
+    assert client.get(f"/admin/tasks/{area.id}/open").status_code == 404
+    refused = client.get(f"/admin{theirs.link}")
+    assert refused.status_code == 404
+    assert "phường Quảng Phú" not in refused.get_data(as_text=True)
+    own = client.get(f"/admin{area.link}").get_data(as_text=True)  # no ward named: their own
+    assert f"Báo cáo phản ánh, kiến nghị {month.label} · phường Tam Kỳ" in own
+    assert "toàn khu vực Tam Kỳ" not in own
+    other = app.test_client()
+    assert login(other, liaison.username).status_code == 302
+    assert other.get(f"/admin{theirs.link}").status_code == 403

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.zalo.services import ZaloServices
 from bot.zalo.standin import StandIn
@@ -170,9 +170,10 @@ def test_neither_waits_with_every_reason_then_leaves_when_the_citizen_writes(
     assert (row.state, row.delivered_via, row.wait_reason) == ("sent", "cs", None)
 
 
-def test_a_template_not_approved_falls_to_zns_and_alerts_administrators(
+def test_a_template_approved_for_neither_kind_waits_an_hour_and_alerts_administrators(
     zalo: ZaloServices, db_session: Session, standin: StandIn
 ) -> None:
+    """The same id serves UID and ZNS (no ZNS ids configured): both are refused."""
     control(standin, "templates", id="T-STATUS", status="PENDING_REVIEW", params=[])
     citizen = person(db_session, standin, "u-t", days_ago=9, phone="0912345678")
     notice_row(db_session, citizen)
@@ -180,8 +181,43 @@ def test_a_template_not_approved_falls_to_zns_and_alerts_administrators(
     assert row.delivered_via is None and row.state == "pending"  # looked at again in an hour
     assert row.next_attempt_at == NOW + timedelta(hours=1)
     assert row.wait_reason == "window,template_not_approved"
+    tried = [c[0] for c in standin.state.calls]
+    assert "/v3.0/oa/message/template" in tried and "/message/template" in tried
     kinds = db_session.scalars(select(StaffNotification.kind)).all()
     assert kinds == ["zalo_template"]
+
+
+def test_a_template_not_approved_falls_to_zns_and_alerts_administrators(
+    db_session: Session,
+    standin: StandIn,
+    session_factory: sessionmaker[Session],
+    database_url: str,
+    tmp_path: Path,
+) -> None:
+    """The UID template awaits approval; the phone-only ZNS template of the slot carries it."""
+    control(standin, "templates", id="T-STATUS", status="PENDING_REVIEW", params=[])
+    control(standin, "templates", id="Z-STATUS", params=PARAMS["T-STATUS"], uid=False)
+    settings = make_settings(
+        database_url,
+        tmp_path,
+        zalo_api_base=standin.base_url,
+        zalo_oauth_base=standin.base_url,
+        zns_api_base=standin.base_url,
+        zalo_oa_id=OA,
+        zalo_template_ids=IDS,
+        zns_template_ids=("status=Z-STATUS",),
+        zalo_template_quiet_hours="",
+    )
+    zalo = zalo_layer(settings, session_factory)
+    citizen = person(db_session, standin, "u-z", days_ago=9, phone="0912345678")
+    notice_row(db_session, citizen)
+    row = drain(zalo, db_session)
+    assert (row.state, row.delivered_via, row.wait_reason) == ("sent", "zns", None)
+    assert sent(standin, "template") == []
+    [message] = sent(standin, "zns")
+    assert message["template_id"] == "Z-STATUS" and message["phone"] == "84912345678"
+    assert message["template_data"]["ma_ho_so"] == "TK-2612-000001"
+    assert db_session.scalars(select(StaffNotification.kind)).all() == ["zalo_template"]
 
 
 def test_a_phone_not_on_zalo_is_remembered_and_not_tried_again(

@@ -455,7 +455,7 @@ _PEOPLE = _rx(r"nha", r"nguoi", r"tre", r"chau", r"ong", r"ba", r"em", r"con")
 _SENTENCE_END = re.compile(r"[.!?;]+(?:\s+|$)|\n")
 
 
-def _view(text: str) -> str:
+def view(text: str) -> str:
     """Normalised, folded text; colliding harmless words renamed when typed with diacritics."""
     clean = _KEPT.sub(r"\1", normalize(_KEEP_BARE.sub(r"\1qqx", text[:20_000])).lower())
     if has_diacritics_mostly(text[:20_000]):
@@ -492,6 +492,6 @@ def detect(text: str) -> Urgency:
     """Return whether ``text`` reports an immediate danger, with the hazards found."""
     if not isinstance(text, str) or not text.strip():
         return Urgency(False)
-    sentences = [s.strip() for s in _SENTENCE_END.split(_view(text)) if s and s.strip()]
+    sentences = [s.strip() for s in _SENTENCE_END.split(view(text)) if s and s.strip()]
     reasons = _reasons(sentences)
     return Urgency(bool(reasons), tuple(reasons))

@@ -15,7 +15,17 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from nlp import corpus, emergency_eval, evaluation, leakage, pipeline, registry, trainer
+from nlp import (
+    corpus,
+    emergency_eval,
+    emergency_model,
+    emergency_training,
+    evaluation,
+    leakage,
+    pipeline,
+    registry,
+    trainer,
+)
 from nlp.corpus import read_petitions
 
 
@@ -67,6 +77,10 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _emergency(args: argparse.Namespace) -> int:
+    if args.train:
+        model = emergency_training.build()
+        _print({"model": str(emergency_model.MODEL_FILE), "features": len(model.index)})
+        return 0
     paths = [Path(p) for p in args.paths]
     _print(emergency_eval.evaluate(paths or None, details=args.details))
     return 0
@@ -112,6 +126,7 @@ def parser() -> argparse.ArgumentParser:
     )
     emergency.add_argument("paths", nargs="*", metavar="PATH.jsonl")
     emergency.add_argument("--details", action="store_true", help="list misses and false alarms")
+    emergency.add_argument("--train", action="store_true", help="rebuild nlp/models/emergency.bin")
     emergency.set_defaults(func=_emergency)
     rel = sub.add_parser("reliability", help="accuracy above each confidence threshold")
     rel.add_argument("path")

@@ -43,6 +43,7 @@ REASON_LABELS: dict[str, str] = {
     "injury": "người bị thương",
     "explosion": "cháy nổ",
     "self_harm": "người có ý định tự tử",
+    "danger": "nguy hiểm đang xảy ra",
 }
 _EXTRA_ADVICE = {
     "electric": "bot.urgent_electric",

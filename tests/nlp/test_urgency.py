@@ -2,8 +2,9 @@
 
 import pytest
 
+from nlp import emergency_model, emergency_training
 from nlp.normalize import fold
-from nlp.urgency import detect
+from nlp.urgency import Urgency, detect, rules, view
 
 URGENT = [
     ("Nhà hàng xóm đang cháy lớn, khói đen mù mịt, gọi cứu hỏa giúp!", "fire"),
@@ -93,3 +94,49 @@ def test_word_collisions_do_not_hide_an_emergency(text):
 def test_settled_news_negated_and_past_are_not_emergencies(text):
     assert not detect(text).urgent
     assert not detect(fold(text)).urgent
+
+
+# Wording the rules have no pattern for; the learned model (nlp/emergency_model.py) reads it.
+MODEL_ONLY = [
+    "mái tôn nhà bên bay tứ tung, một tấm cắm vào vai anh shipper, ảnh đang la",
+    "nuoc vo tran vao phong, ong ba em nam liet tren giuong",
+]
+
+
+@pytest.mark.parametrize("text", MODEL_ONLY)
+def test_the_model_raises_what_the_rules_miss_as_a_danger(text):
+    assert not rules(text).urgent
+    assert detect(text) == Urgency(True, ("danger",))
+    assert emergency_model.probability(view(text)) >= emergency_model.THRESHOLD
+
+
+@pytest.mark.parametrize("text", MODEL_ONLY)
+def test_without_the_model_file_the_rules_decide_alone(text, tmp_path, monkeypatch):
+    monkeypatch.setattr(emergency_model, "MODEL_FILE", tmp_path / "missing.bin")
+    emergency_model.MODEL.reset()
+    try:
+        assert not detect(text).urgent
+        assert detect(URGENT[0][0]).reasons == ("fire",)
+    finally:
+        monkeypatch.undo()
+        emergency_model.MODEL.reset()
+    assert detect(text).urgent
+
+
+def test_a_hazard_the_rules_name_is_kept_and_not_called_danger():
+    result = detect("Nhà hàng xóm đang cháy lớn, khói đen mù mịt, gọi cứu hỏa giúp!")
+    assert result.reasons == ("fire",)
+
+
+def test_every_reason_has_a_vietnamese_label():
+    from handlers.conversation.emergency import REASON_LABELS, labels
+
+    assert labels(("danger",)) == "nguy hiểm đang xảy ra"
+    assert "danger" in REASON_LABELS
+
+
+@pytest.mark.slow
+def test_the_shipped_model_file_is_what_the_corpus_trains(tmp_path):
+    path = tmp_path / "emergency.bin"
+    emergency_training.build(path)
+    assert path.read_bytes() == emergency_model.MODEL_FILE.read_bytes()

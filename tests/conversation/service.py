@@ -25,13 +25,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.serving import make_server
 
 from bot import create_app, worker
-from bot.clock import offset_clock
 from bot.database import get_db
 from bot.runtime import runtime_of
 from bot.simulator.events import follow_event, message_event, signed
 from bot.zalo.standin import StandIn
 from bot.zalo.tokens import TokenPair, store_pair
 from config import Settings
+from handlers.clock import Clock
 from handlers.seed import seed_reference
 from handlers.workflow import LOCAL_TZ, WorkCalendar
 from storage import migrate
@@ -92,19 +92,26 @@ class Service:
 _counter = iter(range(1, 10**9))
 
 
-def during_office_hours(sessions: sessionmaker[Session]) -> datetime:
-    """09:00 local of the latest working day that has reached 09:00 (holidays known).
+_OFFICE_OFFSET: list[timedelta] = []
+
+
+def office_clock(sessions: sessionmaker[Session]) -> Clock:
+    """The real clock moved back to 09:00 of the latest working day that has reached 09:00
+    (holidays known); every service of this test run shares the one offset.
 
     Backwards, never ahead: rows the ORM stamps by default (created_at) then never lie in the
     service's future.
     """
-    with sessions() as session:
-        calendar = WorkCalendar.load(session)
-    moment = utcnow().astimezone(LOCAL_TZ)
-    day = moment.date() if moment.hour >= 9 else moment.date() - timedelta(days=1)
-    while not calendar.is_working_day(day):
-        day -= timedelta(days=1)
-    return datetime.combine(day, time_of_day(9), LOCAL_TZ)
+    if not _OFFICE_OFFSET:
+        with sessions() as session:
+            calendar = WorkCalendar.load(session)
+        moment = utcnow().astimezone(LOCAL_TZ)
+        day = moment.date() if moment.hour >= 9 else moment.date() - timedelta(days=1)
+        while not calendar.is_working_day(day):
+            day -= timedelta(days=1)
+        _OFFICE_OFFSET.append(datetime.combine(day, time_of_day(9), LOCAL_TZ) - moment)
+    offset = _OFFICE_OFFSET[0]
+    return lambda: utcnow() + offset
 
 
 @contextmanager
@@ -145,7 +152,7 @@ def running_service(
     app = create_app(settings)
     runtime = runtime_of(app)
     if office_time:
-        runtime.use_clock(offset_clock(during_office_hours(get_db(app).sessions)))
+        runtime.use_clock(office_clock(get_db(app).sessions))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-http", daemon=True)
     thread.start()

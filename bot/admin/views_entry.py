@@ -99,8 +99,8 @@ def _known(
     otherwise fail in the database)."""
     if row_id is None:
         return None
-    row = s.get(model, row_id)
-    if row is None or not row.active:
+    active = s.scalar(select(model.active).where(model.id == row_id))
+    if not active:
         raise InvalidInput(f"{what} đã chọn không có trong danh mục.")
     return row_id
 

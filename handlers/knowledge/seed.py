@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import KnowledgeAnswer, Ward
 
-TO_CONFIRM = "đang cập nhật, cán bộ sẽ xác nhận"
+TO_CONFIRM = "đang cập nhật"  # staff fill these in on «Hỏi đáp»; no promise to the citizen
 
 #: (topic, question, phrasings one a line, answer) for the whole area.
 AREA: tuple[tuple[str, str, str, str], ...] = (

@@ -183,7 +183,7 @@ def test_front_office_of_a_named_ward(service: Service) -> None:
     consent(phone)
     phone.say("MTTQ phường Bàn Thạch ở đâu, sđt bao nhiêu")
     answer = phone.expect()[0]
-    assert "phường Bàn Thạch" in answer.text and "cán bộ sẽ xác nhận" in answer.text
+    assert "phường Bàn Thạch" in answer.text and "đang cập nhật" in answer.text
     assert petitions_of(service, phone) == []
 
 

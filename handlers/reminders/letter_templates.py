@@ -48,6 +48,10 @@ _BODY_2 = (
 )
 
 
+#: Body text in points, as on the forwarding slip.
+BODY = 13
+
+
 def _para(
     cell_or_doc: Any,
     text: str,
@@ -81,22 +85,25 @@ _AGENDA = (
 
 
 def _page(doc: DocumentObject) -> None:
-    """A4, margins of Nghị định 30/2020 (top/bottom 2 cm, left 3 cm, right 2 cm), 14 pt."""
+    """A4, margins of Nghị định 30/2020 (top/bottom 2 cm, left 3 cm, right 1.5 cm), 13 pt:
+    the forwarding slip's page, so the Front's documents on one petition look alike."""
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.left_margin, section.right_margin = Cm(3), Cm(2)
+    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
     section.top_margin, section.bottom_margin = Cm(2), Cm(2)
     doc.styles["Normal"].font.name = "Times New Roman"
-    doc.styles["Normal"].font.size = Pt(14)
+    doc.styles["Normal"].font.size = Pt(BODY)
 
 
 def _header(doc: DocumentObject, subject: str) -> None:
-    """The issuing committee and number on the left, the national motto on the right."""
+    """The issuing committee and number on the left, the national motto on the right; the
+    committee's lines are the forwarding slip's."""
     header = doc.add_table(rows=1, cols=2)
     header.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = header.rows[0].cells
-    _para(left, "ỦY BAN MTTQ VIỆT NAM")
-    _para(left, "{{ten_don_vi_hoa}}", bold=True)
+    _para(left, "ỦY BAN MẶT TRẬN TỔ QUỐC", size=12)
+    _para(left, "VIỆT NAM {{ten_don_vi_hoa}}", size=12)
+    _para(left, "BAN THƯỜNG TRỰC", bold=True, size=12)
     _para(left, "Số: {{so_van_ban}}/MTTQ-BTT")
     _para(left, subject, size=12)
     _para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12)
@@ -109,11 +116,11 @@ def _letter(lan: int) -> DocumentObject:
     _page(doc)
     _header(doc, f"V/v đôn đốc giải quyết phản ánh, kiến nghị của công dân (lần {lan})")
     addressee = "{{co_quan}}" if lan == 1 else "{{thu_truong}}"
-    _para(doc, f"Kính gửi: {addressee}.", size=14)
+    _para(doc, f"Kính gửi: {addressee}.", size=BODY)
     for text in _BODY_1 if lan == 1 else _BODY_2:
-        p = _para(doc, text, size=14, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+        p = _para(doc, text, size=BODY, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
         p.paragraph_format.first_line_indent = Cm(1)
-    _para(doc, "Trân trọng./.", size=14, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _para(doc, "Trân trọng./.", size=BODY, align=WD_ALIGN_PARAGRAPH.LEFT)
     footer = doc.add_table(rows=1, cols=2)
     sent_to, signer = footer.rows[0].cells
     _para(sent_to, "Nơi nhận:", bold=True, italic=True, size=12, align=WD_ALIGN_PARAGRAPH.LEFT)
@@ -131,9 +138,9 @@ def _agenda() -> DocumentObject:
     doc = Document()
     _page(doc)
     _header(doc, "V/v đề xuất giám sát việc giải quyết phản ánh, kiến nghị của công dân")
-    _para(doc, "Kính gửi: Ban Thường trực {{ten_don_vi}}.", size=14)
+    _para(doc, "Kính gửi: Ban Thường trực {{ten_don_vi}}.", size=BODY)
     for text in _AGENDA:
-        p = _para(doc, text, size=14, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+        p = _para(doc, text, size=BODY, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
         p.paragraph_format.first_line_indent = Cm(1)
     footer = doc.add_table(rows=1, cols=2)
     sent_to, signer = footer.rows[0].cells

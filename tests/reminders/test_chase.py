@@ -17,6 +17,8 @@ from handlers import workflow as wf
 from handlers.reminders import letters
 from handlers.reminders.config import ReminderConfig
 from handlers.workflow.actors import Actor
+from handlers.workflow.slips import TEMPLATE as SLIP
+from handlers.workflow.slips import FrontUnit
 from storage.models import ChaseLetter, PetitionEvent, StaffNotification
 from tests.reminders import helpers as r
 
@@ -49,9 +51,21 @@ def test_shipped_documents_are_a4_with_the_front_header(name: str) -> None:
         29.7,
     )
     header = doc.tables[0].rows[0].cells
-    assert header[0].paragraphs[0].text == "ỦY BAN MTTQ VIỆT NAM"
-    assert header[0].paragraphs[1].text == "{{ten_don_vi_hoa}}"
+    committee = [p.text for p in header[0].paragraphs[:3]]
+    assert committee == [
+        "ỦY BAN MẶT TRẬN TỔ QUỐC",
+        "VIỆT NAM {{ten_don_vi_hoa}}",
+        "BAN THƯỜNG TRỰC",
+    ]
     assert header[1].paragraphs[0].text == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    # The forwarding slip of the same committee reads the same, on the same page.
+    unit = FrontUnit(name="Ủy ban Mặt trận Tổ quốc Việt Nam phường Tam Kỳ", place="Tam Kỳ")
+    filled = [line.replace("{{ten_don_vi_hoa}}", "PHƯỜNG TAM KỲ") for line in committee[:2]]
+    assert tuple(filled) == unit.header
+    slip = Document(str(SLIP)).sections[0]
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        assert getattr(section, side) == getattr(slip, side), side
+    assert doc.styles["Normal"].font.size == Document(str(SLIP)).styles["Normal"].font.size
 
 
 def test_a_letter_is_sent_only_when_recorded(

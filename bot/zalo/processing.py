@@ -192,15 +192,12 @@ def _sender_heads() -> Select[int]:
 
 
 def claim(session: Session, inbound_id: int) -> bool:
-    """Take an open row for this transaction; False if it is done or another process has it."""
-    if session.get_bind().dialect.name == "postgresql":
-        got = session.scalar(
-            select(InboundEvent.id)
-            .where(InboundEvent.id == inbound_id, InboundEvent.state.in_(_OPEN))
-            .with_for_update(skip_locked=True)
-        )
-        if got is None:
-            return False
+    """Take an open row for this transaction; False if it is done already.
+
+    The UPDATE waits for a row lock another transaction holds: with SKIP LOCKED, a row this
+    worker had just leased was skipped whenever another worker's claim scan touched it at that
+    moment, and then waited out the whole lease (two minutes) before anyone answered it.
+    """
     result = session.execute(
         update(InboundEvent)
         .where(InboundEvent.id == inbound_id, InboundEvent.state.in_(_OPEN))

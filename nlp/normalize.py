@@ -64,6 +64,29 @@ def fold(text: str) -> str:
     return " ".join(text.lower().translate(_FOLD_TABLE).split())
 
 
+_TERM_WORD = re.compile(r"[^\W_]+")
+
+
+def loose_pattern(term: str) -> str:
+    """A regex source for ``term`` however it is typed: any case, any or no diacritics on each
+    letter, anything non-word between its words ("Nguyễn Văn-An" finds "nguyen van an")."""
+    words = ("".join(_letter_class(ch) for ch in word) for word in _TERM_WORD.findall(fold(term)))
+    return r"[\W_]+".join(words)
+
+
+@lru_cache(maxsize=64)
+def _letter_class(base: str) -> str:
+    """Every letter that folds to ``base`` (a → [aàáảãạăằ…âầ…]); others stand for themselves."""
+    variants = {base}
+    for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+        ch = chr(code)
+        if fold(ch) == base:
+            variants.add(ch.lower())
+    if len(variants) == 1:
+        return re.escape(base)
+    return "[" + "".join(re.escape(v) for v in sorted(variants)) + "]"
+
+
 _LETTER = re.compile(r"[^\W\d_]")
 
 

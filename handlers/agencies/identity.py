@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from nlp import author, pii
-from nlp.normalize import fold
+from nlp.normalize import fold, loose_pattern
 from storage.models import Petition
 
 #: What stands where a protected author's name was.
@@ -120,22 +120,4 @@ def _merged(spans: list[Span]) -> list[Span]:
 @lru_cache(maxsize=1024)
 def _pattern(term: str) -> re.Pattern[str]:
     """The term's words in any case, with or without diacritics, anything non-word between."""
-    words = [_word_pattern(word) for word in _WORDS.findall(fold(term))]
-    return re.compile(r"(?<![^\W_])" + r"[\W_]+".join(words) + r"(?![^\W_])", re.IGNORECASE)
-
-
-def _word_pattern(folded_word: str) -> str:
-    return "".join(_letter_class(ch) for ch in folded_word)
-
-
-@lru_cache(maxsize=64)
-def _letter_class(base: str) -> str:
-    """Every NFC letter that folds to `base` (a → [aàáảãạăằ…âầ…]); others stand for themselves."""
-    variants = {base}
-    for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
-        ch = chr(code)
-        if fold(ch) == base:
-            variants.add(ch.lower())
-    if len(variants) == 1:
-        return re.escape(base)
-    return "[" + "".join(re.escape(v) for v in sorted(variants)) + "]"
+    return re.compile(rf"(?<![^\W_]){loose_pattern(term)}(?![^\W_])", re.IGNORECASE)

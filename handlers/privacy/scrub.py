@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from nlp.normalize import fold
+from nlp.normalize import loose_pattern
 from nlp.pii import mask
 
 NAME_LABEL = "[TÊN]"
@@ -23,17 +23,17 @@ class Scrubber:
 
     @classmethod
     def knowing(cls, values: Iterable[str | None]) -> Scrubber:
-        """A scrubber that also masks these names and numbers, as written and unaccented."""
-        words: set[str] = set()
-        for value in values:
-            value = " ".join((value or "").split())
-            if len(value) >= _MIN_NAME:
-                words.update({value, fold(value)})
-        if not words:
+        """A scrubber that also masks these names and numbers, however they are typed."""
+        sources = {
+            loose_pattern(value)
+            for value in values
+            if len(" ".join((value or "").split())) >= _MIN_NAME
+        }
+        sources.discard("")
+        if not sources:
             return cls(None)
-        alternatives = sorted(words, key=len, reverse=True)
-        body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in alternatives)
-        return cls(re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE))
+        body = "|".join(sorted(sources, key=len, reverse=True))
+        return cls(re.compile(rf"(?<![^\W_])(?:{body})(?![^\W_])", re.IGNORECASE))
 
     def text(self, value: str | None) -> str:
         """The text with the known names replaced and every pattern of nlp.pii masked."""

@@ -1,10 +1,11 @@
 """Normalisation: NFC, tone placement, teencode, repeats, emoji, whitespace; fold."""
 
+import re
 import unicodedata
 
 import pytest
 
-from nlp.normalize import fold, has_diacritics, normalize, retone
+from nlp.normalize import fold, has_diacritics, loose_pattern, normalize, retone
 
 
 @pytest.mark.parametrize(
@@ -116,3 +117,21 @@ def test_fold_is_idempotent_and_deterministic():
 def test_has_diacritics():
     assert has_diacritics("đường")
     assert not has_diacritics("duong bi ngap")
+
+
+@pytest.mark.parametrize(
+    ("term", "text", "found"),
+    [
+        ("Nguyễn Văn An", "ông nguyen Văn-AN có đơn", "nguyen Văn-AN"),
+        ("Nguyen Van An", "bà Nguyễn Văn Ân nhắn", "Nguyễn Văn Ân"),
+        ("0905 123 456", "gọi 0905.123.456 nhé", "0905.123.456"),
+        ("Lê Lợi", "đường lê lơi", "lê lơi"),
+    ],
+)
+def test_loose_pattern_finds_a_term_however_it_is_typed(term, text, found):
+    match = re.search(loose_pattern(term), text, re.IGNORECASE)
+    assert match is not None and match.group() == found
+
+
+def test_loose_pattern_of_a_term_without_words_is_empty():
+    assert loose_pattern(" - . ") == ""

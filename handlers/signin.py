@@ -21,9 +21,12 @@ from sqlalchemy.orm import Session
 from handlers import audit, staff_sessions
 from handlers import login_throttle as throttle
 from handlers.accounts import hash_password, needs_rehash, verify_password
+from handlers.clock import LOCAL_TZ
 from handlers.jobs import JobContext
+from handlers.tasks.items import raise_item
 from storage.db import transaction
 from storage.models import StaffUser
+from storage.models.enums import Role
 
 logger = logging.getLogger(__name__)
 
@@ -116,11 +119,40 @@ def _record_lock(
     )
     if lock.scope is throttle.Scope.ACCOUNT and user is not None:
         user.locked_until = lock.until
+    if lock.scope is not throttle.Scope.PAIR:  # one mistyping person is not an alert
+        _tell_admins(session, lock, where, user, now=now)
     logger.warning(
         "sign-in locked: %s, user %s, %s failures",
         lock.scope.value,
         user.id if user else None,
         lock.failures,
+    )
+
+
+def _tell_admins(
+    session: Session,
+    lock: throttle.Lock,
+    where: str,
+    user: StaffUser | None,
+    *,
+    now: datetime,
+) -> None:
+    """An item for administrators: a guessed password or a scan of names needs a person."""
+    on_account = lock.scope is throttle.Scope.ACCOUNT and user is not None
+    until = lock.until.astimezone(LOCAL_TZ)
+    raise_item(
+        session,
+        kind="signin_lockout",
+        title=f"Tạm dừng đăng nhập {where}",
+        body=(
+            f"{lock.failures} lần nhập sai; tạm dừng đến {until:%H:%M %d/%m/%Y}. "
+            "Nếu không phải cán bộ gõ nhầm, hãy đặt lại mật khẩu hoặc vô hiệu hóa tài khoản; "
+            "chi tiết trong nhật ký (nhóm «Đăng nhập, mật khẩu»)."
+        ),
+        now=now,
+        role=Role.ADMIN,
+        key=f"signin_lockout:{lock.scope.value}:{user.id if on_account else where}:{lock.until}",
+        link=f"/users/{user.id}" if on_account and user else "/audit?kind=auth",
     )
 
 

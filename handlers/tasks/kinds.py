@@ -111,6 +111,9 @@ KINDS: dict[str, Kind] = {
     "zalo_quota": Kind("Cảnh báo hệ thống: hạn mức tin Zalo", HIGH, petition_bound=False),
     "zalo_config": Kind("Cảnh báo hệ thống: cấu hình Zalo", HIGH, petition_bound=False),
     "zalo_token": Kind("Cảnh báo hệ thống: token Zalo", HIGH, petition_bound=False),
+    "signin_lockout": Kind(
+        "Cảnh báo bảo mật: đăng nhập bị tạm dừng do nhập sai nhiều lần", HIGH, petition_bound=False
+    ),
     "zalo_send_failing": Kind("Cảnh báo hệ thống: gửi tin Zalo lỗi", HIGH, petition_bound=False),
     "report.monthly_draft": Kind(
         "Báo cáo tháng chờ xem, chỉnh sửa và gửi", HIGH, petition_bound=False

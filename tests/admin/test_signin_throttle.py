@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from bot.runtime import runtime_of
 from config import Settings
 from handlers import audit, users
-from storage.models import AuditEntry, LoginThrottle
+from storage.models import AuditEntry, LoginThrottle, StaffNotification
 from storage.models.base import utcnow
 from tests.admin.conftest import csrf, login
 from tests.workflow import helpers as h
@@ -152,3 +152,26 @@ def test_a_lockout_is_the_same_for_an_unknown_name(
         _guess(client, name, settings.login_max_failures)
     kinds = sorted(str(e.after["scope"]) for e in _lockouts(db_session) if e.after)
     assert kinds == ["account", "account", "pair", "pair"]
+
+
+def test_a_lockout_is_an_item_for_administrators_once_with_a_link_that_opens(
+    client: FlaskClient, db_session: Session, settings: Settings
+) -> None:
+    target = h.staff(db_session)
+    admin = h.staff(db_session, "admin")
+    db_session.commit()
+    _guess(client, target.username, settings.login_max_failures + 3)  # goes on guessing
+    for n in range(settings.login_max_failures * 4):
+        _guess(client, f"ten-doan-{n}", 1, OTHER)  # another address tries many names
+    items = db_session.scalars(
+        select(StaffNotification).where(StaffNotification.kind == "signin_lockout")
+    ).all()
+    assert sorted(i.link for i in items) == ["/audit?kind=auth", f"/users/{target.id}"]
+    assert all(i.role == "admin" for i in items)
+    assert login(client, admin.username, address=OWNER).status_code == 302
+    tasks = client.get("/admin/tasks").get_data(as_text=True)
+    assert tasks.count("Tạm dừng đăng nhập") == 2
+    for item in items:
+        opened = client.get(f"/admin/tasks/{item.id}/open", follow_redirects=True)
+        assert opened.status_code == 200
+    assert target.username in client.get(f"/admin/users/{target.id}").get_data(as_text=True)

@@ -228,7 +228,7 @@ class Reach:
     def text(self) -> str:
         """One Vietnamese sentence for the petition page, the inbox and the look-up."""
         if self.state == "sent":
-            when = f" lúc {self.at:%d/%m/%Y}" if self.at else ""
+            when = f" lúc {self.at.astimezone(LOCAL_TZ):%d/%m/%Y %H:%M}" if self.at else ""
             return f"Đã đến người dân qua {VIA_LABELS.get(self.via or '', self.via)}{when}"
         if self.state == "waiting" and self.reason:
             return f"Đang chờ gửi: {reason_text(self.reason)}"

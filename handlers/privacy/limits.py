@@ -35,7 +35,7 @@ KINDS: dict[str, RequestKind] = {
         "Chỉnh sửa dữ liệu cá nhân", "data_correction", 10, "Luật 91/2025/QH15, NĐ 356/2025"
     ),
     WITHDRAW: RequestKind(
-        "Rút lại sự đồng ý xử lý dữ liệu", "consent_withdrawn", 15, "NĐ 356/2025 (15 ngày)"
+        "Rút lại sự đồng ý xử lý dữ liệu", "consent_withdrawn", 15, "NĐ 356/2025"
     ),
     DELETE: RequestKind(
         "Xóa dữ liệu cá nhân", "data_deletion", 20, "Luật 91/2025/QH15 Điều 14, NĐ 356/2025"

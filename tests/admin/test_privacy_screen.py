@@ -78,3 +78,17 @@ def test_bad_input_is_a_clear_400(
     response = post(client, "/admin/privacy", {"who": "1", "kind": "nope", "channel": "letter"})
     assert response.status_code == 400
     assert client.get("/admin/privacy/999999").status_code == 404
+
+
+def test_the_time_limit_is_said_once(
+    client: FlaskClient, db_session: Session, signed_in: Callable[..., StaffUser]
+) -> None:
+    """The page writes "(N ngày — basis)"; a basis naming the days again read twice."""
+    signed_in("supervisor")
+    _, code = _citizen_with_petition(db_session)
+    for kind in ("copy", "correct", "withdraw", "delete"):
+        post(client, "/admin/privacy", {"who": code, "kind": kind, "channel": "letter"})
+    for request in db_session.scalars(select(DataRequest)):
+        page = client.get(f"/admin/privacy/{request.id}").get_data(as_text=True)
+        limit = page.split("Hạn thực hiện", 1)[1].split("</dd>", 1)[0]
+        assert limit.count("ngày") == 1, limit

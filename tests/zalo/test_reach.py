@@ -320,3 +320,10 @@ def test_quiet_hours_defer_templates_to_the_morning(
     morning = (local + timedelta(days=1)).replace(hour=6, minute=5, second=0, microsecond=0)
     assert row.state == "pending" and row.next_attempt_at == morning.astimezone(UTC)
     assert sent(standin, "template") == []
+
+
+def test_the_staff_line_says_when_in_vietnam_time() -> None:
+    """Sent at 18:30 UTC is 01:30 the next morning in Tam Kỳ; «lúc» is followed by an hour."""
+    at = datetime(2026, 12, 7, 18, 30, tzinfo=UTC)
+    line = outbox.reach.Reach("sent", "zalo", at, None).text
+    assert line.endswith("lúc 08/12/2026 01:30"), line

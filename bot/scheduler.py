@@ -245,8 +245,18 @@ def _fire_times(trigger: CronTrigger, start: datetime, end: datetime) -> Iterato
 
 
 def _jsonable(result: Mapping[str, Any] | None) -> dict[str, Any]:
-    plain = (int, float, str, bool)
-    return {str(k): v if isinstance(v, plain) else str(v) for k, v in (result or {}).items()}
+    """The job's result as stored: nested counts stay counts (screens read them back)."""
+    return {str(k): _plain(v) for k, v in (result or {}).items()}
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, int | float | str | bool):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    return str(value)
 
 
 def build_service(runtime: Runtime) -> SchedulerService:

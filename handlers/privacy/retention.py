@@ -172,7 +172,9 @@ def _wake_postponed(session: Session, now: datetime) -> int:
 
 def summary(detail: Mapping[str, Any]) -> str:
     """A job record's counts in one Vietnamese line, for the privacy screen."""
-    skipped = detail.get("skipped") or {}
+    skipped = detail.get("skipped")
+    if not isinstance(skipped, Mapping):  # records kept before the scheduler stored nested counts
+        skipped = {}
     line = (
         f"Ẩn danh {detail.get('anonymised', 0)} hồ sơ đã đóng quá "
         f"{detail.get('months', '?')} tháng, {detail.get('citizens', 0)} người dân"

@@ -22,6 +22,7 @@ from bot.runtime import runtime_of
 from bot.scheduler import JOBS, JobSpec, SchedulerService, build_service, last_fire_time
 from config import ConfigError
 from handlers.jobs import JobContext, JobFn
+from handlers.privacy import retention
 from handlers.seed import seed_reference
 from storage import migrate
 from storage.db import make_engine, make_sessionmaker, transaction
@@ -301,3 +302,29 @@ def test_embedded_schedulers_hand_over(fresh_app: Flask) -> None:
         first.stop()
         second.stop()
     assert not first.alive and not second.alive
+
+
+def _nested(ctx: JobContext) -> Mapping[str, Any]:
+    return {"skipped": {"to_cao": 2}, "months": 24, "when": ctx.now.date(), "ids": (1, 2)}
+
+
+def test_nested_counts_are_stored_as_counts_and_read_back_by_the_privacy_screen(
+    engine: Engine,
+    session_factory: sessionmaker[Session],
+    db_session: Session,
+    jobs: Mapping[str, JobFn],
+) -> None:
+    now = _vn(MONDAY, 9)
+    service = _service(session_factory, engine, now, {**jobs, "test-nested": _nested})
+    try:
+        service.execute("test-nested")
+        service.execute("privacy-anonymise")
+    finally:
+        service.lock.close()
+    runs = {r.job: r for r in db_session.scalars(select(JobRun))}
+    nested = runs["test-nested"].detail
+    assert nested["skipped"] == {"to_cao": 2} and nested["ids"] == [1, 2]
+    assert nested["when"] == MONDAY.isoformat()
+    assert "bỏ qua 2 hồ sơ" in retention.summary(nested)
+    assert retention.summary(runs["privacy-anonymise"].detail).startswith("Ẩn danh 0 hồ sơ")
+    assert retention.summary({"skipped": "{}"}).startswith("Ẩn danh")  # an older record

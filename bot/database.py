@@ -2,7 +2,8 @@
 
 A request that may change something (any method but GET and HEAD) takes SQLite's write lock
 when its transaction begins (storage.db explains why); GET and HEAD begin as readers and
-never queue behind the writer.
+never queue behind the writer. What a GET must write (an audit entry for a page that shows
+personal data) begins a write transaction of its own first (`start_writing`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 from bot.runtime import runtime_of
 from config import Settings
 from config.settings import INSTANCE_DIR
-from storage.db import Database
+from storage.db import BEGIN_OPTION, Database
 
 
 def instance_dir(settings: Settings) -> Path:
@@ -41,10 +42,22 @@ def db_session() -> Session:
     """The current request's session, opened on first use."""
     if "db_session" not in g:
         db = get_db()
-        reading = has_request_context() and request.method in {"GET", "HEAD"}
-        g.db_session = (db.deferred if reading else db.sessions)()
+        g.db_session = (db.deferred if request_reads() else db.sessions)()
     session: Session = g.db_session
     return session
+
+
+def start_writing(session: Session) -> None:
+    """End a GET's read and begin a write transaction in its session, for what the page must
+    write (an audit entry): on SQLite the reader could not write once another connection had
+    committed, so the new transaction begins IMMEDIATE and waits its turn for the lock."""
+    session.commit()
+    session.connection(execution_options={BEGIN_OPTION: "IMMEDIATE"})
+
+
+def request_reads() -> bool:
+    """Whether this request's session began as a reader (GET and HEAD)."""
+    return has_request_context() and request.method in {"GET", "HEAD"}
 
 
 def _close_session(_exc: BaseException | None) -> None:

@@ -138,7 +138,7 @@ def _tell_admins(
     now: datetime,
 ) -> None:
     """An item for administrators: a guessed password or a scan of names needs a person."""
-    on_account = lock.scope is throttle.Scope.ACCOUNT and user is not None
+    account = user.id if lock.scope is throttle.Scope.ACCOUNT and user is not None else None
     until = lock.until.astimezone(LOCAL_TZ)
     raise_item(
         session,
@@ -151,8 +151,8 @@ def _tell_admins(
         ),
         now=now,
         role=Role.ADMIN,
-        key=f"signin_lockout:{lock.scope.value}:{user.id if on_account else where}:{lock.until}",
-        link=f"/users/{user.id}" if on_account and user else "/audit?kind=auth",
+        key=f"signin_lockout:{lock.scope.value}:{account or where}:{lock.until}",
+        link=f"/users/{account}" if account else "/audit?kind=auth",
     )
 
 

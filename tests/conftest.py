@@ -24,7 +24,7 @@ from bot.runtime import runtime_of
 from config import Settings, load_settings
 from handlers.seed import seed_reference
 from storage import migrate
-from storage.db import make_engine
+from storage.db import make_engine, make_sessionmaker, transaction
 from tests import dates
 from tests.support import fresh_database
 
@@ -127,3 +127,25 @@ def empty_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
     """A brand-new empty database of the session's backend, dropped afterwards."""
     with fresh_database(database_url, tmp_path, "pakn_empty") as url:
         yield url
+
+
+@pytest.fixture
+def fresh_app(empty_database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """An app on a migrated, seeded database of its own (the scheduler commits for real)."""
+    engine = make_engine(empty_database_url)
+    migrate.upgrade(engine)
+    with transaction(make_sessionmaker(engine)) as session:
+        seed_reference(session)
+    engine.dispose()
+    settings = make_settings(
+        empty_database_url,
+        tmp_path,
+        letter_dir=str(tmp_path / "letters"),
+        scheduler_poll_seconds=1,
+        scheduler_lease_seconds=2,
+        zalo_api_base="http://127.0.0.1:9",
+        zalo_inline_mode="off",
+    )
+    app = create_app(settings)
+    yield app
+    get_db(app).engine.dispose()

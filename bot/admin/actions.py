@@ -160,6 +160,7 @@ def _forward(s: Session, p: Petition, who: Actor, f: forms.Form, now: datetime) 
     agency = s.get(Agency, forms.integer(f, "agency") or 0)
     if agency is None:
         raise InvalidInput("Cần chọn cơ quan.")
+    _not_forwarded_since(s, p, forms.integer(f, "after_forward", required=False))
     forward_petition(
         s,
         p,
@@ -179,6 +180,19 @@ def _forward(s: Session, p: Petition, who: Actor, f: forms.Form, now: datetime) 
             "thư điện tử: cần in và gửi phiếu chuyển bằng văn bản."
         )
     return f"Đã chuyển đến {agency.name}; phiếu chuyển đã được tạo và gửi thư cho cơ quan."
+
+
+def _not_forwarded_since(s: Session, p: Petition, seen: int | None) -> None:
+    """Refuse a forward form older than the petition's latest forward (Back, then send again)."""
+    latest = wf.latest_forward(s, p)
+    if seen is None or latest is None or latest.id == seen:
+        return
+    agency = s.get(Agency, latest.agency_id)
+    raise InvalidInput(
+        f"Hồ sơ đã được chuyển đến {agency.name if agency else 'cơ quan'} "
+        f"(ngày {latest.sent_on:%d/%m/%Y}) sau khi trang này được mở, có thể do bấm gửi hai lần. "
+        "Hãy xem lại hồ sơ trước khi chuyển tiếp."
+    )
 
 
 @action("acknowledge")

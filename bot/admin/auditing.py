@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.admin.blueprint import current_user, utcnow
-from bot.database import db_session
+from bot.database import db_session, request_reads, start_writing
 from handlers import audit
 from storage.models import Petition, StaffUser
 
@@ -27,9 +27,17 @@ class Unknown:
 
 
 def record(kind: str, *, commit: bool = False, **fields: Any) -> None:
-    """An entry by the signed-in user, now, from this request's address."""
+    """An entry by the signed-in user, now, from this request's address.
+
+    A GET's session began as a reader, so it begins writing first (bot.database) and the
+    entry is committed at once.
+    """
     session = db_session()
-    audit.write(session, kind, now=utcnow(), actor=current_user(), **fields)
+    actor = current_user()
+    if request_reads():
+        start_writing(session)
+        commit = True
+    audit.write(session, kind, now=utcnow(), actor=actor, **fields)
     if commit:
         session.commit()
 

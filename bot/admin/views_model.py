@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot import nlp_models
 from bot.admin.blueprint import MANAGERS, actor, bp, require_role, utcnow
 from bot.admin.model_charts import confusion_svg, drift_svg
-from bot.database import db_session
+from bot.database import db_session, start_writing
 from handlers.nlp_models import labels, loop, versions
 from nlp.keywords import CATEGORIES
 from storage.models import Category, ModelVersion, StaffUser, TrainingRun
@@ -30,8 +30,8 @@ VERSION_STATUS = {
 def model() -> ResponseReturnValue:
     """Everything about the classifier on one page."""
     require_role(*MANAGERS)
-    s = db_session()
-    now = utcnow()
+    s, now = db_session(), utcnow()
+    start_writing(s)
     versions.ensure_shipped(s, nlp_models.store(), now)
     labels.sync_reviews(s, now)
     s.commit()

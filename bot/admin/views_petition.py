@@ -96,6 +96,7 @@ def petition(pid: int) -> ResponseReturnValue:
         "due": deadline_badge(p.state, p.next_due_at, now, wf.WorkCalendar.load(s)),
         "overdue": wf.is_overdue(p, now),
         "forwards": forwards,
+        "latest_forward_id": getattr(wf.latest_forward(s, p), "id", 0),
         "attachments": (files := _attachments(s, p, who)),
         "files_by_id": {a.id: a for a in files},
         "file_names": {a.id: file_name(p, a, who) for a in files},

@@ -10,10 +10,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import case, select
 
+from bot.admin import auditing
 from bot.admin.blueprint import MANAGERS, actor, bp, staff_user, utcnow
 from bot.database import db_session
 from bot.runtime import runtime_of
-from handlers import audit
 from handlers.privacy import actions, requests
 from handlers.privacy.holds import holds
 from handlers.privacy.limits import CHANNELS, KINDS
@@ -108,7 +108,7 @@ def _citizen_of(who: str) -> Citizen | None:
 @bp.get("/privacy/<int:rid>")
 def privacy_request(rid: int) -> str:
     """One request: who, what, by when, what must be kept, and its action."""
-    user = _user()
+    _user()
     found = _request(rid)
     s = db_session()
     citizen = found.citizen
@@ -119,15 +119,12 @@ def privacy_request(rid: int) -> str:
             .order_by(Petition.id)
         )
     )
-    audit.write(
-        s,
+    auditing.record(
         "pii.data_request",
-        now=utcnow(),
-        actor=user,
+        commit=True,
         summary=f"Xem yêu cầu về dữ liệu của người dân #{citizen.id}",
         target=("data_request", found.id),
     )
-    s.commit()
     return render_template(
         "admin/privacy_request.html",
         r=found,

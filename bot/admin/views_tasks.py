@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from bot.admin.blueprint import actor, back, bp, current_user, utcnow
 from bot.admin.lookups import Lookups
-from bot.database import db_session
+from bot.database import db_session, start_writing
 from handlers import staff_sessions, tasks
 from handlers.workflow import LOCAL_TZ, WorkCalendar, local_date
 from storage.models import Petition, StaffNotification
@@ -68,8 +68,10 @@ def task_open(item_id: int) -> Response:
     """Where an item leads: its petition, its page, or the list (the emails link here)."""
     item = _item(item_id)
     if item.read_at is None:
+        s = db_session()
+        start_writing(s)
         item.read_at = utcnow()
-        db_session().commit()
+        s.commit()
     return redirect(target_of(item))
 
 

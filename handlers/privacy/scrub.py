@@ -25,7 +25,7 @@ class Scrubber:
     def knowing(cls, values: Iterable[str | None]) -> Scrubber:
         """A scrubber that also masks these names and numbers, however they are typed."""
         sources = {
-            loose_pattern(value)
+            loose_pattern(value or "")
             for value in values
             if len(" ".join((value or "").split())) >= _MIN_NAME
         }

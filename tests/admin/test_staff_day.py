@@ -399,3 +399,40 @@ def test_a_searchs_total_is_counted_only_so_far(db_session: Session) -> None:
     assert count_matching(db_session, wf.SYSTEM, f, now=NOW) == 4
     assert count_matching(db_session, wf.SYSTEM, f, now=NOW, cap=2) == 3  # "more than 2"
     assert count_matching(db_session, wf.SYSTEM, f, now=NOW, cap=10) == 4
+
+
+def test_back_then_forward_again_is_refused_not_a_second_forward(
+    client: FlaskClient, db_session: Session, signed_in: Callable[..., StaffUser]
+) -> None:
+    officer = signed_in("staff")
+    p = _submitted(db_session, 1)
+    wf.triage(
+        db_session,
+        p,
+        actor=officer,
+        category_id=p.category_id,
+        ward_id=p.ward_id,
+        legal_type=p.legal_type,
+        urgent=False,
+        now=NOW,
+    )
+    db_session.commit()
+    agency = h.agency(db_session, "so_xay_dung")
+    page = client.get(f"/admin/petitions/{p.id}").get_data(as_text=True)
+    assert 'name="after_forward" value="0"' in page
+    form = {
+        "agency": agency.id,
+        "channel": "email",
+        "sent_on": wf.local_date(NOW).isoformat(),
+        "after_forward": "0",
+    }
+    first = post(client, f"/admin/petitions/{p.id}/forward", form)
+    assert first.status_code == 302
+    again = post(client, f"/admin/petitions/{p.id}/forward", form)  # the page before, resent
+    assert again.status_code == 400
+    assert "sau khi trang này được mở" in again.get_data(as_text=True)
+    assert len(wf.forwards_of(db_session, p)) == 1
+    latest = wf.latest_forward(db_session, p)
+    assert latest is not None
+    page = client.get(f"/admin/petitions/{p.id}").get_data(as_text=True)
+    assert f'name="after_forward" value="{latest.id}"' in page  # a fresh page may re-forward

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,7 @@ from flask import Flask
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import create_app, job_runs
+from bot import job_runs
 from bot.clock import offset_clock
 from bot.database import get_db
 from bot.leader import AdvisoryLock, LeaseLock, make_lock
@@ -23,12 +23,9 @@ from bot.scheduler import JOBS, JobSpec, SchedulerService, build_service, last_f
 from config import ConfigError
 from handlers.jobs import JobContext, JobFn
 from handlers.privacy import retention
-from handlers.seed import seed_reference
-from storage import migrate
-from storage.db import make_engine, make_sessionmaker, transaction
+from storage.db import make_engine, transaction
 from storage.models import JobRun, SchedulerLease
 from tests import dates
-from tests.conftest import make_settings
 from tests.reminders.helpers import VN
 from tests.workflow.helpers import MONDAY
 
@@ -241,28 +238,6 @@ def test_the_backends_leader_lock(engine: Engine, backend: str) -> None:
         b.close()
         with engine.begin() as conn:
             conn.execute(delete(SchedulerLease))
-
-
-@pytest.fixture
-def fresh_app(empty_database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    """An app on a migrated, seeded database of its own (the scheduler commits for real)."""
-    engine = make_engine(empty_database_url)
-    migrate.upgrade(engine)
-    with transaction(make_sessionmaker(engine)) as session:
-        seed_reference(session)
-    engine.dispose()
-    settings = make_settings(
-        empty_database_url,
-        tmp_path,
-        letter_dir=str(tmp_path / "letters"),
-        scheduler_poll_seconds=1,
-        scheduler_lease_seconds=2,
-        zalo_api_base="http://127.0.0.1:9",
-        zalo_inline_mode="off",
-    )
-    app = create_app(settings)
-    yield app
-    get_db(app).engine.dispose()
 
 
 def _wait(condition: Any, seconds: float = 20) -> None:

@@ -18,7 +18,7 @@ _BROWSERS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bOPR/|\bOpera/", "Opera"),
         (r"\bSamsungBrowser/", "Samsung Internet"),
         (r"\bFirefox/|\bFxiOS/", "Firefox"),
-        (r"\bChrom(?:e|ium)/|\bCriOS/", "Chrome"),
+        (r"Chrom(?:e|ium)/|\bCriOS/", "Chrome"),  # also HeadlessChrome
         (r"\bSafari/", "Safari"),
     )
 )

@@ -71,6 +71,8 @@ class Settings:
     session_cookie_secure: bool = True
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
+    # A staff session unused this long ends (a browser closed without signing out).
+    session_idle_minutes: int = 120
     # --- Zalo platform layer (documented in bot/zalo/README.md) ---
     # Until this ISO time, webhook requests that fail verification get 200 and are not stored
     # (set it for a few minutes while saving the webhook URL in the Zalo console).

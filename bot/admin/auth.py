@@ -1,7 +1,8 @@
 """Signing in (throttled, see handlers.signin), signing out, and signing out everywhere.
 
 The cookie holds only a server-side session's token (handlers.staff_sessions): signing out
-ends that session on the server, so a copy of the cookie stops working too.
+ends that session on the server, so a copy of the cookie stops working too. A user may also
+end one of their other devices from /admin/me.
 """
 
 from __future__ import annotations
@@ -9,12 +10,20 @@ from __future__ import annotations
 import logging
 import secrets
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
 from bot.admin import auditing
-from bot.admin.blueprint import SESSION_KEY, bp, current_user, safe_next, settings, utcnow
+from bot.admin.blueprint import (
+    SESSION_KEY,
+    bp,
+    current_session,
+    current_user,
+    safe_next,
+    settings,
+    utcnow,
+)
 from bot.database import db_session
 from handlers import audit, signin, staff_sessions
 from handlers import login_throttle as throttle
@@ -74,11 +83,35 @@ def login_post() -> ResponseReturnValue:
 def logout() -> ResponseReturnValue:
     """End this session (the user's other browsers stay signed in)."""
     s = db_session()
-    if current_user() is not None:
+    signed_in = current_user() is not None
+    if signed_in:
         auditing.record(audit.LOGOUT, summary="Đăng xuất")
     end_session(s)
     s.commit()
+    if signed_in:
+        flash("Đồng chí đã đăng xuất. Hẹn gặp lại!", "ok")
     return redirect(url_for("admin.login"))
+
+
+@bp.post("/me/sessions/<int:sid>/end")
+def end_device(sid: int) -> ResponseReturnValue:
+    """Sign out one of the user's other devices (this one: the ordinary sign-out)."""
+    user = current_user()
+    row = current_session()
+    if user is None or row is None:
+        abort(401)
+    if sid == row.id:
+        return logout()
+    s = db_session()
+    if not staff_sessions.end_one(s, user, sid, now=utcnow()):
+        abort(404)
+    auditing.record(
+        audit.LOGOUT_DEVICE, summary="Đăng xuất một thiết bị khác", target=("session", sid)
+    )
+    s.commit()
+    logger.info("staff user %s ended session %s", user.id, sid)
+    flash("Đã đăng xuất thiết bị đó.", "ok")
+    return redirect(url_for("admin.my_settings"))
 
 
 @bp.post("/logout-everywhere")

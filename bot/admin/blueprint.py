@@ -6,15 +6,25 @@ from __future__ import annotations
 import hmac
 import re
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
-from bot.database import db_session
+from bot.database import db_session, start_writing
 from bot.runtime import runtime_of
 from config import Settings
 from handlers import audit, staff_sessions
@@ -22,7 +32,7 @@ from handlers.tasks import count_waiting
 from handlers.workflow import Actor, local_date
 from handlers.workflow.calendar import LOCAL_TZ
 from nlp.pii import mask_ids
-from storage.models import StaffUser
+from storage.models import StaffSession, StaffUser
 from storage.models.enums import Role
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -79,14 +89,53 @@ def _csrf_ok() -> bool:
         return False
 
 
+def idle_limit() -> timedelta:
+    """How long a staff session may go unused before it ends."""
+    return timedelta(minutes=settings().session_idle_minutes)
+
+
 def current_user() -> StaffUser | None:
     """The signed-in user of this request, while their server-side session is open."""
     if "user" in g:
         user: StaffUser | None = g.user
         return user
     token = session.get(SESSION_KEY)
-    g.user = staff_sessions.user_of(db_session(), str(token), now=utcnow()) if token else None
+    found = (
+        staff_sessions.open_session(db_session(), str(token), now=utcnow(), idle=idle_limit())
+        if token
+        else None
+    )
+    g.user, g.staff_session = found if found is not None else (None, None)
     return g.user
+
+
+def current_session() -> StaffSession | None:
+    """This browser's server-side session (once current_user found it open)."""
+    current_user()
+    row: StaffSession | None = g.get("staff_session")
+    return row
+
+
+#: What the sign-in page says when a cookie's session stopped working (staff_sessions.why_closed).
+CLOSED_REASONS = {
+    staff_sessions.ENDED: "Phiên đăng nhập trên thiết bị này đã được kết thúc từ một thiết bị "
+    "khác. Nếu không phải Đồng chí làm, hãy đăng nhập lại và đổi mật khẩu.",
+    staff_sessions.SIGNED_OUT_ALL: "Phiên đăng nhập đã kết thúc vì tài khoản vừa đăng xuất "
+    "khỏi mọi thiết bị hoặc vừa đổi mật khẩu. Vui lòng đăng nhập lại.",
+    staff_sessions.EXPIRED: "Phiên đăng nhập đã hết hạn (tối đa 12 giờ). Vui lòng đăng nhập lại.",
+    staff_sessions.IDLE: "Phiên đăng nhập đã tự kết thúc vì lâu không sử dụng. "
+    "Vui lòng đăng nhập lại.",
+}
+
+
+def _explain_closed_session() -> None:
+    """A cookie whose session stopped working: forget it and say why on the sign-in page."""
+    token = session.pop(SESSION_KEY, None)
+    if not token:
+        return
+    why = staff_sessions.why_closed(db_session(), str(token), now=utcnow(), idle=idle_limit())
+    if why is not None:
+        flash(CLOSED_REASONS[why], "info")
 
 
 def actor() -> Actor:
@@ -145,9 +194,15 @@ def guard() -> ResponseReturnValue | None:
         return None
     user = current_user()
     if user is None:
+        _explain_closed_session()
         if request.method == "GET":
             return redirect(url_for("admin.login", next=request.full_path.rstrip("?")))
         abort(401)
+    row, now = current_session(), utcnow()
+    if row is not None and staff_sessions.seen_due(row, now=now):
+        start_writing(db_session())  # a GET's session only read so far (bot.database)
+        row.last_seen_at = now
+        db_session().commit()
     if user.must_change_password and request.endpoint not in PASSWORD_ENDPOINTS:
         if request.method == "GET":
             return redirect(url_for("admin.password"))

@@ -10,15 +10,16 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import case, select
 
-from bot.admin import auditing
+from bot.admin import auditing, forms
 from bot.admin.blueprint import MANAGERS, actor, bp, staff_user, utcnow
 from bot.database import db_session
 from bot.runtime import runtime_of
 from handlers.privacy import actions, requests
 from handlers.privacy.holds import holds
-from handlers.privacy.limits import CHANNELS, KINDS
+from handlers.privacy.limits import CHANNELS, DELETE, KINDS
+from handlers.privacy.listing import askers
 from handlers.privacy.retention import summary
-from handlers.workflow import local_date
+from handlers.workflow import InvalidInput, local_date
 from storage.models import Citizen, DataRequest, JobRun, Petition, StaffUser
 from storage.models.enums import PetitionState, Role
 
@@ -58,40 +59,63 @@ def privacy_page() -> ResponseReturnValue:
         )
         if _visible(r.citizen)
     ]
+    today = local_date(utcnow())
     last = s.scalar(
         select(JobRun).where(JobRun.job == "privacy-anonymise").order_by(JobRun.id.desc()).limit(1)
     )
     return render_template(
         "admin/privacy.html",
         rows=rows,
+        askers=askers(s, {r.citizen for r in rows}),
         kinds=KINDS,
         channels=CHANNELS,
         states=requests.STATE_LABELS,
         pending=requests.PENDING,
         last=last,
         last_line=summary(last.detail) if last is not None and last.detail else "",
-        today=local_date(utcnow()),
+        today=today,
+        oldest=today - requests.OLDEST_RECEIPT,
     )
 
 
 @bp.post("/privacy")
 def privacy_record() -> ResponseReturnValue:
-    """A request received by letter, in person, by phone or email, for a known citizen."""
+    """A request received by letter, in person, by phone or email, for a known citizen; its
+    time limit counts from the day it was received, which may be before today."""
     user = _user()
     form = request.form
     kind, channel = form.get("kind", ""), form.get("channel", "")
     if kind not in KINDS or channel not in CHANNELS or channel == "zalo":
         abort(400, description="Loại yêu cầu hoặc kênh không hợp lệ.")
+    now = utcnow()
+    try:
+        day = forms.day(form, "received_on", required=False) or local_date(now)
+        received_at = requests.receipt_time(day, now=now)
+    except (InvalidInput, ValueError) as exc:
+        flash(f"Chưa ghi nhận: {exc}", "error")
+        return redirect(url_for("admin.privacy_page"))
     citizen = _citizen_of(form.get("who", ""))
     if citizen is None or not _visible(citizen):
         flash("Không tìm thấy người dân theo mã hồ sơ hoặc số người dùng đã nhập.", "error")
         return redirect(url_for("admin.privacy_page"))
     s = db_session()
     found = requests.record(
-        s, citizen, kind, now=utcnow(), channel=channel, detail=form.get("detail", ""), by=user
+        s,
+        citizen,
+        kind,
+        now=now,
+        channel=channel,
+        detail=form.get("detail", ""),
+        by=user,
+        received_at=received_at,
     )
     s.commit()
-    flash(f"Đã ghi nhận yêu cầu, hạn thực hiện {found.due_on:%d/%m/%Y}.", "ok")
+    late = " — đã quá hạn, cần thực hiện ngay" if found.due_on < local_date(now) else ""
+    flash(
+        f"Đã ghi nhận yêu cầu nhận ngày {local_date(found.received_at):%d/%m/%Y}, "
+        f"hạn thực hiện {found.due_on:%d/%m/%Y}{late}.",
+        "ok" if not late else "error",
+    )
     return redirect(url_for("admin.privacy_request", rid=found.id))
 
 
@@ -137,6 +161,7 @@ def privacy_request(rid: int) -> str:
         pending=found.state in requests.PENDING,
         citizen_fields=actions.CITIZEN_FIELDS,
         petition_fields=actions.PETITION_FIELDS,
+        confirm_code=actions.erase_confirmation(s, citizen) if found.kind == DELETE else "",
     )
 
 
@@ -156,7 +181,8 @@ def privacy_carry_out(rid: int) -> ResponseReturnValue:
             actions.confirm_withdrawal(s, found, by=user, now=now)
         else:
             root = runtime_of().settings.attachment_dir
-            actions.erase(s, found, by=user, now=now, files_root=root)
+            confirm = request.form.get("confirm", "")
+            actions.erase(s, found, by=user, now=now, files_root=root, confirm=confirm)
     except actions.PrivacyError as exc:
         s.rollback()
         logger.info("data request %s not carried out: %s", rid, exc)

@@ -10,10 +10,11 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from bot.admin.blueprint import actor, back, bp, current_user, utcnow
+from bot.admin.blueprint import actor, back, bp, current_session, current_user, idle_limit, utcnow
 from bot.admin.lookups import Lookups
 from bot.database import db_session, start_writing
 from handlers import staff_sessions, tasks
+from handlers.devices import describe_agent, mask_address
 from handlers.workflow import LOCAL_TZ, WorkCalendar, local_date
 from storage.models import Petition, StaffNotification
 from storage.models.enums import PetitionState
@@ -121,11 +122,31 @@ def task_snooze(item_id: int) -> ResponseReturnValue:
 
 @bp.get("/me")
 def my_settings() -> ResponseReturnValue:
-    """The user's own settings: how items reach them by email; signing out everywhere."""
+    """The user's own account: how items reach them by email, the devices signed in (one or
+    all can be signed out), and the way to the password change."""
     user = current_user()
     assert user is not None  # noqa: S101 - the guard signed them in
-    signed_in = staff_sessions.open_count(db_session(), user, now=utcnow())
-    return render_template("admin/me.html", modes=tasks.EMAIL_MODES, user=user, signed_in=signed_in)
+    this = current_session()
+    rows = staff_sessions.live(db_session(), user, now=utcnow(), idle=idle_limit())
+    devices = [
+        {
+            "id": row.id,
+            "what": describe_agent(row.agent),
+            "address": mask_address(row.address),
+            "created_at": row.created_at,
+            "last_seen_at": row.last_seen_at,
+            "this": this is not None and row.id == this.id,
+        }
+        for row in rows
+    ]
+    devices.sort(key=lambda d: not d["this"])  # this device first, then the latest used
+    return render_template(
+        "admin/me.html",
+        modes=tasks.EMAIL_MODES,
+        user=user,
+        devices=devices,
+        idle_minutes=int(idle_limit().total_seconds() // 60),
+    )
 
 
 @bp.post("/me")

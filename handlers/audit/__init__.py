@@ -27,6 +27,7 @@ LOGIN_FAILED = "auth.login_failed"
 LOCKOUT = "auth.lockout"
 LOGOUT = "auth.logout"
 LOGOUT_EVERYWHERE = "auth.logout_all"
+LOGOUT_DEVICE = "auth.logout_device"
 PASSWORD_CHANGED = "auth.password_changed"  # noqa: S105 - an event name, not a secret
 PASSWORD_SET = "auth.password_set"  # noqa: S105
 VIEW_PETITION = "pii.petition"

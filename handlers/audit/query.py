@@ -44,6 +44,7 @@ KIND_LABELS: dict[str, str] = {
     "auth.lockout": "Tạm dừng đăng nhập (nhập sai nhiều lần)",
     "auth.logout": "Đăng xuất",
     "auth.logout_all": "Đăng xuất mọi thiết bị",
+    "auth.logout_device": "Đăng xuất một thiết bị khác",
     "auth.password_changed": "Đổi mật khẩu",
     "auth.password_set": "Đặt mật khẩu qua liên kết",
     "pii.petition": "Xem hồ sơ (dữ liệu cá nhân)",

@@ -135,11 +135,33 @@ def confirm_withdrawal(
     _finish(session, request, by, now, DONE, "Đã ngừng xử lý dữ liệu mới" + _via(sent))
 
 
+def erase_confirmation(session: Session, citizen: Citizen) -> str:
+    """What staff type to confirm an erasure: the citizen's latest petition code, else
+    their number (#12). Typing it names the person, so a wrong tab cannot erase another."""
+    petitions = _petitions(session, citizen)
+    codes = [p.code for p in petitions if p.code]
+    return codes[-1] if codes else f"#{citizen.id}"
+
+
+def _confirmed(expected: str, typed: str) -> bool:
+    typed = "".join(typed.split()).upper()
+    expected = expected.upper()
+    return typed == expected or (expected.startswith("#") and typed == expected[1:])
+
+
 def erase(
-    session: Session, request: DataRequest, *, by: StaffUser, now: datetime, files_root: str
+    session: Session,
+    request: DataRequest,
+    *,
+    by: StaffUser,
+    now: datetime,
+    files_root: str,
+    confirm: str | None = None,
 ) -> int:
     """Anonymise the citizen, or postpone while the law requires a petition to be kept.
 
+    confirm: what the staff member typed; the erasure, which cannot be undone, goes ahead
+    only when it is erase_confirmation() (None: a caller that confirmed otherwise).
     Returns the number of petitions anonymised (0 when postponed).
     """
     citizen = _check(request, DELETE)
@@ -147,6 +169,11 @@ def erase(
         _finish(session, request, by, now, DONE, "Dữ liệu đã được xóa trước đó")
         return 0
     found = holds(session, citizen.id)
+    expected = erase_confirmation(session, citizen)
+    if not found and confirm is not None and not _confirmed(expected, confirm):
+        raise PrivacyError(
+            f"Chưa xóa: cần gõ đúng «{expected}» vào ô xác nhận. Việc xóa không thể hoàn tác."
+        )
     if found:
         reasons = describe(found)
         sent = _tell(

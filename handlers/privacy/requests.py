@@ -7,7 +7,7 @@ the open request instead of adding a second one.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -21,6 +21,10 @@ from storage.models import Citizen, DataRequest, Petition, StaffUser
 from storage.models.enums import PetitionState
 
 OPEN, DONE, POSTPONED, REFUSED = "open", "done", "postponed", "refused"
+#: The oldest day of receipt a staff member may type, counted back from today: older is a
+#: typo (the longest time limit is 20 days), or a matter for a note on today's record.
+OLDEST_RECEIPT = timedelta(days=90)
+
 #: Requests still waiting for staff (a postponed deletion waits for its holds to end).
 PENDING = (OPEN, POSTPONED)
 STATE_LABELS = {
@@ -34,6 +38,26 @@ STATE_LABELS = {
 def item_key(request: DataRequest) -> str:
     """The de-duplication key of the request's item (settled when it is carried out)."""
     return f"data_request:{request.id}"
+
+
+def receipt_time(day: date, *, now: datetime) -> datetime:
+    """When a request that came by letter or in person counts as received: `now` if it came
+    today, else the start of that day in Vietnam, since the time limit runs from receipt.
+
+    Raises ValueError (a Vietnamese message) for a day in the future or implausibly old.
+    """
+    today = now.astimezone(LOCAL_TZ).date()
+    if day > today:
+        raise ValueError("Ngày nhận không thể sau hôm nay.")
+    oldest = today - OLDEST_RECEIPT
+    if day < oldest:
+        raise ValueError(
+            f"Ngày nhận không được trước {oldest:%d/%m/%Y} ({OLDEST_RECEIPT.days} ngày trước). "
+            "Yêu cầu nhận lâu hơn: ghi ngày hôm nay và ghi rõ ngày nhận trong nội dung."
+        )
+    if day == today:
+        return now
+    return datetime.combine(day, time(0, 0), LOCAL_TZ)
 
 
 def pending_request(session: Session, citizen_id: int, kind: str) -> DataRequest | None:
@@ -60,8 +84,13 @@ def record(
     detail: str = "",
     by: StaffUser | None = None,
     calendar: WorkCalendar | None = None,
+    received_at: datetime | None = None,
 ) -> DataRequest:
-    """Record the request and raise its item; an open one of the same kind is returned."""
+    """Record the request and raise its item; an open one of the same kind is returned.
+
+    received_at: when it arrived (a letter's day of receipt, see receipt_time), if not now;
+    the time limit counts from it.
+    """
     if kind not in KINDS or channel not in CHANNELS:
         raise ValueError(f"unknown request kind or channel: {kind}, {channel}")
     found = pending_request(session, citizen.id, kind)
@@ -70,16 +99,18 @@ def record(
             found.detail = f"{found.detail}\n{detail}".strip()[:4000]
         return found
     cal = calendar if calendar is not None else WorkCalendar.load(session)
+    received_at = received_at if received_at is not None else now
     request = DataRequest(
         citizen_id=citizen.id,
         kind=kind,
         channel=channel,
         detail=detail[:4000],
-        received_at=now,
-        due_on=due_on(kind, now, cal),
+        received_at=received_at,
+        due_on=due_on(kind, received_at, cal),
         state=OPEN,
         outcome="",
         recorded_by_id=by.id if by is not None else None,
+        created_at=now,
     )
     session.add(request)
     session.flush()
@@ -91,7 +122,12 @@ def record(
         actor=by,
         summary=f"{KINDS[kind].label}: người dân #{citizen.id}, hạn {request.due_on:%d/%m/%Y}",
         target=("data_request", request.id),
-        after={"kind": kind, "channel": channel, "due_on": request.due_on},
+        after={
+            "kind": kind,
+            "channel": channel,
+            "received_on": received_at.astimezone(LOCAL_TZ).date(),
+            "due_on": request.due_on,
+        },
     )
     return request
 
@@ -99,6 +135,7 @@ def record(
 def _raise_item(session: Session, request: DataRequest, citizen: Citizen, now: datetime) -> None:
     kind = KINDS[request.kind]
     due = f"{request.due_on:%d/%m/%Y}"
+    received = request.received_at.astimezone(LOCAL_TZ)
     raise_item(
         session,
         kind=kind.item_kind,
@@ -108,7 +145,10 @@ def _raise_item(session: Session, request: DataRequest, citizen: Citizen, now: d
             "staff.data_request_body",
             citizen_id=citizen.id,
             count=petition_count(session, citizen.id),
-            date=request.received_at.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y"),
+            # A letter received on an earlier day: its day, without an hour that means nothing.
+            date=f"{received:%H:%M %d/%m/%Y}"
+            if request.received_at == now
+            else f"{received:%d/%m/%Y}",
             channel=CHANNELS[request.channel],
             due=due,
             reason=kind.basis,

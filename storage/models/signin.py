@@ -13,9 +13,10 @@ from storage.models.base import Base
 class StaffSession(Base):
     """One signed-in browser. The cookie holds a random token; only its SHA-256 is stored.
 
-    Signing out ends the row, so a copied cookie stops working at once. `version` is the
-    user's session_version when the row was opened: moving that on (password change,
-    account disabled, "sign out everywhere") ends every row of the user together.
+    Signing out (here, or this device from another one) ends the row, so a copied cookie
+    stops working at once. `version` is the user's session_version when the row was opened:
+    moving that on (password change, account disabled, "sign out everywhere") ends every row
+    of the user together.
     """
 
     __tablename__ = "staff_sessions"
@@ -28,6 +29,9 @@ class StaffSession(Base):
     version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime] = mapped_column(index=True)
+    # The last request it answered (written at most once a minute): idle past the setting, or
+    # a browser closed without signing out, and it no longer counts nor works.
+    last_seen_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
     address: Mapped[str | None] = mapped_column(String(64))
     agent: Mapped[str | None] = mapped_column(String(200))

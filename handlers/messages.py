@@ -430,6 +430,7 @@ CATALOGUE: dict[str, str] = {
     "staff.abuse_title": "Người dân dùng lời lẽ xúc phạm nhiều lần",
     "staff.abuse_body": "Người dùng Zalo #{citizen_id} đã bị gắn cờ sau {count} tin nhắn.",
     "staff.data_request_title": "{what} — hạn {due}",
+    "staff.data_request_done_title": "{what} — đã có hiệu lực ngay, chỉ để biết",
     "staff.data_request_body": (
         "Người dùng Zalo #{citizen_id} ({count} hồ sơ đã gửi), nhận lúc {date} ({channel}). "
         "Hạn thực hiện: {due} ({reason})."

@@ -66,15 +66,24 @@ def decline(turn: Turn) -> None:
 
 
 def withdraw_consent(turn: Turn) -> None:
-    """'rút đồng ý': nothing new is stored, a draft in progress is forgotten, and the request
-    goes to staff with its time limit (they confirm processing stopped)."""
+    """'rút đồng ý' takes effect at once, as the bot tells the citizen: nothing new is stored,
+    a draft in progress and held messages are forgotten. Staff see the withdrawal as done
+    (for information): there is nothing left for them to carry out or to refuse."""
     if not turn.citizen.has_consent:
         say(turn, "bot.consent_not_given")
         return
     turn.citizen.consent_withdrawn_at = turn.now
     drafts.discard(turn)
+    held.drop(turn)
     turn.state.consent_asked_at = None
-    _record(turn, WITHDRAW)
+    turn.go(Step.IDLE)
+    requests.record(
+        turn.session,
+        turn.citizen,
+        WITHDRAW,
+        now=turn.now,
+        done="Đã ngừng xử lý dữ liệu mới ngay khi người dân rút đồng ý qua Zalo",
+    )
     say(turn, "bot.consent_withdrawn", time=clock(turn.now))
     logger.info("citizen %s withdrew consent", turn.citizen.id)
 

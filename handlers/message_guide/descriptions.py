@@ -136,6 +136,9 @@ DESCRIPTIONS: dict[str, str] = {
     "staff.abuse_title": "Tiêu đề việc cần làm khi một người dân bị gắn cờ vì lời lẽ xúc phạm.",
     "staff.abuse_body": "Nội dung việc cần làm khi một người dân bị gắn cờ.",
     "staff.data_request_title": "Tiêu đề việc cần làm khi người dân có yêu cầu về dữ liệu.",
+    "staff.data_request_done_title": (
+        "Tiêu đề việc (đã xong, chỉ để biết) khi người dân rút đồng ý qua Zalo: có hiệu lực ngay."
+    ),
     "staff.data_request_body": "Nội dung việc cần làm khi người dân có yêu cầu về dữ liệu.",
     "staff.data_request_ready": "Việc cần làm khi yêu cầu xóa tạm hoãn nay có thể thực hiện.",
     "staff.reopen_title": "Tiêu đề việc cần làm khi người dân đề nghị mở lại hồ sơ.",

@@ -223,6 +223,7 @@ GROUPS: tuple[Group, ...] = (
             "staff.abuse_title",
             "staff.abuse_body",
             "staff.data_request_title",
+            "staff.data_request_done_title",
             "staff.data_request_body",
             "staff.data_request_ready",
             "staff.reopen_title",

@@ -175,8 +175,11 @@ CATALOGUE: dict[str, str] = {
     "bot.summary": (
         "Ông/Bà phản ánh về «{category}» tại {ward}: {summary}\n"
         "{details}"
+        "Bấm GỬI để gửi, hoặc Sửa để điều chỉnh."
+    ),
+    "bot.summary_phone_ask": (
         "Nếu muốn cán bộ gọi lại, Ông/Bà có thể nhắn số điện thoại (không bắt buộc; không gửi "
-        "ảnh CCCD).\nBấm GỬI để gửi, hoặc Sửa để điều chỉnh."
+        "ảnh CCCD).\n"
     ),
     "bot.summary_place": "Địa điểm: {place}\n",
     "bot.summary_attachments": "Kèm theo: {count} ảnh/tệp\n",

@@ -27,6 +27,9 @@ DESCRIPTIONS: dict[str, str] = {
     "bot.summary_location": "Chữ thay cho địa điểm khi người dân chỉ chia sẻ vị trí trên bản đồ.",
     "bot.summary_attachments": "Dòng số ảnh, tệp kèm theo trong bản tóm tắt.",
     "bot.summary_phone": "Dòng số điện thoại liên hệ trong bản tóm tắt.",
+    "bot.summary_phone_ask": (
+        "Dòng mời nhắn số điện thoại trong bản tóm tắt, chỉ khi người dân chưa cho số."
+    ),
     "bot.summary_old_name": "Cách ghi phường khi người dân dùng tên phường, xã cũ.",
     "bot.category_unknown": "Chữ thay cho lĩnh vực khi bot chưa phân loại được.",
     "button.send": "Nút gửi phản ánh dưới bản tóm tắt.",

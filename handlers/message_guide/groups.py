@@ -56,6 +56,7 @@ GROUPS: tuple[Group, ...] = (
             "bot.summary_location",
             "bot.summary_attachments",
             "bot.summary_phone",
+            "bot.summary_phone_ask",
             "bot.summary_old_name",
             "bot.category_unknown",
             "button.send",

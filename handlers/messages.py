@@ -202,6 +202,10 @@ CATALOGUE: dict[str, str] = {
         "dung cũ (ảnh đã gửi vẫn được giữ)."
     ),
     "bot.draft_cancelled": "Đã hủy phản ánh đang soạn. Khi cần, Ông/Bà cứ nhắn cho chúng tôi.",
+    "bot.draft_set_aside": (
+        "Phản ánh Ông/Bà đang soạn dở ({summary}) chưa được gửi nên đã được hủy để làm yêu cầu "
+        "về dữ liệu. Khi cần, Ông/Bà cứ nhắn lại nội dung phản ánh."
+    ),
     "bot.draft_expired": (
         "Phản ánh Ông/Bà bắt đầu soạn lúc {time} chưa được gửi nên đã hết hạn và được xóa. "
         "Khi cần, Ông/Bà cứ nhắn lại nội dung cho chúng tôi."

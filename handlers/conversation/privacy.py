@@ -8,7 +8,7 @@ import logging
 from sqlalchemy import select
 
 from handlers.conversation import drafts, held
-from handlers.conversation.replies import button, clock, consent_buttons, day, say
+from handlers.conversation.replies import button, clock, consent_buttons, day, say, short
 from handlers.conversation.state import Step, Turn
 from handlers.messages import render
 from handlers.privacy import requests
@@ -109,7 +109,19 @@ def scrub(turn: Turn, message: PetitionMessage | None) -> None:
 # --- "Dữ liệu của tôi" -------------------------------------------------------------------
 
 
+def set_draft_aside(turn: Turn) -> None:
+    """A data request starts while a petition is half written: drop the draft and say so,
+    rather than come back later with its ward question out of the blue."""
+    if not drafts.in_draft(turn):
+        return
+    draft = turn.draft()
+    summary = short(draft.text, 60) if draft is not None and draft.text else "chưa có nội dung"
+    drafts.discard(turn)
+    say(turn, "bot.draft_set_aside", summary=summary)
+
+
 def data_menu(turn: Turn) -> None:
+    set_draft_aside(turn)
     buttons = [
         button(turn, "button.data_copy", "#data:copy"),
         button(turn, "button.data_correct", "#data:correct"),
@@ -123,6 +135,8 @@ def data_menu(turn: Turn) -> None:
 
 def data_action(turn: Turn, what: str | None) -> None:
     """A data-menu button: copy, correct, withdraw, delete (asks to confirm), delete_ok/no."""
+    if what in {"copy", "correct", "delete"}:
+        set_draft_aside(turn)
     if what == "copy":
         _received(turn, _record(turn, COPY))
     elif what == "correct":
@@ -150,7 +164,9 @@ def data_action(turn: Turn, what: str | None) -> None:
 
 
 def correction_text(turn: Turn, words: str) -> None:
-    """The answer to "what should be corrected?": a correction request for staff."""
+    """The answer to "what should be corrected?" (or a message that already says it, "sửa số
+    điện thoại của tôi thành …"): a correction request for staff."""
+    set_draft_aside(turn)
     turn.go(Step.IDLE)
     _received(turn, _record(turn, CORRECT, detail=words.strip()))
 

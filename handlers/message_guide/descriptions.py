@@ -27,6 +27,9 @@ DESCRIPTIONS: dict[str, str] = {
     "bot.summary_location": "Chữ thay cho địa điểm khi người dân chỉ chia sẻ vị trí trên bản đồ.",
     "bot.summary_attachments": "Dòng số ảnh, tệp kèm theo trong bản tóm tắt.",
     "bot.summary_phone": "Dòng số điện thoại liên hệ trong bản tóm tắt.",
+    "bot.draft_set_aside": (
+        "Báo người dân phản ánh đang soạn dở đã được hủy khi họ bắt đầu một yêu cầu về dữ liệu."
+    ),
     "bot.summary_phone_ask": (
         "Dòng mời nhắn số điện thoại trong bản tóm tắt, chỉ khi người dân chưa cho số."
     ),

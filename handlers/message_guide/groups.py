@@ -57,6 +57,7 @@ GROUPS: tuple[Group, ...] = (
             "bot.summary_attachments",
             "bot.summary_phone",
             "bot.summary_phone_ask",
+            "bot.draft_set_aside",
             "bot.summary_old_name",
             "bot.category_unknown",
             "button.send",

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from handlers.privacy import actions, requests
-from handlers.privacy.limits import COPY, WITHDRAW
+from handlers.privacy.limits import COPY, CORRECT, WITHDRAW
 from storage.models import DataRequest, PetitionMessage, StaffNotification
 from storage.models.base import utcnow
-from tests.conversation.dialogue import citizen_of, consent, service_fixture
+from tests.conversation.dialogue import citizen_of, consent, petitions_of, service_fixture
 from tests.conversation.service import Phone, Service
 from tests.workflow import helpers as h
 
@@ -143,3 +143,83 @@ def test_messages_after_a_withdrawal_are_not_kept_nor_offered_back(service: Serv
     replies = phone.expect()
     assert not any("Ông/Bà đã nhắn" in b.text for b in replies)
     assert "Cảm ơn Ông/Bà đã đồng ý" in replies[0].text
+
+
+# --- P2.4: everyday ways of asking --------------------------------------------------------
+
+
+def test_asking_to_see_ones_data_in_everyday_words_opens_the_data_menu(service: Service) -> None:
+    phone = service.phone()
+    consent(phone)
+    phone.say("tôi muốn xem dữ liệu của tôi")
+    menu = phone.expect()[0]
+    assert "Dữ liệu chúng tôi lưu về Ông/Bà" in menu.text and "Nhận bản sao" in menu.titles
+
+
+@pytest.mark.parametrize(
+    "words", ["cho toi ban sao du lieu", "gửi cho tôi thông tin các người lưu về tôi"]
+)
+def test_asking_for_a_copy_in_everyday_words_records_the_request(
+    service: Service, words: str
+) -> None:
+    phone = service.phone()
+    consent(phone)
+    phone.say(words)
+    reply = phone.expect()[0]
+    assert "Đã ghi nhận yêu cầu cung cấp bản sao dữ liệu cá nhân" in reply.text
+    assert "phường nào" not in reply.text
+    assert [r.kind for r in _requests(service, phone)] == [COPY]
+    assert petitions_of(service, phone) == []  # never the text of a petition
+
+
+def test_correcting_ones_data_asks_what_then_records_it(service: Service) -> None:
+    phone = service.phone()
+    consent(phone)
+    phone.say("toi muon sua thong tin ca nhan")
+    assert "thông tin cần sửa" in phone.expect()[0].text
+    phone.say("tên đúng của tôi là Phạm Thị Thu")
+    assert "chỉnh sửa dữ liệu cá nhân" in phone.expect()[0].text
+    [request] = _requests(service, phone)
+    assert request.kind == CORRECT and request.detail == "tên đúng của tôi là Phạm Thị Thu"
+    assert petitions_of(service, phone) == []
+
+
+def test_a_correction_that_says_what_is_recorded_at_once(service: Service) -> None:
+    phone = service.phone()
+    consent(phone)
+    phone.say("sua so dien thoai cua toi thanh 0905 222 333")
+    reply = phone.expect()[0]
+    assert "chỉnh sửa dữ liệu cá nhân" in reply.text and "TRA" not in reply.text
+    [request] = _requests(service, phone)
+    assert request.kind == CORRECT and "0905 222 333" in request.detail
+
+
+def test_a_data_request_puts_a_half_written_draft_aside_and_says_so(service: Service) -> None:
+    phone = service.phone()
+    consent(phone)
+    phone.say("cây xanh trước nhà văn hóa khối phố 6 bị đổ chắn lối đi")
+    asked = phone.expect()[0]
+    assert "phường nào" in asked.text
+    phone.say("à mà cho em sửa thông tin cá nhân trước đã")
+    replies = phone.expect(2)
+    assert "soạn dở" in replies[0].text and "cây xanh trước nhà văn hóa" in replies[0].text
+    assert "thông tin cần sửa" in replies[1].text
+    phone.say("số điện thoại đúng của em là 0935 111 222")
+    assert "chỉnh sửa dữ liệu cá nhân" in phone.expect()[0].text
+    phone.say("cảm ơn")
+    after = phone.expect()[0]
+    assert "phường nào" not in after.text  # the old draft's question does not come back
+    assert petitions_of(service, phone) == []
+    assert [r.kind for r in _requests(service, phone)] == [CORRECT]
+
+
+def test_petitions_and_lookups_mentioning_information_stay_what_they_are(
+    service: Service,
+) -> None:
+    phone = service.phone()
+    consent(phone)
+    phone.say("Đề nghị phường công khai thông tin dự án mở rộng đường Hùng Vương cho bà con biết")
+    step = phone.expect()[0]
+    assert "Dữ liệu chúng tôi lưu" not in step.text and "yêu cầu" not in step.text
+    assert "GỬI" in step.titles or "phường nào" in step.text or "Bỏ qua" in step.titles
+    assert _requests(service, phone) == []

@@ -175,8 +175,11 @@ CATALOGUE: dict[str, str] = {
     "bot.summary": (
         "Ông/Bà phản ánh về «{category}» tại {ward}: {summary}\n"
         "{details}"
+        "Bấm GỬI để gửi, hoặc Sửa để điều chỉnh."
+    ),
+    "bot.summary_phone_ask": (
         "Nếu muốn cán bộ gọi lại, Ông/Bà có thể nhắn số điện thoại (không bắt buộc; không gửi "
-        "ảnh CCCD).\nBấm GỬI để gửi, hoặc Sửa để điều chỉnh."
+        "ảnh CCCD).\n"
     ),
     "bot.summary_place": "Địa điểm: {place}\n",
     "bot.summary_attachments": "Kèm theo: {count} ảnh/tệp\n",
@@ -199,6 +202,10 @@ CATALOGUE: dict[str, str] = {
         "dung cũ (ảnh đã gửi vẫn được giữ)."
     ),
     "bot.draft_cancelled": "Đã hủy phản ánh đang soạn. Khi cần, Ông/Bà cứ nhắn cho chúng tôi.",
+    "bot.draft_set_aside": (
+        "Phản ánh Ông/Bà đang soạn dở ({summary}) chưa được gửi nên đã được hủy để làm yêu cầu "
+        "về dữ liệu. Khi cần, Ông/Bà cứ nhắn lại nội dung phản ánh."
+    ),
     "bot.draft_expired": (
         "Phản ánh Ông/Bà bắt đầu soạn lúc {time} chưa được gửi nên đã hết hạn và được xóa. "
         "Khi cần, Ông/Bà cứ nhắn lại nội dung cho chúng tôi."
@@ -430,6 +437,7 @@ CATALOGUE: dict[str, str] = {
     "staff.abuse_title": "Người dân dùng lời lẽ xúc phạm nhiều lần",
     "staff.abuse_body": "Người dùng Zalo #{citizen_id} đã bị gắn cờ sau {count} tin nhắn.",
     "staff.data_request_title": "{what} — hạn {due}",
+    "staff.data_request_done_title": "{what} — đã có hiệu lực ngay, chỉ để biết",
     "staff.data_request_body": (
         "Người dùng Zalo #{citizen_id} ({count} hồ sơ đã gửi), nhận lúc {date} ({channel}). "
         "Hạn thực hiện: {due} ({reason})."

@@ -13,7 +13,8 @@ import re
 from nlp.normalize import fold, normalize
 
 EVERYDAY: tuple[str, ...] = (
-    "withdraw_consent", "delete_data", "withdraw_petition", "status_nudge", "correction",
+    "withdraw_consent", "delete_data", "data_copy", "data_correct", "data_view",
+    "withdraw_petition", "status_nudge", "correction",
 )  # fmt: skip
 
 
@@ -30,6 +31,38 @@ _DELETE_DATA = _rx(
     r"(?:xoa|xoa bo|xoa het|huy bo|go bo) (?:\w+ ){0,4}(?:thong tin|du lieu)",
     r"(?:thong tin|du lieu) (?:\w+ ){0,5}(?:xoa|xoa het|xoa di)",
 )
+# The resident's own data: "dữ liệu cá nhân", "thông tin của em", "những gì lưu về tôi".
+# Ownership is what tells "xem thông tin của tôi" from a petition asking for "thông tin dự án".
+_ME = r"(?:toi|em|minh|tui|t|e|con|chau)"
+_OWN = r"(?:ca|cong an) nhan"  # teencode reads a bare "ca" as "công an": "ca nhan" comes out so
+_MY_DATA = (
+    rf"(?:(?:du lieu|dl|thong tin) {_OWN}"
+    rf"|(?:du lieu|dl|thong tin) (?:{_OWN} )?(?:cua|ve) {_ME}"
+    rf"|(?:du lieu|dl|thong tin) (?:\w+ ){{0,3}}(?:luu|giu) (?:\w+ ){{0,2}}?ve {_ME})"
+)
+_MY_FIELD = rf"(?:ho ten|ten|so dien thoai|dia chi|email) (?:(?:cua|ve) )?{_ME}"
+_DATA_COPY = _rx(
+    r"ban sao (?:\w+ ){0,3}(?:du lieu|dl|thong tin)",
+    rf"(?:gui|cung cap|xin|lay|tai|xuat) (?:lai )?(?:cho {_ME} )?(?:(?:xin|lai) )?"
+    rf"(?:(?:toan bo|tat ca|het|cac|nhung) ){{0,2}}{_MY_DATA}",
+)
+_DATA_CORRECT = _rx(
+    r"(?:sua|chinh sua|cap nhat|doi|thay doi|dinh chinh) (?:lai )?(?:(?:giup|gium|dum) )?"
+    rf"(?:{_ME} )?(?:{_MY_DATA}|{_MY_FIELD})",
+    rf"(?:{_MY_FIELD}|{_MY_DATA}) (?:\w+ ){{0,2}}(?:bi )?(?:sai|nham|chua dung|khong dung)",
+)
+_DATA_VIEW = _rx(
+    rf"(?:xem|kiem tra|coi|biet|tra cuu) (?:lai )?(?:(?:het|toan bo|cac|nhung) ){{0,2}}{_MY_DATA}",
+    rf"(?:luu|giu) (?:nhung )?(?:gi|du lieu gi|thong tin gi) (?:\w+ )?ve {_ME}",
+    rf"^(?:{_MY_DATA})$",
+)
+# Another register's data (VNeID, the residents' database, land records) is a petition
+# about that register, not a request about what the Front keeps.
+_OTHER_REGISTER = _rx(
+    r"vneid", r"can cuoc", r"cccd", r"cmnd", r"dinh danh", r"ho khau", r"dan cu", r"bao hiem",
+    r"bhyt", r"bhxh", r"so do", r"dat dai", r"ngan hang", r"ho so", r"don", r"phan anh",
+)  # fmt: skip
+_DATA_WORDS = 20  # a data request is short; a long message is content
 _WITHDRAW = _rx(
     r"rut (?:lai )?(?:cai )?(?:don|phan anh|ho so|kien nghi|yeu cau|y kien)",
     r"huy (?:cai )?(?:don|phan anh|ho so|kien nghi|yeu cau)",
@@ -150,12 +183,29 @@ def everyday(text: str) -> str | None:
         return "withdraw_consent"
     if _DELETE_DATA.search(folded):
         return "delete_data"
+    data = _data_request(folded)
+    if data is not None:
+        return data
     if _WITHDRAW.search(folded):
         return "withdraw_petition"
     if _NUDGE.search(folded) and _short_or_about_a_petition(folded):
         return "status_nudge"
     if len(folded.split()) <= 30 and _CORRECTION.search(folded):
         return "correction"
+    return None
+
+
+def _data_request(folded: str) -> str | None:
+    """A copy, a correction or a look at the resident's own data; None for a petition."""
+    if len(folded.split()) > _DATA_WORDS or _OTHER_REGISTER.search(folded):
+        return None
+    for kind, pattern in (
+        ("data_correct", _DATA_CORRECT),
+        ("data_copy", _DATA_COPY),
+        ("data_view", _DATA_VIEW),
+    ):
+        if pattern.search(folded):
+            return kind
     return None
 
 

@@ -184,16 +184,27 @@ def _before_consent(
     words: str,
     reasons: tuple[str, ...],
 ) -> None:
-    """Emergency help always; questions answered; the rest held until consent."""
+    """Emergency help always; questions answered; the rest held until consent.
+
+    Only content for a petition is held (and only for a first-time citizen: after a withdrawal
+    nothing new is kept). Everything else — buttons, commands, requests — is answered and its
+    text dropped at once: the bot tells the citizen that nothing is kept without consent.
+    """
     if reasons:
         emergency.raise_urgent(turn, None, reasons, text=words or event.text or "", message=message)
     if command is not None:
         if command.name == "consent" or (command.name == "skip" and turn.step == Step.CONSENT):
+            privacy.scrub(turn, message)
             (privacy.give_consent if command.arg == "yes" else privacy.decline)(turn)
             return
         if command.name in {"lookup", "list", "data", "withdraw_consent", "kq", "rating"}:
+            privacy.scrub(turn, message)
             actions.run(turn, command)
             return
+    if words and turn.step == Step.DATA_CORRECT and not reasons:
+        privacy.scrub(turn, message)  # the words go on the request, not in the thread
+        privacy.correction_text(turn, words)
+        return
     if words and not reasons and requests.handle(turn, words, message):
         privacy.scrub(turn, message)
         return
@@ -205,7 +216,9 @@ def _before_consent(
     if words and not reasons and questions.consider(turn, words, urgent=False):
         privacy.scrub(turn, message)
         return
-    if _worth_holding(event, intent, reasons):
+    if _worth_holding(event, intent, reasons) and (
+        reasons or turn.citizen.consent_withdrawn_at is None
+    ):
         held.hold(turn, message)
     else:
         privacy.scrub(turn, message)

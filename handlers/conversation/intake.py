@@ -203,6 +203,8 @@ def show_summary(turn: Turn, draft: Petition) -> None:
         if phone_notices.may_offer(turn.citizen, draft.callback_phone):
             details += render(session, "bot.summary_zns")
             buttons.append(button(turn, "button.zns_yes", "#zns:yes"))
+    else:  # asking for a number already given reads as if it was not heard
+        details += render(session, "bot.summary_phone_ask")
     say(
         turn,
         "bot.summary",

@@ -8,7 +8,7 @@ import logging
 from sqlalchemy import select
 
 from handlers.conversation import drafts, held
-from handlers.conversation.replies import button, clock, consent_buttons, day, say
+from handlers.conversation.replies import button, clock, consent_buttons, day, say, short
 from handlers.conversation.state import Step, Turn
 from handlers.messages import render
 from handlers.privacy import requests
@@ -66,15 +66,24 @@ def decline(turn: Turn) -> None:
 
 
 def withdraw_consent(turn: Turn) -> None:
-    """'rút đồng ý': nothing new is stored, a draft in progress is forgotten, and the request
-    goes to staff with its time limit (they confirm processing stopped)."""
+    """'rút đồng ý' takes effect at once, as the bot tells the citizen: nothing new is stored,
+    a draft in progress and held messages are forgotten. Staff see the withdrawal as done
+    (for information): there is nothing left for them to carry out or to refuse."""
     if not turn.citizen.has_consent:
         say(turn, "bot.consent_not_given")
         return
     turn.citizen.consent_withdrawn_at = turn.now
     drafts.discard(turn)
+    held.drop(turn)
     turn.state.consent_asked_at = None
-    _record(turn, WITHDRAW)
+    turn.go(Step.IDLE)
+    requests.record(
+        turn.session,
+        turn.citizen,
+        WITHDRAW,
+        now=turn.now,
+        done="Đã ngừng xử lý dữ liệu mới ngay khi người dân rút đồng ý qua Zalo",
+    )
     say(turn, "bot.consent_withdrawn", time=clock(turn.now))
     logger.info("citizen %s withdrew consent", turn.citizen.id)
 
@@ -100,7 +109,19 @@ def scrub(turn: Turn, message: PetitionMessage | None) -> None:
 # --- "Dữ liệu của tôi" -------------------------------------------------------------------
 
 
+def set_draft_aside(turn: Turn) -> None:
+    """A data request starts while a petition is half written: drop the draft and say so,
+    rather than come back later with its ward question out of the blue."""
+    if not drafts.in_draft(turn):
+        return
+    draft = turn.draft()
+    summary = short(draft.text, 60) if draft is not None and draft.text else "chưa có nội dung"
+    drafts.discard(turn)
+    say(turn, "bot.draft_set_aside", summary=summary)
+
+
 def data_menu(turn: Turn) -> None:
+    set_draft_aside(turn)
     buttons = [
         button(turn, "button.data_copy", "#data:copy"),
         button(turn, "button.data_correct", "#data:correct"),
@@ -114,6 +135,8 @@ def data_menu(turn: Turn) -> None:
 
 def data_action(turn: Turn, what: str | None) -> None:
     """A data-menu button: copy, correct, withdraw, delete (asks to confirm), delete_ok/no."""
+    if what in {"copy", "correct", "delete"}:
+        set_draft_aside(turn)
     if what == "copy":
         _received(turn, _record(turn, COPY))
     elif what == "correct":
@@ -141,7 +164,9 @@ def data_action(turn: Turn, what: str | None) -> None:
 
 
 def correction_text(turn: Turn, words: str) -> None:
-    """The answer to "what should be corrected?": a correction request for staff."""
+    """The answer to "what should be corrected?" (or a message that already says it, "sửa số
+    điện thoại của tôi thành …"): a correction request for staff."""
+    set_draft_aside(turn)
     turn.go(Step.IDLE)
     _received(turn, _record(turn, CORRECT, detail=words.strip()))
 

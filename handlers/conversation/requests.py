@@ -8,6 +8,8 @@ or reaches staff for a petition already sent.
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from handlers.conversation import aftercare, alerts, drafts, intake, privacy
@@ -15,9 +17,10 @@ from handlers.conversation.commands import find_code
 from handlers.conversation.followups import open_petitions
 from handlers.conversation.replies import say
 from handlers.conversation.state import Step, Turn
-from handlers.conversation.understand import resolve_ward
+from handlers.conversation.understand import phone_in, resolve_ward
 from handlers.messages import render
 from nlp.everyday import everyday, language
+from nlp.normalize import fold
 from storage.models import Petition, PetitionMessage
 from storage.models.enums import OPEN_STATES, PetitionState
 
@@ -32,6 +35,8 @@ def handle(turn: Turn, words: str, message: PetitionMessage | None) -> bool:
         privacy.withdraw_consent(turn)
     elif kind == "delete_data":
         privacy.data_action(turn, "delete")
+    elif kind in DATA_REQUESTS and find_code(words, turn.config.code_prefix) is None:
+        data_request(turn, kind, words)
     elif not turn.citizen.has_consent:
         return False
     elif kind == "withdraw_petition":
@@ -43,6 +48,27 @@ def handle(turn: Turn, words: str, message: PetitionMessage | None) -> bool:
     else:
         return False
     return True
+
+
+#: Everyday ways of asking about one's own data (nlp.everyday), with or without consent.
+DATA_REQUESTS = frozenset({"data_view", "data_copy", "data_correct"})
+# "sửa số điện thoại thành 0905…", "tên đúng là …": the message already says the correction.
+_SAYS_WHAT = re.compile(r"\b(?:thanh|la|dung la|lai la)\b")
+
+
+def data_request(turn: Turn, kind: str, words: str) -> None:
+    """ "cho tôi bản sao dữ liệu", "sửa thông tin cá nhân", "xem dữ liệu của tôi"."""
+    if kind == "data_view":
+        privacy.data_menu(turn)
+    elif kind == "data_copy":
+        privacy.data_action(turn, "copy")
+    elif turn.step == Step.CONFIRM and (phone := phone_in(words)) and (draft := turn.draft()):
+        draft.callback_phone = phone  # the number on the summary just shown
+        intake.show_summary(turn, draft)
+    elif phone_in(words) or _SAYS_WHAT.search(fold(words)):
+        privacy.correction_text(turn, words)
+    else:
+        privacy.data_action(turn, "correct")
 
 
 def nudge(turn: Turn, words: str) -> None:

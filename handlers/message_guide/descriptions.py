@@ -27,6 +27,12 @@ DESCRIPTIONS: dict[str, str] = {
     "bot.summary_location": "Chữ thay cho địa điểm khi người dân chỉ chia sẻ vị trí trên bản đồ.",
     "bot.summary_attachments": "Dòng số ảnh, tệp kèm theo trong bản tóm tắt.",
     "bot.summary_phone": "Dòng số điện thoại liên hệ trong bản tóm tắt.",
+    "bot.draft_set_aside": (
+        "Báo người dân phản ánh đang soạn dở đã được hủy khi họ bắt đầu một yêu cầu về dữ liệu."
+    ),
+    "bot.summary_phone_ask": (
+        "Dòng mời nhắn số điện thoại trong bản tóm tắt, chỉ khi người dân chưa cho số."
+    ),
     "bot.summary_old_name": "Cách ghi phường khi người dân dùng tên phường, xã cũ.",
     "bot.category_unknown": "Chữ thay cho lĩnh vực khi bot chưa phân loại được.",
     "button.send": "Nút gửi phản ánh dưới bản tóm tắt.",
@@ -136,6 +142,9 @@ DESCRIPTIONS: dict[str, str] = {
     "staff.abuse_title": "Tiêu đề việc cần làm khi một người dân bị gắn cờ vì lời lẽ xúc phạm.",
     "staff.abuse_body": "Nội dung việc cần làm khi một người dân bị gắn cờ.",
     "staff.data_request_title": "Tiêu đề việc cần làm khi người dân có yêu cầu về dữ liệu.",
+    "staff.data_request_done_title": (
+        "Tiêu đề việc (đã xong, chỉ để biết) khi người dân rút đồng ý qua Zalo: có hiệu lực ngay."
+    ),
     "staff.data_request_body": "Nội dung việc cần làm khi người dân có yêu cầu về dữ liệu.",
     "staff.data_request_ready": "Việc cần làm khi yêu cầu xóa tạm hoãn nay có thể thực hiện.",
     "staff.reopen_title": "Tiêu đề việc cần làm khi người dân đề nghị mở lại hồ sơ.",

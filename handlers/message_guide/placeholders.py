@@ -105,6 +105,7 @@ BY_KEY: dict[str, dict[str, tuple[str, str]]] = {
         )
     },
     "staff.data_request_title": {"what": ("Loại yêu cầu", "Xóa dữ liệu cá nhân")},
+    "staff.data_request_done_title": {"what": ("Loại yêu cầu", "Rút lại sự đồng ý xử lý dữ liệu")},
     "bot.data_delete_requested": {"date": ("Ngày nhận yêu cầu", "02/11/2026")},
     "bot.when": {"time": ("Giờ", "7 giờ 30"), "date": ("Ngày", "03/11/2026")},
     "notify.forwarded": {"date": ("Ngày chuyển", "04/11/2026")},

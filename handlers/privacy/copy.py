@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from handlers.conversation.commands import parse_payload
 from handlers.conversation.replies import clock, day, short
 from handlers.messages import render
 from handlers.workflow import citizen_state_label, latest_forward
@@ -63,6 +64,7 @@ def _identity(session: Session, citizen: Citizen, petitions: list[Petition]) -> 
 
 
 def _messages(session: Session, citizen: Citizen) -> list[str]:
+    """What the citizen wrote; a button tap ("#ward:tam_ky") is a code, not their words."""
     rows = session.scalars(
         select(PetitionMessage)
         .where(
@@ -75,4 +77,5 @@ def _messages(session: Session, citizen: Citizen) -> list[str]:
     return [
         render(session, "bot.data_copy_message", time=clock(m.created_at), text=short(m.text, 300))
         for m in rows
+        if parse_payload(m.text) is None
     ]

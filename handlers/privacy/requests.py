@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from handlers import audit
 from handlers.messages import render
 from handlers.privacy.limits import CHANNELS, KINDS, due_on
-from handlers.tasks import raise_item
+from handlers.tasks import raise_item, settle_item
 from handlers.workflow.calendar import LOCAL_TZ, WorkCalendar
 from storage.models import Citizen, DataRequest, Petition, StaffUser
 from storage.models.enums import PetitionState
@@ -85,11 +85,15 @@ def record(
     by: StaffUser | None = None,
     calendar: WorkCalendar | None = None,
     received_at: datetime | None = None,
+    done: str | None = None,
 ) -> DataRequest:
     """Record the request and raise its item; an open one of the same kind is returned.
 
     received_at: when it arrived (a letter's day of receipt, see receipt_time), if not now;
     the time limit counts from it.
+    `done`: the request already took effect (a withdrawal made in the chat stops processing
+    at once); it is recorded as carried out with this outcome, and its item is only
+    informational — nothing is left for staff to do or to refuse.
     """
     if kind not in KINDS or channel not in CHANNELS:
         raise ValueError(f"unknown request kind or channel: {kind}, {channel}")
@@ -97,6 +101,8 @@ def record(
     if found is not None:
         if detail and found.detail != detail:
             found.detail = f"{found.detail}\n{detail}".strip()[:4000]
+        if done is not None:
+            _settle(session, found, now, done)
         return found
     cal = calendar if calendar is not None else WorkCalendar.load(session)
     received_at = received_at if received_at is not None else now
@@ -114,7 +120,9 @@ def record(
     )
     session.add(request)
     session.flush()
-    _raise_item(session, request, citizen, now)
+    _raise_item(session, request, citizen, now, done=done is not None)
+    if done is not None:
+        _settle(session, request, now, done)
     audit.write(
         session,
         "privacy.request",
@@ -132,14 +140,24 @@ def record(
     return request
 
 
-def _raise_item(session: Session, request: DataRequest, citizen: Citizen, now: datetime) -> None:
+def _settle(session: Session, request: DataRequest, now: datetime, outcome: str) -> None:
+    """Mark the request carried out by the system (no staff member) and its item done."""
+    request.state, request.outcome = DONE, outcome[:2000]
+    request.handled_at, request.handled_by_id = now, None
+    settle_item(session, item_key(request), now=now, note=outcome[:300])
+
+
+def _raise_item(
+    session: Session, request: DataRequest, citizen: Citizen, now: datetime, *, done: bool
+) -> None:
     kind = KINDS[request.kind]
     due = f"{request.due_on:%d/%m/%Y}"
     received = request.received_at.astimezone(LOCAL_TZ)
+    title = "staff.data_request_done_title" if done else "staff.data_request_title"
     raise_item(
         session,
         kind=kind.item_kind,
-        title=render(session, "staff.data_request_title", what=kind.label, due=due),
+        title=render(session, title, what=kind.label, due=due),
         body=render(
             session,
             "staff.data_request_body",

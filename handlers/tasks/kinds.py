@@ -139,7 +139,7 @@ PROMISED_BY: dict[str, str | None] = {
     "bot.abuse_flagged": "abuse",
     "bot.category_unknown": "classify",
     "bot.after_hours": None,  # sent with a new petition or a follow-up (listed above)
-    "bot.summary": "callback",  # "Nếu muốn cán bộ gọi lại…": a phone given means a call
+    "bot.summary_phone_ask": "callback",  # "Nếu muốn cán bộ gọi lại…": a phone means a call
     "bot.welcome": None,  # describes the service, promises nothing about one message
     "bot.bot_question": None,  # same
     "bot.abuse": None,  # asks for polite words; the flag (bot.abuse_flagged) raises the item

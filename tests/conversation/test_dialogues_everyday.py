@@ -269,3 +269,21 @@ def test_greeting_then_a_question_after_consent(service: Service) -> None:
     assert petitions_of(service, phone) == []
     with service.db() as session:
         assert session.scalar(select(Citizen).where(Citizen.zalo_user_id == phone.user_id))
+
+
+PHONE_HINT = "có thể nhắn số điện thoại"
+
+
+def test_the_summary_asks_for_a_phone_only_until_one_is_given(service: Service) -> None:
+    phone = service.phone()
+    consent(phone)
+    phone.say(WATER)
+    summary = phone.expect()[0]
+    if "Bỏ qua" in summary.titles:
+        phone.tap(summary, "Bỏ qua")
+        summary = phone.expect()[0]
+    assert "GỬI" in summary.titles and PHONE_HINT in summary.text
+    phone.say("sdt cua toi 0905 123 456")
+    again = phone.expect()[0]
+    assert "Số điện thoại liên hệ: 0905123456" in again.text
+    assert PHONE_HINT not in again.text and "GỬI" in again.titles

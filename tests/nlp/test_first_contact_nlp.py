@@ -31,6 +31,33 @@ def test_everyday_requests(text: str, kind: str | None) -> None:
     assert everyday.everyday(text) == kind
 
 
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("tôi muốn xem dữ liệu của tôi", "data_view"),
+        ("t muốn xem dl của t", "data_view"),
+        ("các anh lưu những gì về tôi vậy", "data_view"),
+        ("cho toi ban sao du lieu", "data_copy"),
+        ("gửi cho tôi thông tin các người lưu về tôi", "data_copy"),
+        ("cho e xin lại thông tin cá nhân bên mình đang giữ", "data_copy"),
+        ("toi muon sua thong tin ca nhan", "data_correct"),
+        ("sua so dien thoai cua toi thanh 0905123456", "data_correct"),
+        ("sđt của em bị sai rồi", "data_correct"),
+        ("đổi sđt của mình giùm", "data_correct"),
+        ("xoa het thong tin cua toi di", "delete_data"),
+        # Petitions and look-ups that mention data or information stay what they are.
+        ("xem thông tin hồ sơ của tôi", None),
+        ("đề nghị công khai thông tin dự án khu dân cư An Phú", None),
+        ("Xin thông tin về lịch cắt điện tuần này", None),
+        ("Phường cập nhật thông tin cá nhân trên VNeID cho mẹ tôi bị sai năm sinh", None),
+        ("tôi muốn phản ánh việc lộ thông tin cá nhân của tôi ở tổ dân phố", None),
+        ("đề nghị sửa đường Phan Châu Trinh đoạn trước chợ", None),
+    ],
+)
+def test_requests_about_ones_own_data(text: str, kind: str | None) -> None:
+    assert everyday.everyday(text) == kind
+
+
 def test_withdrawing_consent_is_never_consent() -> None:
     assert detect("thôi tôi rút lại đồng ý") == "withdraw_consent"
     assert detect("đồng ý") == "consent_yes"

@@ -62,5 +62,10 @@ def test_a_correction_and_a_withdrawal_from_the_chat(chat: Chat) -> None:
     assert request.detail == "Tên đúng của tôi là Lê Văn Tám"
     chat.tap(menu, "Rút đồng ý")
     withdrawn = _item(chat, "consent_withdrawn")
-    assert f"hạn {OFFICE_DAY + timedelta(days=15):%d/%m/%Y}" in withdrawn.title  # a Wednesday
+    # It took effect at once: an item for information, already done, with no deadline to meet.
+    assert withdrawn.done_at == chat.now and "hiệu lực ngay" in withdrawn.title
+    assert "hạn" not in withdrawn.title
+    request = chat.session.scalars(select(DataRequest).where(DataRequest.kind == "withdraw")).one()
+    assert request.state == "done" and request.handled_at == chat.now
+    assert request.due_on == OFFICE_DAY + timedelta(days=15)  # a Wednesday; recorded all the same
     assert KINDS["withdraw"].days == 15

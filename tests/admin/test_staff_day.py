@@ -36,6 +36,24 @@ def _submitted(s: Session, days_ago: float = 0, **kw: object) -> Petition:
     return p
 
 
+def _triaged(s: Session, officer: StaffUser) -> Petition:
+    """A petition sent yesterday and triaged as it came: ready to forward."""
+    p = _submitted(s, 1)
+    category, ward, legal = p.category_id, p.ward_id, p.legal_type
+    wf.triage(
+        s,
+        p,
+        actor=officer,
+        category_id=category,
+        ward_id=ward,
+        legal_type=legal,
+        urgent=False,
+        now=NOW,
+    )
+    s.commit()
+    return p
+
+
 def test_landing_on_today_and_every_figure_opens_its_list(
     client: FlaskClient, db_session: Session, signed_in: Callable[..., StaffUser]
 ) -> None:
@@ -308,18 +326,7 @@ def test_a_refused_forward_keeps_what_was_typed(
     client: FlaskClient, db_session: Session, signed_in: Callable[..., StaffUser]
 ) -> None:
     officer = signed_in("staff")
-    p = _submitted(db_session, 1)
-    wf.triage(
-        db_session,
-        p,
-        actor=officer,
-        category_id=p.category_id,
-        ward_id=p.ward_id,
-        legal_type=p.legal_type,
-        urgent=False,
-        now=NOW,
-    )
-    db_session.commit()
+    p = _triaged(db_session, officer)
     agency = h.agency(db_session, "so_xay_dung")
     sent = wf.local_date(NOW)
     due = (sent - timedelta(days=9)).isoformat()  # before the day it was sent: refused
@@ -405,18 +412,7 @@ def test_back_then_forward_again_is_refused_not_a_second_forward(
     client: FlaskClient, db_session: Session, signed_in: Callable[..., StaffUser]
 ) -> None:
     officer = signed_in("staff")
-    p = _submitted(db_session, 1)
-    wf.triage(
-        db_session,
-        p,
-        actor=officer,
-        category_id=p.category_id,
-        ward_id=p.ward_id,
-        legal_type=p.legal_type,
-        urgent=False,
-        now=NOW,
-    )
-    db_session.commit()
+    p = _triaged(db_session, officer)
     agency = h.agency(db_session, "so_xay_dung")
     page = client.get(f"/admin/petitions/{p.id}").get_data(as_text=True)
     assert 'name="after_forward" value="0"' in page

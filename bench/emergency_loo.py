@@ -15,6 +15,7 @@ alarms each full model adds on the team petitions no version trains on (share 2)
 
     .venv/bin/python bench/emergency_loo.py            # about 4 minutes on one CPU
     .venv/bin/python bench/emergency_loo.py --without tune4
+    .venv/bin/python bench/emergency_loo.py --cache /tmp/loo --threshold 0.6  # replay, no training
 
 ``--without`` leaves files out of the new detector's training entirely: ``tune4`` was written
 after the misses of all files were studied, so it leaks wording into every left-out file.
@@ -80,11 +81,20 @@ def worker(files: Sequence[str], without: Sequence[str]) -> dict[str, object]:
     return out
 
 
-def run_worker(tree: Path, files: Sequence[str], without: Sequence[str]) -> dict[str, object]:
+def run_worker(
+    tree: Path, files: Sequence[str], without: Sequence[str], cache: Path | None
+) -> dict[str, object]:
+    """One version's worker output, kept in ``cache`` (keyed by version and files left out)."""
+    key = cache / f"{'old' if tree != ROOT else 'new'}-{'-'.join(without) or 'all'}.json"
+    if cache and key.exists():
+        return json.loads(key.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
     env = {**os.environ, "PYTHONPATH": str(tree)}
     argv = [sys.executable, "-P", __file__, "--worker", "--files", *files, "--without", *without]
     done = subprocess.run(argv, env=env, cwd=tree, check=True, capture_output=True, text=True)  # noqa: S603
     sys.stderr.write(done.stderr)
+    if cache:
+        cache.mkdir(parents=True, exist_ok=True)
+        key.write_text(done.stdout, encoding="utf-8")
     return json.loads(done.stdout)  # type: ignore[no-any-return]
 
 
@@ -139,6 +149,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.add_argument("--files", nargs="*", default=list(FILES))
     args.add_argument("--without", nargs="*", default=[])
     args.add_argument("--old", default=OLD)
+    args.add_argument("--cache", type=Path, help="keep worker outputs here (replay a threshold)")
+    args.add_argument("--threshold", type=float, help="replace the new detector's threshold")
     opts = args.parse_args(argv)
     if opts.worker:
         sys.stdout.write(json.dumps(worker(opts.files, opts.without)))
@@ -146,10 +158,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
     from nlp.emergency_eval import read
 
+    cache = opts.cache / opts.old if opts.cache else None
     results = {
-        "old": run_worker(old_tree(opts.old), opts.files, []),
-        "new": run_worker(ROOT, opts.files, opts.without),
+        "old": run_worker(old_tree(opts.old), opts.files, [], cache),
+        "new": run_worker(ROOT, opts.files, opts.without, cache),
     }
+    if opts.threshold is not None:
+        results["new"]["threshold"] = opts.threshold
     first = {name: rules_of(c) for name, c in FIRST_LOOK_RULES.items() if name in opts.files}
     cols = ("model", "first-look rules OR model", "today's rules OR model")
     head = f"{'file':9} {'n':>4} " + " ".join(f"{c + ' old | new':^27}" for c in cols)

@@ -27,10 +27,12 @@ MODEL_FILE = Path(__file__).parent / "models" / "emergency.bin"
 CLASSES = ("calm", "urgent")
 VERSION = "emergency-1"  # bump when features() changes meaning
 # Probability from which the model raises an alarm the rules did not. Chosen by leaving one
-# emergency file out (model trained on the other files): at 0.55 the left-out files give model
-# alone 0.92 / 0.96 pooled, and the rules of each file's first look OR model 0.97 / 0.88
-# (bench/emergency_loo.py); dev.jsonl keeps its false alarms from 0.40 to 0.55.
-THRESHOLD = 0.55
+# emergency file out (model trained on the other files, bench/emergency_loo.py): at 0.6 the
+# left-out files give model alone 0.89 / 0.96 pooled and the rules of each file's first look
+# OR model 0.96 / 0.88, and the model adds 4 alarms on 1,986 calm team petitions it never
+# trains on, as the model before did (0.55: 0.92 / 0.96, 0.97 / 0.88, but 7 alarms).
+# dev.jsonl keeps its false alarms from 0.40 up.
+THRESHOLD = 0.6
 MAX_CHARS = 2_000
 
 

@@ -17,6 +17,8 @@ alarms each full model adds on the team petitions no version trains on (share 2)
     .venv/bin/python bench/emergency_loo.py --without tune4
     .venv/bin/python bench/emergency_loo.py --cache /tmp/loo --threshold 0.6  # replay, no training
 
+A cached output replays the code as it was when cached, its threshold included.
+
 ``--without`` leaves files out of the new detector's training entirely: ``tune4`` was written
 after the misses of all files were studied, so it leaks wording into every left-out file.
 """
@@ -34,6 +36,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 OLD = "d9cfa8f"
@@ -51,7 +54,7 @@ FILES = ("tune", "tune2", "tune3", "heldout", "heldout2", "heldout3", "heldout4"
 HELD_SHARE = 2  # the share of the team's petitions neither version trains on
 
 
-def worker(files: Sequence[str], without: Sequence[str]) -> dict[str, object]:
+def worker(files: Sequence[str], without: Sequence[str]) -> dict[str, Any]:
     """Run inside one version's tree: left-out model probabilities and its own rules' verdicts."""
     from nlp import emergency_model as em
     from nlp import emergency_training as et
@@ -60,12 +63,12 @@ def worker(files: Sequence[str], without: Sequence[str]) -> dict[str, object]:
     corpus_dir = Path(et.__file__).parent / "data" / "emergency"
     names = sorted(p.stem for p in corpus_dir.glob("*.jsonl") if p.stem not in without)
     print(f"worker {et.__file__} trains on {names}", file=sys.stderr)
-    out: dict[str, object] = {"threshold": em.THRESHOLD, "files": {}}
+    out: dict[str, Any] = {"threshold": em.THRESHOLD, "files": {}}
     for name in files:
         others = [n for n in names if n != name]
         model = et.train(*et.training_set(others))
         rows = [json.loads(line) for line in (corpus_dir / f"{name}.jsonl").open() if line.strip()]
-        out["files"][name] = [  # type: ignore[index]
+        out["files"][name] = [
             [
                 bool(r["urgent"]),
                 em.probability(urgency.view(r["text"]), model),
@@ -83,19 +86,20 @@ def worker(files: Sequence[str], without: Sequence[str]) -> dict[str, object]:
 
 def run_worker(
     tree: Path, files: Sequence[str], without: Sequence[str], cache: Path | None
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """One version's worker output, kept in ``cache`` (keyed by version and files left out)."""
-    key = cache / f"{'old' if tree != ROOT else 'new'}-{'-'.join(without) or 'all'}.json"
-    if cache and key.exists():
-        return json.loads(key.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    name = f"{'old' if tree != ROOT else 'new'}-{'-'.join(without) or 'all'}.json"
+    key = cache / name if cache else None
+    if key and key.exists():
+        return json.loads(key.read_text(encoding="utf-8"))
     env = {**os.environ, "PYTHONPATH": str(tree)}
     argv = [sys.executable, "-P", __file__, "--worker", "--files", *files, "--without", *without]
     done = subprocess.run(argv, env=env, cwd=tree, check=True, capture_output=True, text=True)  # noqa: S603
     sys.stderr.write(done.stderr)
-    if cache:
-        cache.mkdir(parents=True, exist_ok=True)
+    if key:
+        key.parent.mkdir(parents=True, exist_ok=True)
         key.write_text(done.stdout, encoding="utf-8")
-    return json.loads(done.stdout)  # type: ignore[no-any-return]
+    return json.loads(done.stdout)
 
 
 def old_tree(commit: str) -> Path:

@@ -81,6 +81,9 @@ _NOT_HAZARD = _rx(
     r"chay het minh", r"chay (?:het )?(?:tien|ve)",
     r"dien thoai (?:\w+ ){0,2}(?:roi|rot|te|nga) xuong (?:nuoc|ao|ho|song|gieng|muong)",
     r"sat (?:vach|ben|canh|nach)",
+    r"sapp? nguon", r"(?:cong|trang|web|website|he thong|mang|app|ung dung|may chu) "
+    r"(?:\w+ ){0,3}(?:bi |dang )?sapp?", r"chay (?:san|deadline)",
+    r"dap (?:bo |pha )?(?:nha|tuong) (?:\w+ ){0,2}(?:de )?xay", r"no (?:may|xe|lop xe)",
     r"(?:nhac|loa|karaoke|hat)(?: \w+){0,5} no tung",
     r"(?:gia|vang|thi truong|bat dong san|dat) (?:\w+ ){0,2}no tung",
     r"cau (?:trom )?dien(?: \w+){0,4}",
@@ -98,7 +101,8 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"chay (?:nha|xuong|cho|kho|quan|bep|rung|tiem|xe|phong|lon|du doi|ngun ngut)",
             r"(?:nha|xuong|kho|quan|tiem|cho|phong|rung|doi keo|doi|bep) (?:\w+ ){0,4}"
             r"(?:dang |bi |da )?(?:boc )?chay(?! (?:hang|tui|bong|motor))", r"coo? chay",
-            r"lua (?:boc|bung|chay|lan|ben|to|dang|sat|trum)", r"(?:lan|ben) lua",
+            r"lua (?:boc|bung|chay|lan|ben|to|dang|sat|trum|phut|phun|liem)", r"phat lua",
+            r"(?:lan|ben) lua",
             r"khoi (?:den|boc|mu|nghi ngut|day dac)", r"boc khoi(?! hoi)", r"chay chap dien",
             r"khoi (?:\w+ ){0,2}den (?:troi|kit|ca)",
             r"khoi (?:\w+ ){0,8}(?:boc|tuon) (?:len |ra )?(?:mu mit|cuon cuon|nghi ngut)",
@@ -116,11 +120,15 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"cham vao (?:\w+ ){0,2}te",
             r"bi giat(?! (?:do|tui|hui))",
             r"day dien (?:\w+ ){0,3}(?:dut|roi|cham|vong (?:satt?|thap)|nam|toe|xet|do|ro|rot)",
-            r"(?:toe|xet|xec) (?:lua|dien)", r"ro dien", r"dut day (?:dien|trung the|cao the)",
+            r"(?:toe|xet|xec) (?:lua|dien)", r"ro dien",
+            r"day (?:trung|cao|ha) the (?:\w+ ){0,3}(?:dut|roi|cham|vong|nam|toe|xet|rot)",
+            r"dut day (?:dien|trung the|cao the)",
             r"chap (?:dien|no)", r"(?:o cam|o dien|cau dao|cong to) (?:\w+ ){0,3}(?:ngap|chim)",
             r"cot dien (?:\w+ ){0,3}(?:do|nga|gay|nghieng han|sap do)",
             r"(?:tram bien ap|tu dien|tram dien) (?:\w+ ){0,3}(?:no|chay|chap)", r"te tay",
             r"(?:tru|cot) den (?:\w+ ){0,3}(?:do|nga) (?:vao|xuong|de)",
+            r"(?:tru|cot) (?:dien|den) (?:\w+ ){0,4}(?:chay|no|toe lua|xet lua|phat lua)",
+            r"(?:bi )?dien giat (?:\w+ ){0,2}(?:dinh|ngat|bat tinh|nam)",
         ),
     ),
     (
@@ -134,12 +142,17 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"ket giua (?:\w+ )?(?:tang|dong|song)",
             r"bi (?:nuoc )?bao vay", r"(?:nguoi|ai|cong nhan|tai xe|chau|be) (?:\w+ ){0,2}bi vui",
             r"vui (?:lap|mot|nguoi)", r"roi xuong gieng", r"ket ben trong",
+            r"(?:bi )?(?:khoa|nhot|bo quen) (?:\w+ )?trong (?:xe|o to|oto|cabin)",
         ),
     ),
     (
         "flood",
         _rx(
-            r"ngap (?:\w+ ){0,3}(?:toi|den|ngang|qua|vao) (?:nguc|co|noc|mai|dau|bung|giuong)",
+            r"ngap (?:\w+ ){0,3}(?:toi|den|ngang|qua|vao) (?:nua )?"
+            r"(?:nguc|co|noc|mai|dau|bung|giuong|ban tho|cua so|tu|ban)",
+            r"chua (?:\w+ )?(?:so tan|di doi|ra|thoat) (?:duoc|kip)",
+            r"(?:ai|can|xin) (?:\w+ ){0,2}(?:thuyen|ghe|xuong|ca no|phao)(?: \w+){0,3} "
+            r"(?:qua|vao|toi|den|ra) (?:giup|cuu|cho|dua|cho)",
             r"ngap sau (?:vao|trong) nha", r"(?:lu|nuoc) (?:cuon|quet)(?: troi)?", r"lu quet",
             r"(?:nuoc|lu) (?:\w+ ){0,3}(?:tran|vao) (?:toi |den )?(?:nha|giuong|xom)",
             r"vo (?:de|dap|bo bao|de bao)", r"de bao vo", r"leo len (?:noc|mai|gac)",
@@ -153,7 +166,9 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"phai (?:dung|di(?: bang)?) (?:ghe|thuyen|xuong|ca no)",
             r"ngap (?:sau )?(?:hon |gan |khoang |tren |toi |den )?"
             r"(?:0[,.][5-9]|[1-9](?:[,.]\d)?) ?(?:m|met)\b",
-            r"chay xiet", r"bam vao (?:thanh cau|cay|mai)", r"nuoc (?:\w+ ){0,4}cuon cuon",
+            r"chay xiet", r"bam (?:vao|lay) (?:\w+ )?(?:thanh cau|cay|mai|cot|phao|go)",
+            r"(?:nuoc|ngap) (?:\w+ ){0,4}(?:ngang|toi|den|qua) (?:hong|eo|nguc|lung)",
+            r"nuoc (?:\w+ ){0,4}cuon cuon",
             r"ngap (?:sau )?(?:\d+[,.]?\d*) ?(?:cm|m|met)(?: \w+){0,3} (?:nha|trong)",
         ),
     ),
@@ -163,13 +178,18 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:dang|vua) (?:bi )?sat", r"sat lo (?:dang|ngay|sat|toi|vao)",
             r"dat da (?:\w+ )?"
             r"(?:lan|roi|sat|tran|do)", r"taluy (?:\w+ ){0,2}sat",
-            r"(?:dat|doi|nui) (?:\w+ ){0,4}(?:do|sat|tran) (?:xuong|vao) (?:\w+ ){0,3}(?:lap|vui) "
+            r"(?:dat|doi|nui) (?:\w+ ){0,4}(?:do|sat|tran|tuot|truot) (?:xuong|vao) "
+            r"(?:\w+ ){0,3}(?:lap|vui) "
             r"(?:\w+ ){0,3}(?:nha|nguoi|bep|xe)", r"vui (?:\w+ ){0,3}(?:nha|bep|nguoi)",
             r"da lan xuong", r"dat (?:sut|sat) (?:xuong|lo)",
             r"da (?:to |lon )?(?:roi|lan|do) xuong (?:duong|nha|nguoi|xe)",
             r"(?:dat|dat da|bun dat|bun) (?:\w+ ){0,3}(?:tran|do|lan|sut|sat) xuong "
             r"(?:\w+ ){0,3}(?:lap|vui|cuon|nha|duong)",
             r"ho (?:sut|lon) (?:\w+ ){0,4}(?:lan rong|dang)", r"nut toac",
+            r"(?:sup|sat|lo|sut) (?:tung|mot) (?:mang|khoang|khoi|doan)",
+            r"(?:dat|da|bun) (?:\w+ ){0,4}(?:tuot|truot|sat|do) xuong (?:ao ao|ram ram|lien tuc)",
+            r"(?:duong|cau|bo ke|bo song|mat duong) (?:\w+ ){0,4}(?:sup|sap|sat) "
+            r"(?:\w+ ){0,5}(?:rot|roi|lao|te) xuong",
         ),
     ),
     (
@@ -180,6 +200,9 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:binh|ong|van) (?:ga|gas|khi)(?: \w+){0,4} (?:bi )?(?:xi|ro|vo)\b",
             r"khi (?:\w+ ){0,2}xi ra", r"mui (?:gas|ga) nong",
             r"mui (?:khi )?(?:gas|ga|khi dot)(?:\W+\w+){0,5}\W+(?:nong|nang|manh)", r"khi doc",
+            r"(?:gas|ga|khi|hoi) (?:\w+ ){0,2}(?:phun|tuon|thoat|xi) (?:ra|len)",
+            r"(?:bon|binh|ong|van) (?:khi|gas|ga)(?: \w+){0,5} (?:dang )?(?:xi|phun|ro|gay)\b",
+            r"khi than", r"ngat khi", r"(?:ngat|ngo doc) khoi",
         ),
     ),
     (
@@ -203,6 +226,13 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"nhot (?:con|vo|be|chau) (?:\w+ ){0,3}danh",
             r"(?:bang|cam|vac|cam theo) (?:dao|bua|rua|ma tau|kiem|sung|xa beng)",
             r"bop co", r"danh (?:\w+ ){0,3}(?:chay mau|be dau|bat tinh|ngat)",
+            r"(?:cam|vac|lay|cam theo) (?:\w+ ){0,2}(?:cay|gay|ghe|gach|da|chai|dui|bua) "
+            r"(?:\w+ )?(?:dap|danh|phang|nem|choi|dam|duoi)",
+            r"dap (?:em|e|toi|vo|con|me|chau|be|nguoi|ba|ong)\b", r"bat coc",
+            r"(?:bat|loi|keo|om) (?:\w+ ){0,3}(?:be|chau|dua nho|tre|con) (?:\w+ ){0,2}"
+            r"(?:len|vao) xe",
+            r"dang (?:\w+ )?duoi (?:theo|danh|chem|dam)",
+            r"dang (?:\w+ ){0,3}danh (?:nguoi|vo|con|chong|em|be|chau|ba|ong|me|bo|chi|anh)\b",
         ),
     ),
     (
@@ -224,6 +254,12 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"nguoi la (?:\w+ ){0,2}(?:dat|cho|bat|dan|don) (?:\w+ )?di",
             r"(?:dat|cho|bat) (?:\w+ )?(?:chau|be|tre|con) di (?:mat|dau)",
             r"(?:be|chau|con|em be) (?:\w+ ){0,10}(?:chua (?:ve|thay)|khong thay dau)",
+            r"(?:be|chau|con|em be|dua nho) (?:\w+ ){0,8}khong thay (?:\w+ )?ve",
+            r"mat (?:con|chau|be)(?: (?:trai|gai|nho|toi|em|roi))?(?: o| tai| trong|$)",
+            r"bo (?:di|nha di) (?:khoi nha )?(?:\w+ ){0,4}chua (?:ve|thay)",
+            r"(?:ra|di) khoi nha (?:\w+ ){0,8}(?:chua (?:ve|thay)|khong (?:biet|thay))",
+            r"gio nay (?:\w+ ){0,4}chua (?:ve|thay)", r"(?:bi|lu) lan (?:\w+ ){0,6}"
+            r"(?:ra khoi nha|bo di|di dau|khong biet)",
         ),
     ),
     (
@@ -238,9 +274,14 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:te|nga|roi|rot) xuong (?:ao|ho|song|suoi|gieng|muong nuoc)(?! (?:ve|cua))",
             r"chua (?:thay )?n(?:g)?oi len", r"khong thay n(?:g)?oi len",
             r"lao xuong (?:kenh|song|ao|ho|suoi|muong|bien|vuc)",
-            r"(?:(?:di|dang) tam|tam (?:song|bien|ao|ho|suoi|dap|kenh))(?:\W+\w+){0,6}\W+"
+            r"(?:(?:di|dang) tam|tam (?:song|bien|ao|ho|suoi|dap|kenh|o|duoi|ngoai))"
+            r"(?:\W+\w+){0,6}\W+"
             r"(?:chua thay|khong thay|chua ve|chi thay)",
             r"bi chim", r"chim (?:duoi|xuong)",
+            r"bi (?:\w+ )?cuon (?:ra|di|troi|mat)", r"vung vay", r"(?:chi|con) thay (?:\w+ )?dep",
+            r"(?:ghe|thuyen|xuong|tau|ca no) (?:\w+ ){0,8}(?:bi )?(?:\w+ )?(?:chim|lat)\b",
+            r"(?:song|nuoc|dong nuoc|dong chay|xoay) (?:\w+ )?(?:keo|loi|hut|cuon|danh) "
+            r"(?:\w+ ){0,3}(?:ra|troi|mat|xuong)",
         ),
     ),
     (
@@ -259,6 +300,8 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"bi de(?! nghi| xuat)",
             r"(?:cau|tuong|mai|tran|ban cong) (?:\w+ ){0,2}(?:gay|sup|roi xuong)", r"roi vua",
             r"roi (?:mot|tung) mang", r"sap sap",
+            r"(?:vach|tuong|nha|mai|can nha|bo song|bo ke) (?:\w+ ){0,2}(?:dang )?"
+            r"(?:do|sup|sap|nga) (?:sang|vao|xuong|qua|de) (?:\w+ )?(?:nha|nguoi|nuoc|duong)",
         ),
     ),
     (
@@ -267,6 +310,10 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"tran (?:xang|dau)",
             r"(?:xang|dau) (?:\w+ ){0,4}(?:chay lenh lang|lenh lang|trao ra)", r"xang trao",
             r"(?:xang|dau) (?:tran|ro ri|chay lenh lang)", r"thung bon",
+            r"mui xang (?:nong|nang|bay)",
+            r"xe (?:bon|cho) (?:xang|dau|gas|ga|hoa chat)(?: \w+){0,4} (?:lat|do|chay|ro)",
+            r"(?:xang|dau|nhot) (?:\w+ ){0,3}(?:chay|tran|do|ro|loang) (?:ra|xuong|theo|vo|vao) "
+            r"(?:\w+ ){0,2}(?:duong|ranh|song|cong|hem|san|nha|khap|suoi|muong|bien)",
             r"(?:xang|dau|nhot) (?:\w+ ){0,2}(?:chay|tran|do|ro) (?:ra|xuong) "
             r"(?:duong|ranh|song|cong)",
         ),
@@ -278,6 +325,9 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:ran doc|ran ho mang|ho mang)", r"ran (?:\w+ )?can",
             r"(?:trau|bo) (?:\w+ )?(?:huc|dien)", r"huc (?:nguoi|hoc sinh|tre|chau|dan)",
             r"ong (?:vo ve|bap cay|dot)",
+            r"(?:cho|trau|bo|bo tot|heo) (?:\w+ ){0,4}(?:dang )?(?:dien|dai) (?:\w+ ){0,2}"
+            r"(?:xong|can|huc|duoi|chay)", r"xong (?:chuong|xich)",
+            r"dang can (?:nguoi|be|chau|tre|em|mot)", r"(?:huc|hut) (?:nguoi|hoc sinh|tre)",
         ),
     ),
     (
@@ -292,7 +342,13 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"dot nhien (?:\w+ ){0,3}(?:nga|guc|khong noi|bat tinh)",
             r"(?:ba bau|thai phu|co thai|mang thai|bau) (?:\w+ ){0,6}(?:ra mau|dau bung|vo oi)",
             r"nam guc", r"nam gat",
-            r"uong (?:\w+ )?(?:thuoc (?:tru sau|ngu|chuot|diet co)|thuoc sau|axit)", r"non ra mau",
+            r"uong (?:\w+ ){0,3}(?:thuoc (?:tru sau|ngu|chuot|diet co)|thuoc sau|axit)",
+            r"non ra mau",
+            r"vo oi", r"uong nham", r"dau nguc", r"say nang", r"mieng (?:bi )?meo",
+            r"nga (?:guc|quy|lan ra)", r"tho khong (?:ra hoi|noi|duoc)",
+            r"khong (?:\w+ )?(?:dung|ngoi) day (?:duoc|noi)",
+            r"bi hoc(?! (?:lai|sinh|ba|bong|phi|tap|them|hanh|ky|nghe))\b",
+            r"(?:nam|ngu) li bi", r"(?:goi|lay|lay goi) (?:\w+ )?khong (?:day|tinh)\b",
         ),
     ),
     (
@@ -310,6 +366,7 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("explosion", _rx(r"nghe (?:\w+ )?no",r"phat no", r"tieng no", r"no (?:lon|tung|bung)",
+    r"no (?:di dung|lop dop|lien tuc|am am)",
     r"bom min")),
     (
         "self_harm",
@@ -319,6 +376,7 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:dung|treo|ngoi|leo) (?:\w+ )?(?:tren |ra )?(?:lan can|thanh) cau", r"treo co",
             r"dinh (?:nhay|tu tu|treo co)",
             r"(?:thanh|lan can) cau (?:\w+ ){0,5}nhay",
+            r"(?:nhan|gui|noi|de lai) (?:\w+ ){0,3}vinh biet", r"thu tuyet menh",
         ),
     ),
 )
@@ -328,7 +386,8 @@ _HAZARD: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "fire",
         _rx(
-            r"(?<!xe )(?<!phai )chay(?! (?:len|xuong|ra|vao|qua|ngay|bat|theo|tron|ve|di|toi|"
+            r"(?<!xe )(?<!phai )chay(?! (?:len|xuong|ra|vao|qua|"
+            r"ngay(?! (?:canh|ben|sat|truoc|tai))|bat|theo|tron|ve|di|toi|"
             r"den|lai|"
             r"nhanh|cham|tu|quanh|tren|duoc|xe|may|yeu|ri|ro))", r"lua (?:chay|boc|lan|ben|bung)",
             r"mui khet", r"coo? lua", r"lua (?:\w+ )?(?:chua tat|khong tat)",
@@ -340,6 +399,9 @@ _HAZARD: tuple[tuple[str, re.Pattern[str]], ...] = (
         _rx(
             r"ngap (?:\w+ ){0,3}(?:nha|nguoi|xom|thon|khu dan)", r"ngap sau", r"nuoc lu",
             r"nuoc (?:lu|len|tran)", r"(?:nuoc|lu) (?:\w+ )?daang", r"lu (?:ve|len)",
+            r"(?:nuoc|lu|song) (?:\w+ ){0,3}(?:tran|dang len|vo|vao) (?:\w+ )?(?:nha|xom|bo)",
+            r"nuoc (?:\w+ )?(?:van |cu |dang )?len (?:nhanh|hoai|mai|toi|den)",
+            r"(?:ngoi|o|tru|tranh|dung) tren (?:noc|mai|gac)",
             r"(?:nuoc|lu) (?:\w+ )?dang(?=,|$| (?:len|cao|nhanh|lam|qua))",
         ),
     ),
@@ -388,6 +450,11 @@ _NOW = _rx(
     r"nghe (?:tieng )?(?:rac rac|am am|xet)", r"chua tat", r"la cuu",
     r"(?:goi|xin|can) (?:\w+ ){0,2}xe cuu thuong", r"xe cuu thuong (?:chua|khong) (?:toi|den|vao)",
     r"khong coo? (?:thuyen|ghe|xe|duong|ai) (?:ra|vao|di|cuu|cho)",
+    r"(?:ra|xuong|di|thoat|len) khong (?:duoc|noi)",
+    r"khong coo? (?:cho|noi) (?:di|tranh|tru|chay)",
+    r"biet cach (?:cuu|so cuu|xu ly)", r"cuu (?:\w+ )?(?:voi|vs)\b",
+    r"chua (?:ai|kip) (?:\w+ )?(?:di doi|so tan|cuu|toi|den)", r"khong thay ai (?:toi|den|cuu)",
+    r"khong (?:\w+ )?(?:be|cong|keo) (?:\w+ )?noi", r"la that thanh",
 )
 # Calls for help: enough for a hazard, not against plain words of the past.
 _CALLS = _rx(r"ai (?:goi|bao|giup)", r"goi (?:114|113|115|cap cuu)")
@@ -403,7 +470,7 @@ _OVER = _rx(
     r"(?:tuan|thang|hom) (?:truoc|roi|roii)", r"nam (?:truoc|roii)",
     r"nam ngoai(?! (?:san|duong|troi|hien|vuon|ngo|cua|hem|kiet|bai|dong|ruong|bien|le|cong))",
     r"nam (?:19|20)\d\d",
-    r"hoi (?:thang|nam|tet|truoc|xua|dau nam)",
+    r"hoi (?:thang|nam|tet|truoc|xua|dau nam|he|chien tranh|nho|do)", r"hom bua",
     r"da (?:\w+ )?(?:tiem|bat duoc|dua di vien)", r"truoc day", r"hom kia",
     r"(?:may|vai|\d+|hai|ba) (?:ngay|hom|tuan) truoc",
     r"(?<!tu )hom qua(?! (?:toi gio|den gio|den nay))", r"(?<!tu )dem qua", r"(?<!tu )toi qua",
@@ -428,7 +495,8 @@ _RISK = _rx(
     r"nguy (?:co|coww)", r"neu", r"gia su", r"de phong", r"tiem an", r"de xay ra",
     r"lo (?:ngai|lang)", r"coo? ngay", r"so (?:sau nay|co ngay|hoc sinh|tre)", r"co ngay",
     r"truoc mua", r"khi co", r"du bao", r"chua (?:vo|sap|do)", r"co dau hieu",
-    r"khong biet co an toan", r"rat de", r"(?<!do )de (?:chay|bi|sat|xay ra|ngap)",
+    r"khong biet co an toan", r"rat de", r"(?<!do )de (?:chay|bi|sat|xay ra|ngap|duoi|sap)",
+    r"lo (?:tre|con|chau|hoc sinh)",
     r"(?<!sau )khi (?:bi|gap|thay|xay ra)", r"de (?:roi|te|nga)",
     r"so (?:chap|bi|gay|co the|se|sau|mai)", r"de tranh", r"phong khi",
 )
@@ -440,12 +508,19 @@ _NEWS = _rx(
     r"thoi su", r"ban tin", r"lam \d+ nguoi (?:chet|mat tich|bi thuong|thiet mang|tu vong)",
     # settled: put out, handled, nobody hurt
     r"(?:da (?:duoc )?|tu )dap (?:tat|duoc)", r"khong sao(?! (?:ca|het))", r"thong ke thiet hai",
+    r"lan truyen", r"(?:xem|thay|coi) (?:\w+ )?(?:clip|tin|video)",
+    r"tren (?:nhom )?(?:face|zalo|mang)",
+    r"(?:dang|up|chia se|coi|xem) (?:\w+ ){0,2}clip",
+    r"(?:da|duoc) (?:\w+ )?(?:khoa van|giai tan)", r"giai tan (?:roi|xong)",
+    r"(?:don|cua|giai tan|xu ly) (?:\w+ )?xong",
+    r"(?:gio|da) het mui",
 )
 _ASKING = _rx(
     r"cho (?:em |toi |minh |chau )?hoi", r"lam sao(?! (?:day|bay gio))", r"the nao",
     r"so dien thoai", r"coo? duoc (?:\w+ ){0,3}khong",
     r"de nghi (?:lap|xay|tuyen truyen|to chuc|ho tro|khen|lam|"
-    r"sua|kiem tra|thay|cat|nang|mo|ngam|di doi|trong)", r"xin (?:ho tro|cap|xet|duoc)",
+    r"sua|kiem tra|thay|cat|nang|mo|ngam|di doi|trong)",
+    r"xin (?:ho tro|cap|xet|duoc|so lieu|tai lieu)", r"do an",
     r"mong (?:duoc|cac|phuong|xa|chinh quyen|ubnd|uy ban)", r"tu van", r"huong dan",
     r"muon (?:hoi|dangg? ky|duoc)", r"dangg? ky",
     r"o dau a", r"nhan chua", r"dang ky", r"(?:nen|phai) lam gi", r"phan anh lan",

@@ -60,19 +60,13 @@ def test_the_model_never_trains_on_a_fresh_file() -> None:
     assert not set(emergency_training.TRAINING) & set(emergency_eval.FRESH)
 
 
-@pytest.mark.parametrize("split", emergency_eval.FRESH)
-def test_on_fresh_text_the_model_adds_recall_the_rules_miss(split: str) -> None:
-    """The honest figure: text written before the model was built and never studied. The
-    combined detector must catch more than the rules alone without falling below the
-    precision target (the recall target is not met: baseline.json, docs/first-contact.md)."""
-    kept = BASELINE["splits"][split]
-    row = REPORT[split]
-    assert 0 < kept["first_look"]["recall"] <= 1 and "first_look_rules" in kept
-    assert 0.4 <= row["detector"]["urgent"] / row["detector"]["n"] <= 0.6
-    assert row["rules"]["recall"] == kept["rules"]["recall"]
-    assert row["model"]["recall"] == kept["model"]["recall"]
-    assert row["detector"]["recall"] >= row["rules"]["recall"] + 0.1
-    assert row["detector"]["precision"] >= BASELINE["targets"]["precision"]
+def test_heldout6_keeps_its_first_look_beside_the_parts_of_the_detector() -> None:
+    """heldout6 was the last file measured before it was studied: its first look (0.957 with a
+    rejected model, the shipped one 0.914) stays recorded now that it is trained on."""
+    kept = BASELINE["splits"]["heldout6"]
+    assert kept["first_look"]["recall"] < BASELINE["targets"]["recall"] + 0.01
+    assert kept["shipped_first_look"]["recall"] < kept["first_look"]["recall"]
+    assert "first_look_rules" in kept and "first_look_parts" in kept
 
 
 @pytest.mark.parametrize("split", emergency_eval.HELD_OUT)

@@ -94,3 +94,16 @@ def test_command_prints_figures_and_names_misses(
     out = json.loads(capsys.readouterr().out)["x"]
     assert out["detector"]["recall"] == 0.5 and out["detector"]["precision"] == 1.0
     assert out["detector"]["missed"] == ["hôm nay trời đẹp"]
+
+
+@pytest.mark.parametrize("split", emergency_eval.FRESH)
+def test_a_fresh_file_meets_the_targets_on_text_nobody_tuned_on(split: str) -> None:
+    """The issue's target, on a file written without sight of the detector and never studied:
+    recall ≥ 0.95 and precision ≥ 0.85 for what ships, and the first look is recorded."""
+    kept = BASELINE["splits"][split]
+    got = REPORT[split]["detector"]
+    assert got["recall"] >= BASELINE["targets"]["recall"]
+    assert got["precision"] >= BASELINE["targets"]["precision"]
+    assert kept["first_look"]["recall"] >= BASELINE["targets"]["recall"]
+    assert kept["round5_first_look"] == {k: got[k] for k in ("recall", "precision")}
+    assert 0.4 <= got["urgent"] / got["n"] <= 0.6

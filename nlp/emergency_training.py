@@ -2,9 +2,10 @@
 
 It reads the emergency files in ``TRAINING`` (each also without diacritics), one share in
 three of the team's petitions (``read_petitions``) and the chat messages of the intent head
-(``nlp/data/dialogue.jsonl``, none an emergency: short replies in the chat's own register); fresh files (``nlp.emergency_eval.FRESH``)
-are for measuring and never trained on. Rows are sorted and the optimiser has nothing random, so
-the same corpus gives the same model file byte for byte.
+(``nlp/data/dialogue.jsonl``, none an emergency: short replies in the chat's own register).
+Fresh files (``nlp.emergency_eval.FRESH``) are for measuring and never trained on. Rows are
+sorted and the optimiser has nothing random, so the same corpus gives the same model file byte
+for byte.
 """
 
 from __future__ import annotations

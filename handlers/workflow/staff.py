@@ -58,7 +58,8 @@ def request_info(
     what = required(what, "nội dung cần bổ sung")
     clocks.pause(petition, now)
     event = record(session, petition, who, "request_info", now=now, to_state=S.NEED_INFO, note=what)
-    notify_citizen(session, petition, "notify.need_info", event, what=what)
+    # The message closes the sentence itself: "…bao nhiêu?" must not end in "?.".
+    notify_citizen(session, petition, "notify.need_info", event, what=what.rstrip(" .?!…"))
     return petition
 
 

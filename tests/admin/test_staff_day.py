@@ -397,6 +397,26 @@ def test_the_petition_page_speaks_vietnamese_and_shows_each_message_once(
     assert "✓ Phân loại" in html and 'class="reached"' in html
 
 
+def test_a_shared_location_in_the_thread_is_not_an_empty_bubble(
+    client: FlaskClient, db_session: Session, signed_in: Callable[..., StaffUser]
+) -> None:
+    signed_in("staff")
+    p = _submitted(db_session, 1)
+    db_session.add(
+        PetitionMessage(
+            petition_id=p.id,
+            citizen_id=p.citizen_id,
+            direction="in",
+            kind="location",
+            text="",
+            data={"event": "user_send_location", "location": {"lat": 15.5736, "lng": 108.474}},
+        )
+    )
+    db_session.commit()
+    html = client.get(f"/admin/petitions/{p.id}").get_data(as_text=True)
+    assert "Vị trí đã chia sẻ: 15.57360, 108.47400" in html
+
+
 def test_a_searchs_total_is_counted_only_so_far(db_session: Session) -> None:
     from handlers.workflow.inbox import InboxFilter, count_matching
 

@@ -108,6 +108,17 @@ def test_pause_and_resume_push_the_clocks_back(db_session: Session, officer: Sta
     assert [e[0] for e in events(db_session, p)] == ["submit", "request_info", "add_info"]
 
 
+def test_info_request_ending_in_punctuation_is_one_sentence(
+    db_session: Session, officer: StaffUser
+) -> None:
+    p = received(db_session)
+    what = "Nước ngập sâu khoảng bao nhiêu?"
+    wf.request_info(db_session, p, actor=officer, what=what, now=T0)
+    sent = outbox(db_session, p)[-1]
+    assert "khoảng bao nhiêu." in sent and "?." not in sent
+    assert events(db_session, p)[-1][0] == "request_info"
+
+
 def test_pause_over_tet(db_session: Session, officer: StaffUser) -> None:
     p = wf.submit(db_session, h.draft(db_session), now=h.BEFORE_TET)
     wf.request_info(db_session, p, actor=officer, what="ảnh", now=h.BEFORE_TET)

@@ -22,6 +22,7 @@ from bot.admin.views_petition import petition as petition_page
 from bot.database import db_session
 from handlers import workflow as wf
 from handlers.agencies.flows import forward_petition
+from handlers.agencies.mail import CONTACT, LIAISON, Recipient, recipients
 from handlers.workflow import Actor, InvalidInput, InvalidState, NotAllowed, OutOfScope, core, rules
 from handlers.workflow.delivered import record_delivery
 from handlers.workflow.files import store_upload
@@ -174,12 +175,24 @@ def _forward(s: Session, p: Petition, who: Actor, f: forms.Form, now: datetime) 
         now=now,
         mail=mail_context(),
     )
-    if not agency.contact_addresses:
+    return _forward_sent(recipients(s, agency), agency.name)
+
+
+def _forward_sent(targets: list[Recipient], name: str) -> str:
+    """The confirmation names where the slip's email went (the agency's own addresses and its
+    liaisons'), or says it must go on paper when nobody there can receive email."""
+    done = f"Đã chuyển đến {name}; phiếu chuyển đã được tạo."
+    if not targets:
         return (
-            f"Đã chuyển đến {agency.name}; phiếu chuyển đã được tạo. Cơ quan chưa có địa chỉ "
-            "thư điện tử: cần in và gửi phiếu chuyển bằng văn bản."
+            f"{done} Cơ quan và cán bộ liên lạc đều chưa có địa chỉ thư điện tử: cần in và gửi "
+            "phiếu chuyển bằng văn bản."
         )
-    return f"Đã chuyển đến {agency.name}; phiếu chuyển đã được tạo và gửi thư cho cơ quan."
+    kinds = {CONTACT: "cơ quan", LIAISON: "cán bộ liên lạc"}
+    shown = [f"{t.address} ({kinds.get(t.kind, t.kind)})" for t in targets[:4]]
+    more = f" và {len(targets) - 4} địa chỉ khác" if len(targets) > 4 else ""
+    return f"{done} Thư kèm phiếu chuyển được gửi đến {len(targets)} địa chỉ: " + (
+        ", ".join(shown) + more + "."
+    )
 
 
 def _not_forwarded_since(s: Session, p: Petition, seen: int | None) -> None:

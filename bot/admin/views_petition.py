@@ -20,6 +20,7 @@ from handlers import chase
 from handlers import workflow as wf
 from handlers.agencies import redaction
 from handlers.agencies.disclosure import agency_summary, agency_text, for_agency, is_protected
+from handlers.agencies.mail import address_counts
 from handlers.outbox import delivery, reach
 from handlers.workflow import Actor, labels, rules
 from handlers.workflow.forwarding import FORWARD_CHANNELS
@@ -164,6 +165,7 @@ def _staff_context(s: Session, p: Petition, names: Lookups) -> dict[str, Any]:
         "wards_all": list(names.wards.values()),
         "categories": [c for c in names.categories.values() if c.active],
         "agencies": [a for a in names.agencies.values() if a.active],
+        "agency_mail": address_counts(s, list(names.agencies.values())),
         **staff_agency_context(s, p),
         "default_due": due,
         "due_basis": basis,

@@ -56,6 +56,28 @@ def recipients(session: Session, agency: Agency, *, contacts: bool = True) -> li
     return list(found.values())
 
 
+def address_counts(session: Session, agencies: Sequence[Agency]) -> dict[int, int]:
+    """How many addresses a forward's email reaches, per agency (as `recipients` picks them):
+    the forward form marks the agencies that need a paper slip, and only those."""
+    ids = [a.id for a in agencies]
+    liaisons: dict[int, set[str]] = {}
+    rows = session.execute(
+        select(StaffUser.agency_id, StaffUser.email).where(
+            StaffUser.agency_id.in_(ids),
+            StaffUser.role == Role.AGENCY,
+            StaffUser.active.is_(True),
+            StaffUser.email.is_not(None),
+        )
+    )
+    for agency_id, email in rows:
+        if agency_id is not None and email and "@" in email:
+            liaisons.setdefault(agency_id, set()).add(email.lower())
+    return {
+        a.id: len({c.lower() for c in a.contact_addresses} | liaisons.get(a.id, set()))
+        for a in agencies
+    }
+
+
 def notify_agency(
     session: Session,
     forward: Forward,

@@ -3,6 +3,7 @@ liaison accounts made from the agency screen, and the forward form's proposals."
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pytest
@@ -230,3 +231,36 @@ def test_the_forward_form_proposes_agencies_and_says_why(
     assert first < page.index("Công ty Cổ phần Cấp thoát nước Quảng Nam")
     assert "có từ khóa «ngập»" in page and "Chưa có địa chỉ thư — gửi văn bản giấy" in page
     assert "Điện lực Tam Kỳ</strong>" not in page
+
+
+def _forward(client: FlaskClient, pid: int, agency: Agency, t0: datetime) -> str:
+    form = {"agency": agency.id, "channel": "email", "sent_on": a.day(t0).isoformat()}
+    response = post(client, f"/admin/petitions/{pid}/forward", form, follow_redirects=True)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_the_forward_says_where_the_slip_went_liaisons_included(
+    client: FlaskClient, db_session: Session, t0: datetime
+) -> None:
+    s = db_session
+    officer = _sign_in(client, s, "staff", wards=("tam_ky",))
+    # The walk's case: the agency has no address of its own, its liaison has one.
+    police, _ = a.agency(s, "ca_tam_ky", (), "lienlac.congan")
+    bare, _ = a.agency(s, "so_xay_dung")
+    assert police.contact_addresses == [] and bare.contact_addresses == []
+    first = a.triaged(s, officer, t0, text="Xe tải đậu chắn lối vào kiệt 12 Phan Bội Châu.")
+    second = a.triaged(s, officer, t0, text="Vỉa hè đường Trần Cao Vân bị đào bới bỏ dở.")
+    s.commit()
+
+    form_page = client.get(f"/admin/petitions/{first.id}").get_data(as_text=True)
+    select = form_page[form_page.index('<select name="agency"') :].split("</select>")[0]
+    labels = dict(re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', select))
+    assert labels[str(police.id)] == police.name  # its liaison receives email
+    assert labels[str(bare.id)] == f"{bare.name} (chưa có địa chỉ thư)"
+
+    page = _forward(client, first.id, police, t0)
+    assert "cần in và gửi" not in page
+    assert "gửi đến 1 địa chỉ: lienlac.congan@lienlac.test (cán bộ liên lạc)" in page
+    page = _forward(client, second.id, bare, t0)
+    assert "chưa có địa chỉ thư điện tử: cần in và gửi phiếu chuyển bằng văn bản" in page

@@ -142,7 +142,8 @@ def test_the_liaison_works_a_petition_without_paper(
         form.locator("select[name=agency]").select_option(label="UBND phường Bàn Thạch")
         form.locator("input[name=document_number]").fill(f"{pid}/MTTQ-BTT")
         form.get_by_role("button", name="Chuyển và tạo phiếu chuyển").click()
-        expect(page.locator(".flash-ok")).to_contain_text("gửi thư cho cơ quan")
+        flash = page.locator(".flash-ok")
+        expect(flash).to_contain_text("Thư kèm phiếu chuyển được gửi đến 3 địa chỉ")
     page.get_by_role("button", name="Đăng xuất").click()
 
     # The emails leave over SMTP: to the UBND's two addresses and its liaison, slip attached.

@@ -1,9 +1,10 @@
 """`flask --app wsgi demo`: the embedded local default for newcomers (`make run`).
 
 Migrates and seeds the SQLite database, (re)creates a demo administrator whose password it
-prints, starts a local Zalo stand-in, the worker and the scheduler in threads of this process,
-and serves the app on http://127.0.0.1:5000. Refuses to run outside demo mode so a production
-server can never get a printed password.
+prints, starts a local Zalo stand-in, a mail catcher (read at /simulator/mail), the worker and
+the scheduler in threads of this process, and serves the app on http://127.0.0.1:5000 (or
+--port / PORT). Links in emails and slips name that host and port. Refuses to run outside demo
+mode so a production server can never get a printed password.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from werkzeug.serving import run_simple
 from bot import scheduler, worker
 from bot.runtime import Runtime, runtime_of
 from bot.simulator.demo import start_standin
+from bot.simulator.mailbox import MailCatcher, start_catcher
+from config import Settings
+from config.settings import DEMO_SECRETS
 from handlers import accounts, login_throttle
 from handlers.demo_data import seed_demo_petitions
 from handlers.seed import seed_reference
@@ -28,6 +32,7 @@ from storage.models import StaffUser
 from storage.models.enums import Role
 
 DEMO_ADMIN = "admin"
+DEFAULT_ADMIN_URL = Settings.__dataclass_fields__["admin_base_url"].default
 
 
 def prepare_demo(runtime: Runtime) -> str:
@@ -56,10 +61,27 @@ def prepare_demo(runtime: Runtime) -> str:
     return password
 
 
+def wire_mail(runtime: Runtime, *, host: str, port: int) -> MailCatcher | None:
+    """Links in emails and slips name the port the demo serves on, and the demo's emails land
+    in an in-process catcher — unless ADMIN_BASE_URL or SMTP_URL were set on purpose."""
+    settings = runtime.settings
+    changes: dict[str, str] = {}
+    if settings.admin_base_url == DEFAULT_ADMIN_URL:
+        shown = "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host  # noqa: S104 - a name
+        changes["admin_base_url"] = f"http://{shown}:{port}"
+    catcher = None
+    if settings.smtp_url == DEMO_SECRETS["SMTP_URL"]:
+        catcher = start_catcher(current_app._get_current_object())  # type: ignore[attr-defined]
+        changes["smtp_url"] = catcher.url
+    if changes:
+        runtime.reconfigure(**changes)
+    return catcher
+
+
 @click.command("demo")
 @with_appcontext
 @click.option("--host", default="127.0.0.1")
-@click.option("--port", default=5000, type=int)
+@click.option("--port", default=5000, type=int, envvar="PORT", show_envvar=True)
 def demo(host: str, port: int) -> None:
     """Run the local demo: SQLite, seeded data, a demo admin."""
     runtime = runtime_of()
@@ -69,6 +91,7 @@ def demo(host: str, port: int) -> None:
     password = prepare_demo(runtime)
     base = f"http://{host}:{port}"
     standin = start_standin(runtime, host=host, port=port)
+    catcher = wire_mail(runtime, host=host, port=port)
     click.echo(
         "\n".join(
             [
@@ -81,6 +104,11 @@ def demo(host: str, port: int) -> None:
                     [f"  Thử trò chuyện: {base}/simulator   (Zalo giả lập: {standin.base_url})"]
                     if standin is not None
                     else []
+                ),
+                *(
+                    [f"  Hộp thư thử:  {base}/simulator/mail   (SMTP {catcher.url})"]
+                    if catcher is not None
+                    else ["  Thư điện tử: gửi qua máy chủ SMTP_URL đã đặt"]
                 ),
                 "",
             ]

@@ -100,6 +100,22 @@ def send(session: Session, user: StaffUser, token: PasswordToken, link: str) -> 
     )
 
 
+def latest_mail(session: Session, user: StaffUser) -> OutboxMessage | None:
+    """The email of the user's newest link while it is still open (unused, not revoked): the
+    account page says whether it left, so a refused or unreachable server is not hidden."""
+    token = session.scalar(
+        select(PasswordToken)
+        .where(PasswordToken.user_id == user.id)
+        .order_by(PasswordToken.id.desc())
+        .limit(1)
+    )
+    if token is None or token.used_at is not None:
+        return None
+    return session.scalar(
+        select(OutboxMessage).where(OutboxMessage.dedup_key == f"password-link:{token.id}")
+    )
+
+
 def usable(session: Session, raw: str, *, now: datetime) -> PasswordToken | None:
     """The token behind a link, if it is unused, unexpired and its user still active."""
     if not raw or len(raw) > _TOKEN_MAX:

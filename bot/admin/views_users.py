@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from bot.admin import forms
 from bot.admin.blueprint import bp, settings, staff_user, utcnow
 from bot.database import db_session
+from bot.simulator.mailbox import catcher_of
 from handlers import password_links, users
 from handlers.accounts import AccountError
 from storage.models import Agency, AuditEntry, StaffUser, Ward
@@ -86,7 +87,9 @@ def user_create() -> ResponseReturnValue:
     s.commit()
     if by_link:
         flash(
-            f"Đã tạo tài khoản {user.username} và gửi liên kết đặt mật khẩu đến {user.email}.", "ok"
+            f"Đã tạo tài khoản {user.username}; thư chứa liên kết đặt mật khẩu đã vào hàng đợi "
+            f"gửi đến {user.email}. Tình trạng thư hiện ở mục «Mật khẩu».",
+            "ok",
         )
         return redirect(url_for("admin.user_edit", uid=user.id))
     return _secret(user, password, "Đã tạo tài khoản")
@@ -135,6 +138,8 @@ def _edit_page(user: StaffUser, problems: list[str], form: Any = None) -> str:
         form=form,
         problems=problems,
         history=list(history),
+        link_mail=password_links.latest_mail(s, user),
+        mailbox=catcher_of() is not None,
         **_choices(),
     )
 
@@ -189,6 +194,10 @@ def user_reset(uid: int) -> ResponseReturnValue:
         return _edit_page(_load(uid), [str(exc)]), 400
     s.commit()
     if method == "link":
-        flash(f"Đã gửi liên kết đặt lại mật khẩu đến {user.email}.", "ok")
+        flash(
+            f"Thư chứa liên kết đặt lại mật khẩu đã vào hàng đợi gửi đến {user.email}. "
+            "Tình trạng thư hiện ở mục «Mật khẩu».",
+            "ok",
+        )
         return redirect(url_for("admin.user_edit", uid=uid))
     return _secret(user, password, "Đã đặt lại mật khẩu")

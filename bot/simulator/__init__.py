@@ -12,6 +12,7 @@ from flask import Blueprint, Flask, abort, render_template
 from flask.typing import ResponseReturnValue
 
 from bot.runtime import runtime_of
+from bot.simulator.mailbox import catcher_of
 from bot.simulator.personas import PERSONAS, SAMPLE_LOCATIONS
 from config import Settings
 
@@ -39,11 +40,16 @@ def only_in_demo() -> None:
 @bp.get("/")
 def page() -> ResponseReturnValue:
     """The chat page."""
-    return render_template("simulator/index.html", personas=PERSONAS, locations=SAMPLE_LOCATIONS)
+    return render_template(
+        "simulator/index.html",
+        personas=PERSONAS,
+        locations=SAMPLE_LOCATIONS,
+        mailbox=catcher_of() is not None,
+    )
 
 
 def init_app(app: Flask) -> None:
     """Register the page and its API (the guard answers 404 outside demo and tests)."""
-    from bot.simulator import api  # noqa: F401 - routes on bp
+    from bot.simulator import api, mail_views  # noqa: F401 - routes on bp
 
     app.register_blueprint(bp)

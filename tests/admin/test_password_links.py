@@ -175,3 +175,54 @@ def test_a_reset_by_link_stops_the_old_password(
         {"new": "mat-khau-moi-dat-lai", "confirm": "mat-khau-moi-dat-lai"},
     )
     assert login(mail_app.test_client(), "dat.lai", "mat-khau-moi-dat-lai").status_code == 302
+
+
+def test_the_account_page_says_when_the_link_email_did_not_leave(
+    database_url: str,
+    tmp_path: Path,
+    session_factory: sessionmaker[Session],
+    db_session: Session,
+    inbox: tuple[str, Inbox],
+) -> None:
+    """The walk: nothing listened on SMTP_URL, the page still said «đã gửi liên kết»."""
+    nobody = f"smtp://127.0.0.1:{free_port()}"
+    app = create_app(make_settings(database_url, tmp_path, smtp_url=nobody))
+    runtime_of(app).use_sessions(session_factory)
+    try:
+        client, _ = _admin(app, db_session)
+        user = h.staff(db_session, "staff", username="khong.nhan")
+        user.email = "khong.nhan@mttq.test"
+        db_session.commit()
+        done = post(
+            client, f"/admin/users/{user.id}/reset", {"method": "link"}, follow_redirects=True
+        )
+        page = done.get_data(as_text=True)
+        assert "Đã gửi liên kết" not in page and "đã vào hàng đợi" in page
+        assert "đang chờ gửi đến khong.nhan@mttq.test" in page
+        counts = runtime_of(app).zalo.sender.drain()
+        assert counts["sent"] == 0, counts
+        page = client.get(f"/admin/users/{user.id}").get_data(as_text=True)
+        assert "chưa gửi được</b> đến khong.nhan@mttq.test" in page
+        assert "SMTP unavailable" in page and "Tạo mật khẩu dùng một lần» rồi trao" in page
+
+        # A one-time password instead: the link is revoked, the warning goes.
+        assert (
+            post(client, f"/admin/users/{user.id}/reset", {"method": "password"}).status_code == 200
+        )
+        page = client.get(f"/admin/users/{user.id}").get_data(as_text=True)
+        assert "chưa gửi được" not in page
+    finally:
+        get_db(app).engine.dispose()
+
+
+def test_the_account_page_says_when_the_link_email_left(
+    mail_app: Flask, db_session: Session, inbox: tuple[str, Inbox]
+) -> None:
+    client, _ = _admin(mail_app, db_session)
+    user = h.staff(db_session, "staff", username="se.nhan")
+    user.email = "se.nhan@mttq.test"
+    db_session.commit()
+    assert post(client, f"/admin/users/{user.id}/reset", {"method": "link"}).status_code == 302
+    _deliver(mail_app, inbox[1])
+    page = client.get(f"/admin/users/{user.id}").get_data(as_text=True)
+    assert "Thư chứa liên kết đặt mật khẩu đã gửi đến se.nhan@mttq.test lúc" in page

@@ -12,11 +12,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.reports.history import SETTLED, UNDECIDED, Trail
+from handlers.reports.history import SETTLED, UNDECIDED, Change, Trail
 from handlers.reports.periods import Period, month_of
 from handlers.workflow.calendar import WorkCalendar, end_of_day, local_date
 from handlers.workflow.labels import CHANNEL_LABELS, LEGAL_TYPE_LABELS
 from storage.models import Agency, Category, Ward
+from storage.models.enums import CloseReason
 from storage.models.enums import PetitionState as S
 
 MEASURES = (
@@ -24,6 +25,7 @@ MEASURES = (
     "received",
     "reopened",
     "settled",
+    "withdrawn",
     "carried_out",
     "merged",
     "forwarded",
@@ -153,6 +155,8 @@ def count_flow(
     for change in trail.changes_in(start, as_of):
         if change.settles:
             tally.add("settled", keys)
+            if withdrawn(trail, change):
+                tally.add("withdrawn", keys)
         elif change.unsettles:
             tally.add("reopened", keys)
         if change.to_state == S.CLOSED:
@@ -162,6 +166,14 @@ def count_flow(
     after = trail.state_at(as_of)
     if after is not None and after not in SETTLED:
         tally.add("carried_out", keys)
+
+
+def withdrawn(trail: Trail, change: Change) -> bool:
+    """The citizen withdrew: the close ends the Front's work (settled) but solved nothing, so
+    the report names it apart from «giải quyết xong» (petition-workflow.md: closed, reason)."""
+    if change.to_state != S.CLOSED or change.action in {"merge", "feedback"}:
+        return False
+    return change.action == "withdraw" or trail.close_reason == CloseReason.WITHDRAWN
 
 
 def count_answers(

@@ -4,7 +4,8 @@ Definitions (the columns of every table, as the report's notes explain them):
 - carried_in: petitions received before the period and not settled when it began;
   received: petitions received in the period; reopened: settled petitions reopened in it;
   settled: petitions whose handling ended in it (answered by the Front, result sent to the
-  citizen, or closed — a merged duplicate too); carried_out: not settled at the period's end.
+  citizen, or closed — a merged duplicate too), withdrawn: those of them the citizen withdrew
+  (shown apart: nothing was solved); carried_out: not settled at the period's end.
   carried_in + received + reopened − settled = carried_out, exactly, because every count is
   replayed from the audit trail.
 - forwarded: forwards sent in the period (a re-forward counts again); for an agency, what

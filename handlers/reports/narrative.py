@@ -123,7 +123,9 @@ def _answers(figures: dict[str, Any], before: dict[str, int] | None) -> str:
 
 
 def _settled(t: dict[str, int]) -> str:
-    text = f"Trong kỳ đã giải quyết xong {t['settled']} trường hợp"
+    text = f"Trong kỳ đã giải quyết xong, kết thúc {t['settled']} trường hợp"
+    if t.get("withdrawn"):
+        text += f" (trong đó {t['withdrawn']} trường hợp người gửi rút đơn)"
     if t["feedback"]:
         text += f"; {t['satisfied']}/{t['feedback']} người gửi cho biết hài lòng với kết quả"
     text += (

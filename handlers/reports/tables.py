@@ -39,7 +39,8 @@ SUMMARY = (
     ("overdue", "Quá hạn (trả lời quá hạn và đang quá hạn)"),
     ("overdue_open", "   trong đó: đã quá hạn, chưa được trả lời"),
     ("rate", "Tỷ lệ trả lời đúng hạn"),
-    ("settled", "Đã giải quyết xong trong kỳ"),
+    ("settled", "Đã giải quyết xong, kết thúc trong kỳ"),
+    ("withdrawn", "   trong đó: người gửi rút đơn"),
     ("satisfied", "Người gửi hài lòng / số ý kiến phản hồi"),
     ("carried_out", "Tồn chuyển kỳ sau"),
 )
@@ -50,7 +51,7 @@ def _summary_value(totals: dict[str, int], key: str) -> Cell:
         return rate(totals)
     if key == "satisfied":
         return f"{totals['satisfied']}/{totals['feedback']}"
-    return totals[key]
+    return totals.get(key, "—")  # a version sent before the measure existed lacks it
 
 
 def summary(report: Report) -> Table:

@@ -8,10 +8,13 @@ import pytest
 from sqlalchemy.orm import Session
 
 from handlers import workflow as wf
-from handlers.reports import compute, scope_of
+from handlers.reports import compute, narrative, scope_of
 from handlers.reports.narrative import rate
 from handlers.reports.periods import Period
-from tests.reports.helpers import Flow, at
+from handlers.reports.tables import summary
+from handlers.reports.versions import Report
+from storage.models.enums import CloseReason
+from tests.reports.helpers import Flow, at, closed_month, first_monday
 from tests.workflow import helpers as h
 
 
@@ -142,3 +145,38 @@ def test_late_days_count_like_the_calendar() -> None:
     ):
         assert late(due) == cal.working_days_between(due, date(2027, 3, 1)), due
     assert late(date(2027, 3, 5)) == 0  # not due yet: never negative
+
+
+def test_a_withdrawn_petition_is_named_apart_from_those_solved(db_session: Session) -> None:
+    """The walk: December's «giải quyết xong 2» held the petition the citizen withdrew."""
+    s = db_session
+    f = Flow(s, h.staff(s, "supervisor"))
+    period = closed_month(datetime.now(UTC))
+    day = first_monday(period)
+    answered = f.triaged(at(day, 9))
+    wf.answer_directly(
+        s, answered, actor=f.officer, answer="Đã trả lời trực tiếp.", now=at(day, 10)
+    )
+    by_zalo = f.received(at(day, 9, 30))
+    wf.withdraw(s, by_zalo, now=at(day, 11))  # the citizen's own button
+    by_phone = f.triaged(at(day, 9, 45))  # rang the office to take it back
+    wf.close(s, by_phone, actor=f.officer, reason=CloseReason.WITHDRAWN, now=at(day, 14))
+    out_of_scope = f.received(at(day, 9, 50))
+    wf.close(s, out_of_scope, actor=f.officer, reason=CloseReason.NOT_IN_SCOPE, now=at(day, 15))
+    s.commit()
+
+    figures = compute(s, period, ward=None, now=at(period.after + timedelta(days=3)))
+    t = figures["totals"]
+    assert (t["received"], t["settled"], t["withdrawn"], t["carried_out"]) == (4, 4, 2, 0)
+    assert t["carried_in"] + t["received"] + t["reopened"] - t["settled"] == t["carried_out"]
+    [row] = [r for r in figures["by_ward"] if r["received"]]
+    assert (row["settled"], row["withdrawn"]) == (4, 2)
+
+    scope = scope_of(s, None)
+    assert scope is not None
+    report = Report(period, scope, figures, None, None)
+    rows = {r[0].strip(): r[1] for r in summary(report).rows}
+    assert rows["trong đó: người gửi rút đơn"] == 2
+    assert rows["Đã giải quyết xong, kết thúc trong kỳ"] == 4
+    text = narrative.draft(figures, None, period, scope.title)
+    assert "(trong đó 2 trường hợp người gửi rút đơn)" in text

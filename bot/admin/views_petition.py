@@ -109,6 +109,7 @@ def petition(pid: int) -> ResponseReturnValue:
         "display_text": agency_text(p) if who.is_liaison else shown(p.text, p.id),
         "display_summary": agency_summary(p) if who.is_liaison else shown(p.summary, p.id),
         "display_place": for_agency(p, p.place) if who.is_liaison else shown(p.place, p.id),
+        "model_category": model_category(p, names),
         "ids_hidden": not who.is_liaison and not revealed(p.id) and holds_ids(p.text),
         "ids_revealed": revealed(p.id),
         **agency_context(s, p, who, running),
@@ -244,6 +245,13 @@ def _second(names: Lookups, p: Petition) -> tuple[Category, float] | None:
     pair = second_suggestion(p)
     category = _category_by_code(names, pair[0]) if pair else None
     return (category, pair[1]) if category and pair else None
+
+
+def model_category(p: Petition, names: Lookups) -> tuple[Category | None, float | None]:
+    """The model's field and its confidence. The confidence is the model's, so it sits beside
+    the current field only while that is still the model's choice (an officer may change it)."""
+    code = str((p.suggestions or {}).get("category") or "")
+    return (_category_by_code(names, code) if code else None), p.category_confidence
 
 
 def _category_by_code(names: Lookups, code: str) -> Category | None:

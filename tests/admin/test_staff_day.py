@@ -452,3 +452,29 @@ def test_back_then_forward_again_is_refused_not_a_second_forward(
     assert latest is not None
     page = client.get(f"/admin/petitions/{p.id}").get_data(as_text=True)
     assert f'name="after_forward" value="{latest.id}"' in page  # a fresh page may re-forward
+
+
+def _facts(page: str, term: str) -> str:
+    """The <dd> after a <dt> of the petition's facts, tags stripped."""
+    found = re.search(rf"<dt>{term}</dt><dd>(.*?)</dd>", page, re.S)
+    assert found, term
+    return " ".join(re.sub(r"<[^>]+>", " ", found.group(1)).split())
+
+
+def test_the_models_confidence_is_not_shown_beside_an_officers_field(
+    client: FlaskClient, db_session: Session, signed_in: Callable[..., StaffUser]
+) -> None:
+    """The walk: after the officer changed the field, «Giao thông 98%» — the 98 % was the
+    model's, for another field."""
+    signed_in("staff")
+    p = _submitted(db_session, 1, text="Xe rác đổ ngoài đường Hùng Vương, ruồi bu kín.")
+    db_session.commit()
+    page = client.get(f"/admin/petitions/{p.id}").get_data(as_text=True)
+    assert _facts(page, "Lĩnh vực").endswith("82%")  # still the model's choice
+    traffic = h.category(db_session, "giao_thong")
+    form = {"field": "category", "value": str(traffic.id)}
+    assert post(client, f"/admin/petitions/{p.id}/classify", form).status_code == 302
+    shown = _facts(client.get(f"/admin/petitions/{p.id}").get_data(as_text=True), "Lĩnh vực")
+    assert shown.startswith(traffic.name) and "do cán bộ chọn" in shown
+    moi_truong = h.category(db_session, "moi_truong").name
+    assert f"(hệ thống gợi ý: {moi_truong} 82%)" in shown

@@ -114,6 +114,7 @@ def petition(pid: int) -> ResponseReturnValue:
         "ids_revealed": revealed(p.id),
         **agency_context(s, p, who, running),
     }
+    context["display_title"] = title_of(context["display_summary"], context["display_text"])
     if not who.is_liaison:
         context.update(_staff_context(s, p, names))
         auditing.viewed_petition(p)
@@ -245,6 +246,16 @@ def _second(names: Lookups, p: Petition) -> tuple[Category, float] | None:
     pair = second_suggestion(p)
     category = _category_by_code(names, pair[0]) if pair else None
     return (category, pair[1]) if category and pair else None
+
+
+def title_of(summary: str | None, text: str | None) -> str:
+    """The heading above the text: the summary when it says something the text's opening does
+    not; otherwise a plain label, so a short petition is not printed twice."""
+    head = " ".join((summary or "").split()).rstrip(" .…")
+    body = " ".join((text or "").split())
+    if head and not body.startswith(head):
+        return summary or ""
+    return "Nội dung phản ánh, kiến nghị"
 
 
 def model_category(p: Petition, names: Lookups) -> tuple[Category | None, float | None]:

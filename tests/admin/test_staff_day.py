@@ -478,3 +478,19 @@ def test_the_models_confidence_is_not_shown_beside_an_officers_field(
     assert shown.startswith(traffic.name) and "do cán bộ chọn" in shown
     moi_truong = h.category(db_session, "moi_truong").name
     assert f"(hệ thống gợi ý: {moi_truong} 82%)" in shown
+
+
+def test_a_short_petition_is_not_printed_twice(
+    client: FlaskClient, db_session: Session, signed_in: Callable[..., StaffUser]
+) -> None:
+    signed_in("staff")
+    text = "Đèn đường kiệt 45 Trần Cao Vân tắt cả tuần nay rồi."
+    p = _submitted(db_session, 1, text=text)  # its summary is the text itself
+    long = _submitted(db_session, 1, text="Cống thoát nước bị nghẹt. " + "Nước tràn vô nhà. " * 8)
+    long.summary = "Cống nghẹt làm nước tràn vào nhà dân"
+    db_session.commit()
+    page = client.get(f"/admin/petitions/{p.id}").get_data(as_text=True)
+    main = page[page.index('<div class="p-main">') : page.index('<aside class="p-side">')]
+    assert main.count(text) == 1 and "<h2>Nội dung phản ánh, kiến nghị</h2>" in main
+    page = client.get(f"/admin/petitions/{long.id}").get_data(as_text=True)
+    assert "<h2>Cống nghẹt làm nước tràn vào nhà dân</h2>" in page

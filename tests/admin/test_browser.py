@@ -202,6 +202,25 @@ def test_usable_on_a_phone(live: Live, browser: Browser) -> None:
         context.close()
 
 
+def test_the_admins_nav_fits_one_line_on_a_1366_laptop(live: Live, browser: Browser) -> None:
+    """The walk: at 1366 px «Đăng xuất» went to a second line (an admin sees every link)."""
+    with live.sessions() as s, s.begin():
+        admin = h.staff(s, "admin", username="quantri.laptop")
+        admin.display_name = "Nguyễn Thị Thu Hương (Văn phòng)"  # a long name is cut, not wrapped
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    try:
+        page = context.new_page()
+        sign_in(page, live, "quantri.laptop", to_inbox=True)
+        first = page.locator(".admin-nav a").first.bounding_box()
+        out = page.get_by_role("button", name="Đăng xuất").bounding_box()
+        assert first is not None and out is not None
+        assert abs(out["y"] - first["y"]) < 8, (first, out)
+        assert out["x"] + out["width"] <= 1366
+        shot(page, "admin-nav-1366")
+    finally:
+        context.close()
+
+
 def test_a_supervisor_sends_a_dead_letter_again(live: Live, page: Page) -> None:
     with live.sessions() as s, s.begin():
         h.staff(s, "supervisor", username="giamsat.tinnhan")

@@ -82,10 +82,14 @@ def test_triage_forward_answer_and_result_reach_the_citizen(
     expect(page.locator(".flash-ok")).to_contain_text("Đã phân loại")
 
     forward = page.locator("form[action$='/forward']")
-    forward.locator("select[name=agency]").select_option(label="UBND phường Tam Kỳ")
+    # Neither the UBND nor its liaison has an email address: the form and the answer say so.
+    forward.locator("select[name=agency]").select_option(
+        label="UBND phường Tam Kỳ (chưa có địa chỉ thư)"
+    )
     forward.locator("input[name=document_number]").fill("25/MTTQ-BTT")
     forward.get_by_role("button", name="Chuyển và tạo phiếu chuyển").click()
     expect(page.locator(".flash-ok")).to_contain_text("Đã chuyển đến UBND phường Tam Kỳ")
+    expect(page.locator(".flash-ok")).to_contain_text("cần in và gửi phiếu chuyển")
     expect(page.get_by_role("link", name="Phiếu chuyển (.docx)")).to_be_visible()
     shot(page, "admin-petition-forwarded")
     page.get_by_role("button", name="Đăng xuất").click()

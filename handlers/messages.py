@@ -434,6 +434,12 @@ CATALOGUE: dict[str, str] = {
     ),
     "staff.correction_title": "Người dân đính chính hồ sơ {code}",
     "staff.unknown_ward": "Chưa rõ phường",
+    "staff.ward_guess_text": "tạm xác định theo «{matched}» trong tin nhắn, cần xác nhận",
+    "staff.ward_guess_last": "tạm xác định theo phường của hồ sơ trước của người dân, cần xác nhận",
+    "staff.ward_guess_note": (
+        "Người dân chưa nêu phường: hệ thống tạm giao {ward} ({why}). Cán bộ xác nhận hoặc sửa "
+        "phường ở mục «Gợi ý của hệ thống»."
+    ),
     "staff.abuse_title": "Người dân dùng lời lẽ xúc phạm nhiều lần",
     "staff.abuse_body": "Người dùng Zalo #{citizen_id} đã bị gắn cờ sau {count} tin nhắn.",
     "staff.data_request_title": "{what} — hạn {due}",

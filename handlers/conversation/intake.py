@@ -54,7 +54,11 @@ def advance(turn: Turn) -> None:
 
 
 def _urgent(turn: Turn, draft: Petition) -> None:
-    """An emergency is sent at once; only the ward is asked (once) so the right officers go."""
+    """An emergency is sent at once; only the ward is asked (once) so the right officers go.
+
+    Not answered: the ward the alert named (a place in the text, else the resident's last
+    ward) is filed as a guess staff confirm, so the officers alerted can open the petition.
+    """
     turn.state.decided = True
     if draft.ward_id is None and (weak := resolve_ward(turn.session, draft.text, weak_ok=True)):
         draft.ward_id = weak.ward.id  # "chợ Tam Kỳ": good enough to send the officers
@@ -65,7 +69,12 @@ def _urgent(turn: Turn, draft: Petition) -> None:
         turn.go(Step.ASK_WARD)
         say(turn, "bot.urgent_ask_ward", buttons=ward_buttons(turn))
         return
+    guess = emergency.ward_guess(turn, draft.text) if draft.ward_id is None else None
+    if guess is not None:
+        draft.ward_id = guess[0].id
     send(turn)
+    if guess is not None and draft.state != PetitionState.DRAFT:
+        emergency.note_ward_guess(turn, draft, guess[1])
 
 
 def _offer_split(turn: Turn, draft: Petition) -> bool:

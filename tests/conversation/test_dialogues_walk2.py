@@ -1,0 +1,104 @@
+"""Scripted residents of the second user walk (07/12/2026): the conversation faults it found.
+
+Urgent petitions that name no ward, replies to «Yêu cầu bổ sung», typed withdrawal answers,
+declining consent, a photo while the ward is asked, the out-of-hours notice. Signed webhook in,
+the stand-in's record out, on the session's database; the officer's side through the admin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from storage.models import PetitionEvent, StaffUser, Ward
+from tests.admin.conftest import login
+from tests.conversation.dialogue import (
+    code_of,
+    consent,
+    notes_of,
+    petition,
+    send_after_questions,
+    service_fixture,
+    until_code,
+)
+from tests.conversation.service import Service
+from tests.workflow import helpers as h
+
+
+@pytest.fixture(scope="module")
+def service(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    yield from service_fixture(database_url, tmp_path_factory)
+
+
+def officer_client(service: Service, ward: str) -> tuple[FlaskClient, StaffUser]:
+    """An officer of `ward`, signed in to the admin of the running service."""
+    with service.db() as session:
+        user = h.staff(session, "staff", wards=(ward,))
+        session.expunge(user)
+    client = service.app.test_client()
+    assert login(client, user.username).status_code == 302
+    return client, user
+
+
+def opens(client: FlaskClient, item_id: int, petition_id: int) -> bool:
+    """The alert's link (as its email carries it) leads to the petition, which opens."""
+    link = client.get(f"/admin/tasks/{item_id}/open")
+    if link.status_code != 302 or not link.location.endswith(f"/admin/petitions/{petition_id}"):
+        return False
+    return client.get(f"/admin/petitions/{petition_id}").status_code == 200
+
+
+# --- P1.1: an urgent petition is always where the alerted officers can open it -------------
+
+FIRE = "cháy nhà hàng xóm rồi, khói đen bốc lên, có người còn kẹt bên trong, cứu với"
+MORE = "lửa lan qua mái tôn nhà bên cạnh rồi, mọi người đang dùng xô múc nước dập"
+
+
+def test_urgent_without_a_ward_goes_to_the_residents_last_ward_as_a_guess(
+    service: Service,
+) -> None:
+    phone = service.phone()
+    consent(phone)
+    phone.say("Đèn đường kiệt 12 Phan Bội Châu tắt cả tuần nay, tối đi lại rất sợ")
+    send_after_questions(phone, phone.expect()[0], ward="P. Tam Kỳ")
+    phone.say(FIRE)
+    first = phone.expect(2)
+    assert "114" in first[0].text and first[1].titles[:1] == ["P. Tam Kỳ"]
+    phone.say(MORE)  # more about the fire, not the ward: it is filed at once
+    code = code_of(until_code(phone))
+    p = petition(service, code)
+    with service.db() as session:
+        tam_ky = session.scalar(select(Ward.id).where(Ward.code == "tam_ky"))
+        events = session.scalars(
+            select(PetitionEvent.note).where(
+                PetitionEvent.petition_id == p.id, PetitionEvent.action == "ward_guess"
+            )
+        ).all()
+    assert p.urgent and p.ward_id == tam_ky
+    assert len(events) == 1 and "cần xác nhận" in events[0]
+    note = notes_of(service, phone, "urgent")[0]
+    assert note.petition_id == p.id and note.ward_id == p.ward_id
+    assert "cần xác nhận" in note.body
+    officer, _ = officer_client(service, "tam_ky")
+    assert opens(officer, note.id, p.id)
+    other, _ = officer_client(service, "huong_tra")
+    assert other.get(f"/admin/petitions/{p.id}").status_code == 404
+
+
+def test_urgent_with_no_ward_at_all_opens_for_every_wards_officers(service: Service) -> None:
+    phone = service.phone()
+    consent(phone)
+    phone.say(FIRE)
+    first = phone.expect(2)
+    assert first[1].titles[:1] == ["P. Tam Kỳ"]
+    phone.say(MORE)
+    p = petition(service, code_of(until_code(phone)))
+    assert p.urgent and p.ward_id is None
+    note = notes_of(service, phone, "urgent")[0]
+    assert note.ward_id is None and note.petition_id == p.id
+    for ward in ("tam_ky", "huong_tra"):
+        officer, _ = officer_client(service, ward)
+        assert opens(officer, note.id, p.id), ward

@@ -434,6 +434,9 @@ CATALOGUE: dict[str, str] = {
     ),
     "staff.correction_title": "Người dân đính chính hồ sơ {code}",
     "staff.unknown_ward": "Chưa rõ phường",
+    "staff.info_urgent_note": (
+        "Bổ sung qua Zalo; người dân báo nguy hiểm đang xảy ra: hồ sơ được đánh dấu khẩn"
+    ),
     "staff.ward_guess_text": "tạm xác định theo «{matched}» trong tin nhắn, cần xác nhận",
     "staff.ward_guess_last": "tạm xác định theo phường của hồ sơ trước của người dân, cần xác nhận",
     "staff.ward_guess_note": (

@@ -33,6 +33,8 @@ def advance(turn: Turn) -> None:
     turn.state.burst_started = None
     _understand(turn, draft)
     if draft.urgent:
+        if not turn.state.decided and followups.escalate_waiting(turn, draft):
+            return  # the danger belongs to the petition waiting for this reply
         _urgent(turn, draft)
         return
     if not turn.state.decided:

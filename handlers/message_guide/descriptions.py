@@ -139,6 +139,9 @@ DESCRIPTIONS: dict[str, str] = {
     "staff.urgent_title": "Tiêu đề việc cần làm khi người dân báo sự việc nguy hiểm.",
     "staff.urgent_body": "Nội dung việc cần làm khi người dân báo sự việc nguy hiểm.",
     "staff.unknown_ward": "Chữ thay cho phường khi chưa rõ phường (trong thông báo khẩn).",
+    "staff.info_urgent_note": (
+        "Ghi vào lịch sử khi người dân trả lời yêu cầu bổ sung bằng tin báo nguy hiểm."
+    ),
     "staff.ward_guess_text": "Lý do phường tạm xác định: một địa danh trong tin nhắn khẩn.",
     "staff.ward_guess_last": "Lý do phường tạm xác định: phường của hồ sơ trước của người dân.",
     "staff.ward_guess_note": "Ghi vào lịch sử hồ sơ khẩn khi phường do hệ thống tạm giao.",

@@ -222,6 +222,7 @@ GROUPS: tuple[Group, ...] = (
             "staff.urgent_title",
             "staff.urgent_body",
             "staff.unknown_ward",
+            "staff.info_urgent_note",
             "staff.ward_guess_text",
             "staff.ward_guess_last",
             "staff.ward_guess_note",

@@ -13,18 +13,22 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from storage.models import PetitionEvent, StaffUser, Ward
+from bot.runtime import runtime_of
+from storage.models import Petition, PetitionEvent, StaffUser, Ward
 from tests.admin.conftest import login
+from tests.conversation import staffwork
 from tests.conversation.dialogue import (
     code_of,
     consent,
+    has,
     notes_of,
     petition,
+    petitions_of,
     send_after_questions,
     service_fixture,
     until_code,
 )
-from tests.conversation.service import Service
+from tests.conversation.service import Phone, Service
 from tests.workflow import helpers as h
 
 
@@ -54,6 +58,7 @@ def opens(client: FlaskClient, item_id: int, petition_id: int) -> bool:
 # --- P1.1: an urgent petition is always where the alerted officers can open it -------------
 
 FIRE = "cháy nhà hàng xóm rồi, khói đen bốc lên, có người còn kẹt bên trong, cứu với"
+LIGHT = "Đèn đường kiệt 12 Phan Bội Châu tắt cả tuần nay, tối đi lại rất sợ"
 MORE = "lửa lan qua mái tôn nhà bên cạnh rồi, mọi người đang dùng xô múc nước dập"
 
 
@@ -62,7 +67,7 @@ def test_urgent_without_a_ward_goes_to_the_residents_last_ward_as_a_guess(
 ) -> None:
     phone = service.phone()
     consent(phone)
-    phone.say("Đèn đường kiệt 12 Phan Bội Châu tắt cả tuần nay, tối đi lại rất sợ")
+    phone.say(LIGHT)
     send_after_questions(phone, phone.expect()[0], ward="P. Tam Kỳ")
     phone.say(FIRE)
     first = phone.expect(2)
@@ -102,3 +107,49 @@ def test_urgent_with_no_ward_at_all_opens_for_every_wards_officers(service: Serv
     for ward in ("tam_ky", "huong_tra"):
         officer, _ = officer_client(service, ward)
         assert opens(officer, note.id, p.id), ward
+
+
+# --- P1.2: a reply to «Yêu cầu bổ sung» completes that petition, even an alarming one -------
+
+DRAIN = "Đường Trần Quý Cáp đoạn gần trường học ngập nước mỗi khi mưa to, cống thoát nước bị tắc"
+
+
+def waiting_petition(service: Service, phone: Phone, text: str) -> Petition:
+    """A petition filed in Tam Kỳ that staff asked more information about."""
+    phone.say(text)
+    code = send_after_questions(phone, phone.expect()[0])
+    with service.db() as session:
+        p = staffwork.petition(session, code)
+        staffwork.ask_info(session, p, runtime_of(service.app).clock())
+    assert has(phone.expect(), "ảnh hiện trường")
+    return petition(service, code)
+
+
+def test_a_danger_told_in_reply_escalates_the_waiting_petition(service: Service) -> None:
+    phone = service.phone()
+    consent(phone)
+    waiting = waiting_petition(service, phone, DRAIN)
+    phone.say("nước lên nhanh quá tràn vô nhà rồi, ông bà già với đứa nhỏ kẹt trên gác, cứu với")
+    replies = phone.expect(until=lambda bs: has(bs, waiting.code or "?"))
+    assert "114" in replies[0].text  # the guidance at once
+    assert not has(replies, "Mã hồ sơ: ")  # no new petition
+    p = petition(service, waiting.code or "")
+    assert p.urgent and p.state != "need_info"
+    assert [q.id for q in petitions_of(service, phone)] == [p.id]
+    note = notes_of(service, phone, "urgent")[0]
+    assert note.petition_id == p.id and note.ward_id == p.ward_id
+
+
+def test_another_danger_in_reply_to_a_question_about_a_streetlight_is_new(
+    service: Service,
+) -> None:
+    phone = service.phone()
+    consent(phone)
+    waiting = waiting_petition(service, phone, LIGHT)
+    phone.say(FIRE + " ở kiệt 12 Phan Bội Châu")
+    first = phone.expect(2)
+    assert "114" in first[0].text
+    phone.tap(first[1], "P. Tam Kỳ")  # a new emergency: its ward is asked
+    code = code_of(until_code(phone))
+    assert code != waiting.code and petition(service, code).urgent
+    assert petition(service, waiting.code or "").state == "need_info"

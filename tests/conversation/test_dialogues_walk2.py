@@ -153,3 +153,15 @@ def test_another_danger_in_reply_to_a_question_about_a_streetlight_is_new(
     code = code_of(until_code(phone))
     assert code != waiting.code and petition(service, code).urgent
     assert petition(service, waiting.code or "").state == "need_info"
+
+
+def test_knee_deep_water_in_reply_is_information_not_an_emergency(service: Service) -> None:
+    phone = service.phone()
+    consent(phone)
+    waiting = waiting_petition(service, phone, DRAIN)
+    phone.say("da em gui anh roi, mua xong la nuoc ngap toi dau goi, xe may chet may hoai")
+    replies = phone.expect()
+    assert not has(replies, "114") and waiting.code in replies[0].text
+    p = petition(service, waiting.code or "")
+    assert not p.urgent and p.state != "need_info"
+    assert notes_of(service, phone, "urgent") == []

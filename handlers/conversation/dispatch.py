@@ -144,6 +144,10 @@ def _message(turn: Turn, event: MessageEvent, message: PetitionMessage | None) -
     if not turn.citizen.has_consent:
         _before_consent(turn, event, message, command, words, reasons)
         return
+    typed = command is None or command.name in actions.TYPED_ONLY  # «có», «thôi»: words
+    if turn.state.withdraw_asked and typed and words and not reasons:
+        if aftercare.withdraw_reply(turn, words):
+            return
     if command is not None and actions.run(turn, command):
         return
     if words and command is None and not reasons and _aside(turn, words, message):

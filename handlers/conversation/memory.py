@@ -49,6 +49,8 @@ class ConversationState:
     held_until: datetime | None = None
     # A message that may be a question or a petition: asked which.
     pending_text: str | None = None
+    # "Ông/Bà có chắc muốn rút…?" asked for this code: a typed yes or no answers it.
+    withdraw_asked: str | None = None
 
 
 _TIMES = frozenset(f.name for f in fields(ConversationState) if "datetime" in str(f.type))

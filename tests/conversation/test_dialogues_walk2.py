@@ -165,3 +165,38 @@ def test_knee_deep_water_in_reply_is_information_not_an_emergency(service: Servi
     p = petition(service, waiting.code or "")
     assert not p.urgent and p.state != "need_info"
     assert notes_of(service, phone, "urgent") == []
+
+
+# --- P2.3: a typed answer to «Ông/Bà có chắc muốn rút…?» works like the buttons ------------
+
+
+@pytest.mark.parametrize(
+    ("answer", "withdrawn"),
+    [
+        ("có", True),
+        ("Xác nhận rút", True),
+        ("dong y rut", True),
+        ("ok rút đi", True),
+        ("thôi rút đi cho rồi", True),
+        ("không", False),
+        ("thôi", False),
+        ("ko rut nua", False),
+    ],
+)
+def test_typed_answer_to_the_withdrawal_question(
+    service: Service, answer: str, withdrawn: bool
+) -> None:
+    phone = service.phone()
+    consent(phone)
+    phone.say(LIGHT)
+    code = send_after_questions(phone, phone.expect()[0])
+    phone.say("cho em rút đơn")
+    confirm = phone.expect()[0]
+    assert "có chắc muốn rút" in confirm.text
+    phone.say(answer)
+    reply = phone.expect()[0]
+    p = petition(service, code)
+    if withdrawn:
+        assert f"Hồ sơ {code} đã đóng" in reply.text and p.state == "closed"
+    else:
+        assert "vẫn tiếp tục được xử lý" in reply.text and p.state != "closed"

@@ -114,8 +114,13 @@ CATALOGUE: dict[str, str] = {
     ),
     "bot.consent_declined": (
         "Chúng tôi tôn trọng lựa chọn của Ông/Bà. Khi chưa có sự đồng ý, chúng tôi không được "
-        "lưu thông tin nên chưa thể tiếp nhận phản ánh qua Zalo; nội dung Ông/Bà đã gửi không "
-        'được lưu. Ông/Bà có thể đến trực tiếp Ủy ban MTTQ phường. Nếu đổi ý, gõ "đồng ý".'
+        "lưu thông tin nên chưa thể tiếp nhận phản ánh qua Zalo; nội dung Ông/Bà đã gửi đã được "
+        "xóa và tin nhắn mới cũng không được lưu. Ông/Bà có thể đến trực tiếp Ủy ban MTTQ "
+        'phường. Nếu đổi ý, gõ "đồng ý".'
+    ),
+    "bot.consent_declined_reply": (
+        "Tin nhắn này không được lưu vì Ông/Bà chưa đồng ý cho lưu thông tin. Nếu đổi ý, gõ "
+        '"đồng ý" rồi gửi lại nội dung.'
     ),
     "bot.consent_required": (
         "Để tiếp nhận phản ánh, chúng tôi cần Ông/Bà đồng ý cho lưu thông tin (nội dung vừa "

@@ -191,7 +191,8 @@ def _before_consent(
     """Emergency help always; questions answered; the rest held until consent.
 
     Only content for a petition is held (and only for a first-time citizen: after a withdrawal
-    nothing new is kept). Everything else — buttons, commands, requests — is answered and its
+    or an explicit decline nothing new is kept, and after a decline each such message gets a
+    short reply saying so). Everything else — buttons, commands, requests — is answered and its
     text dropped at once: the bot tells the citizen that nothing is kept without consent.
     """
     if reasons:
@@ -220,14 +221,16 @@ def _before_consent(
     if words and not reasons and questions.consider(turn, words, urgent=False):
         privacy.scrub(turn, message)
         return
-    if _worth_holding(event, intent, reasons) and (
-        reasons or turn.citizen.consent_withdrawn_at is None
-    ):
+    refused = turn.citizen.consent_withdrawn_at is not None or turn.state.declined_at is not None
+    worth = _worth_holding(event, intent, reasons)
+    if worth and (reasons or not refused):
         held.hold(turn, message)
     else:
         privacy.scrub(turn, message)
     if not turn.state.greeted:
         privacy.first_contact(turn)
+    elif worth and not reasons and turn.state.declined_at is not None:
+        say(turn, "bot.consent_declined_reply")  # nothing kept: say so, every time
     elif _consent_reminder_due(turn):
         privacy.ask_consent(turn)
 

@@ -14,10 +14,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from bot.runtime import runtime_of
-from storage.models import Petition, PetitionEvent, StaffUser, Ward
+from storage.models import Petition, PetitionEvent, PetitionMessage, StaffUser, Ward
 from tests.admin.conftest import login
 from tests.conversation import staffwork
 from tests.conversation.dialogue import (
+    citizen_of,
     code_of,
     consent,
     has,
@@ -200,3 +201,30 @@ def test_typed_answer_to_the_withdrawal_question(
         assert f"Hồ sơ {code} đã đóng" in reply.text and p.state == "closed"
     else:
         assert "vẫn tiếp tục được xử lý" in reply.text and p.state != "closed"
+
+
+# --- P2.4: after declining consent, content gets a short true reply and is not kept --------
+
+
+def test_after_declining_content_gets_a_reply_and_is_not_kept(service: Service) -> None:
+    phone = service.phone()
+    phone.say("Xin chào")
+    asked = phone.expect(2)
+    phone.tap(asked[-1], "Không đồng ý")
+    declined = phone.expect()[0]
+    assert "đã được xóa" in declined.text and "không được lưu" in declined.text
+    phone.say(LIGHT)
+    assert "không được lưu" in phone.expect()[0].text  # at once, not after a minute
+    phone.photo()
+    assert "không được lưu" in phone.expect()[0].text
+    with service.db() as session:
+        kept = session.scalars(
+            select(PetitionMessage.text).where(
+                PetitionMessage.citizen_id == citizen_of(service, phone).id
+            )
+        ).all()
+    assert "Phan Bội Châu" not in " ".join(kept)
+    phone.say("đồng ý")
+    thanks = phone.expect()
+    assert not has(thanks, "Phan Bội Châu")  # nothing held to quote back
+    assert has(thanks, "Cảm ơn Ông/Bà đã đồng ý")

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from handlers.conversation import alerts, drafts
 from handlers.conversation.commands import find_code
-from handlers.conversation.hours import after_hours_note
-from handlers.conversation.replies import button, say, text
+from handlers.conversation.hours import tell_after_hours
+from handlers.conversation.replies import button, say
 from handlers.conversation.state import Step, Turn
 from handlers.messages import render
 from handlers.outbox import Button
@@ -187,6 +187,4 @@ def _after_hours(turn: Turn, petition: Petition) -> None:
     """Outside office hours, say when staff will read what was just added (not if urgent)."""
     if petition.urgent:
         return
-    note = after_hours_note(turn.session, turn.now, turn.config)
-    if note:
-        text(turn, note, petition=petition, tag="bot.after_hours")
+    tell_after_hours(turn, petition)

@@ -8,9 +8,9 @@ import logging
 from sqlalchemy import select
 
 from handlers.conversation import alerts, drafts, emergency, followups, phone_notices, places
-from handlers.conversation.hours import after_hours_note
+from handlers.conversation.hours import tell_after_hours
 from handlers.conversation.memory import forget_draft
-from handlers.conversation.replies import button, say, short, text, ward_buttons
+from handlers.conversation.replies import button, say, short, ward_buttons
 from handlers.conversation.state import Step, Turn
 from handlers.conversation.understand import PLACE_FIELDS, analyse, names_a_place, resolve_ward
 from handlers.messages import render
@@ -266,9 +266,8 @@ def send(turn: Turn) -> None:
     turn.conversation.draft_petition_id = None
     forget_draft(turn.state)
     turn.go(Step.IDLE)
-    note = None if draft.urgent else after_hours_note(turn.session, turn.now, turn.config)
-    if note:
-        text(turn, note, petition=draft, tag="bot.after_hours")
+    if not draft.urgent:
+        tell_after_hours(turn, draft)
     _next_of_split(turn, draft)
 
 

@@ -51,6 +51,8 @@ class ConversationState:
     pending_text: str | None = None
     # "Ông/Bà có chắc muốn rút…?" asked for this code: a typed yes or no answers it.
     withdraw_asked: str | None = None
+    # The office opening the out-of-hours notice last announced (said once per closed period).
+    after_hours_told: str | None = None
 
 
 _TIMES = frozenset(f.name for f in fields(ConversationState) if "datetime" in str(f.type))

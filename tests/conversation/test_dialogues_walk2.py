@@ -7,7 +7,8 @@ the stand-in's record out, on the session's database; the officer's side through
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
@@ -15,8 +16,12 @@ from sqlalchemy import select
 
 from bot.runtime import runtime_of
 from storage.models import Petition, PetitionEvent, PetitionMessage, StaffUser, Ward
+from tests import dates
 from tests.admin.conftest import login
 from tests.conversation import staffwork
+from tests.conversation.chat import Chat
+from tests.conversation.chat import Reply as ChatReply
+from tests.conversation.conftest import OFFICE_DAY
 from tests.conversation.dialogue import (
     citizen_of,
     code_of,
@@ -29,7 +34,7 @@ from tests.conversation.dialogue import (
     service_fixture,
     until_code,
 )
-from tests.conversation.service import Phone, Service
+from tests.conversation.service import Bubble, Phone, Service
 from tests.workflow import helpers as h
 
 
@@ -228,3 +233,30 @@ def test_after_declining_content_gets_a_reply_and_is_not_kept(service: Service) 
     thanks = phone.expect()
     assert not has(thanks, "Phan Bội Châu")  # nothing held to quote back
     assert has(thanks, "Cảm ơn Ông/Bà đã đồng ý")
+
+
+# --- P3.11: the out-of-hours notice once per closed period, not after every message --------
+
+
+def test_the_out_of_hours_notice_is_said_once(new_chat: Callable[..., Chat]) -> None:
+    saturday_night = dates.at(OFFICE_DAY + timedelta(days=4), 21)
+    chat = new_chat(saturday_night)
+    chat.consent()
+    chat.say(LIGHT + ", phường Tam Kỳ")
+    replies = chat.wait()
+    replies = chat.tap(replies[-1], "GỬI")
+    assert sum("ngoài giờ làm việc" in r.text for r in replies) == 1
+    code = code_of([Bubble(r.text, r.buttons) for r in replies])
+
+    def add(words: str) -> list[ChatReply]:
+        chat.say(words)
+        which = chat.wait()
+        assert which[-1].titles[:1] == [code], chat.log[-4:]
+        return chat.tap(which[-1], code)
+
+    later = [*add("đèn thứ hai trong kiệt cũng tắt luôn rồi"), *add("tối qua cả kiệt tối om")]
+    assert sum(code in r.text for r in later) == 2
+    assert not any("ngoài giờ làm việc" in r.text for r in later), chat.log[-6:]
+    chat.now = saturday_night + timedelta(days=2)  # Monday night: another closed period
+    later = add("tối nay đèn kiệt 12 vẫn tắt hết")
+    assert sum("ngoài giờ làm việc" in r.text for r in later) == 1, chat.log[-4:]

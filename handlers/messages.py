@@ -169,6 +169,10 @@ CATALOGUE: dict[str, str] = {
         "Sự việc xảy ra ở phường nào ạ? Ông/Bà bấm chọn bên dưới, hoặc gõ tên phường, xã cũ "
         "(ví dụ: An Xuân, Tam Thăng, Hòa Hương)."
     ),
+    "bot.ward_photo_kept": (
+        "Đã nhận ảnh/tệp, chúng tôi gửi kèm phản ánh. Sự việc xảy ra ở phường nào ạ? Ông/Bà bấm "
+        "chọn bên dưới, hoặc gõ tên phường, xã cũ."
+    ),
     "bot.ward_not_understood": (
         "Xin lỗi, chúng tôi chưa xác định được phường. Ông/Bà vui lòng bấm chọn một trong "
         "bốn phường bên dưới."

@@ -28,15 +28,17 @@ from handlers.conversation import (
     requests,
 )
 from handlers.conversation.commands import Command, find_code, parse_text
-from handlers.conversation.replies import say
+from handlers.conversation.replies import say, ward_buttons
 from handlers.conversation.state import Step, Turn, conversation_for
 from handlers.conversation.understand import intent_of, only_phone, urgent_reasons
 from handlers.events import (
     AudioMessage,
     ClickChatNow,
     Event,
+    FileMessage,
     Follow,
     GifMessage,
+    ImageMessage,
     LocationMessage,
     MessageEvent,
     StickerMessage,
@@ -261,7 +263,7 @@ def _content(
     if isinstance(event, AudioMessage | VideoMessage) and not drafts.in_draft(turn):
         chatter.unsupported(turn)
         return
-    if _answers_question(turn, event, message, words):
+    if _answers_question(turn, event, message, words, (event.text or "").strip()):
         return
     if words:
         intent = intent_of(words)
@@ -277,7 +279,7 @@ def _content(
 
 
 def _answers_question(
-    turn: Turn, event: MessageEvent, message: PetitionMessage | None, words: str
+    turn: Turn, event: MessageEvent, message: PetitionMessage | None, words: str, caption: str
 ) -> bool:
     """A reply to the step's question (ward, place, phone); True when it was one."""
     step = turn.step
@@ -286,6 +288,10 @@ def _answers_question(
         return True
     if step == Step.ASK_WARD and words:
         return _ward_reply(turn, message, words)
+    if step == Step.ASK_WARD and isinstance(event, ImageMessage | FileMessage) and not caption:
+        drafts.link_message(turn.session, message, _draft(turn))  # kept with the draft
+        say(turn, "bot.ward_photo_kept", buttons=ward_buttons(turn))
+        return True
     if step == Step.ASK_PLACE:
         if isinstance(event, LocationMessage):
             drafts.absorb(turn, event, message)

@@ -20,6 +20,7 @@ DESCRIPTIONS: dict[str, str] = {
     "bot.ask_text": "Khi người dân chỉ gửi ảnh, tệp mà chưa mô tả sự việc.",
     "bot.ask_ward": "Hỏi phường khi bot chưa nhận ra phường trong nội dung.",
     "button.ward": "Nút chọn phường dưới câu hỏi phường (mỗi phường một nút).",
+    "bot.ward_photo_kept": "Khi người dân gửi ảnh lúc bot đang hỏi phường: nhận ảnh, hỏi lại.",
     "bot.ward_not_understood": "Khi người dân trả lời mà bot vẫn chưa nhận ra phường.",
     "bot.ask_place": "Hỏi địa điểm cụ thể với các lĩnh vực cần biết chỗ (đường, điện, rác...).",
     "button.skip": "Nút bỏ qua câu hỏi địa điểm.",

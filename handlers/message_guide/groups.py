@@ -50,6 +50,7 @@ GROUPS: tuple[Group, ...] = (
             "bot.ask_ward",
             "button.ward",
             "bot.ward_not_understood",
+            "bot.ward_photo_kept",
             "bot.ask_place",
             "button.skip",
             "bot.summary",

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from bot.runtime import runtime_of
-from storage.models import Petition, PetitionEvent, PetitionMessage, StaffUser, Ward
+from storage.models import Attachment, Petition, PetitionEvent, PetitionMessage, StaffUser, Ward
 from tests import dates
 from tests.admin.conftest import login
 from tests.conversation import staffwork
@@ -260,3 +260,23 @@ def test_the_out_of_hours_notice_is_said_once(new_chat: Callable[..., Chat]) -> 
     chat.now = saturday_night + timedelta(days=2)  # Monday night: another closed period
     later = add("tối nay đèn kiệt 12 vẫn tắt hết")
     assert sum("ngoài giờ làm việc" in r.text for r in later) == 1, chat.log[-4:]
+
+
+# --- P3.7: a photo while the ward is asked is kept, and the question asked again clearly ---
+
+
+def test_a_photo_while_the_ward_is_asked_is_acknowledged(service: Service) -> None:
+    phone = service.phone()
+    consent(phone)
+    phone.say(LIGHT)
+    asked = phone.expect()[0]
+    assert asked.titles[:1] == ["P. Tam Kỳ"]
+    phone.photo()
+    again = phone.expect()[0]
+    assert "Đã nhận ảnh" in again.text and "phường nào" in again.text
+    assert "chưa xác định được phường" not in again.text and again.titles[:1] == ["P. Tam Kỳ"]
+    code = send_after_questions(phone, again)
+    with service.db() as session:
+        p = staffwork.petition(session, code)
+        files = session.scalars(select(Attachment).where(Attachment.petition_id == p.id)).all()
+    assert len(files) == 1

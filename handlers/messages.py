@@ -114,8 +114,13 @@ CATALOGUE: dict[str, str] = {
     ),
     "bot.consent_declined": (
         "Chúng tôi tôn trọng lựa chọn của Ông/Bà. Khi chưa có sự đồng ý, chúng tôi không được "
-        "lưu thông tin nên chưa thể tiếp nhận phản ánh qua Zalo; nội dung Ông/Bà đã gửi không "
-        'được lưu. Ông/Bà có thể đến trực tiếp Ủy ban MTTQ phường. Nếu đổi ý, gõ "đồng ý".'
+        "lưu thông tin nên chưa thể tiếp nhận phản ánh qua Zalo; nội dung Ông/Bà đã gửi đã được "
+        "xóa và tin nhắn mới cũng không được lưu. Ông/Bà có thể đến trực tiếp Ủy ban MTTQ "
+        'phường. Nếu đổi ý, gõ "đồng ý".'
+    ),
+    "bot.consent_declined_reply": (
+        "Tin nhắn này không được lưu vì Ông/Bà chưa đồng ý cho lưu thông tin. Nếu đổi ý, gõ "
+        '"đồng ý" rồi gửi lại nội dung.'
     ),
     "bot.consent_required": (
         "Để tiếp nhận phản ánh, chúng tôi cần Ông/Bà đồng ý cho lưu thông tin (nội dung vừa "
@@ -163,6 +168,10 @@ CATALOGUE: dict[str, str] = {
     "bot.ask_ward": (
         "Sự việc xảy ra ở phường nào ạ? Ông/Bà bấm chọn bên dưới, hoặc gõ tên phường, xã cũ "
         "(ví dụ: An Xuân, Tam Thăng, Hòa Hương)."
+    ),
+    "bot.ward_photo_kept": (
+        "Đã nhận ảnh/tệp, chúng tôi gửi kèm phản ánh. Sự việc xảy ra ở phường nào ạ? Ông/Bà bấm "
+        "chọn bên dưới, hoặc gõ tên phường, xã cũ."
     ),
     "bot.ward_not_understood": (
         "Xin lỗi, chúng tôi chưa xác định được phường. Ông/Bà vui lòng bấm chọn một trong "
@@ -434,6 +443,15 @@ CATALOGUE: dict[str, str] = {
     ),
     "staff.correction_title": "Người dân đính chính hồ sơ {code}",
     "staff.unknown_ward": "Chưa rõ phường",
+    "staff.info_urgent_note": (
+        "Bổ sung qua Zalo; người dân báo nguy hiểm đang xảy ra: hồ sơ được đánh dấu khẩn"
+    ),
+    "staff.ward_guess_text": "tạm xác định theo «{matched}» trong tin nhắn, cần xác nhận",
+    "staff.ward_guess_last": "tạm xác định theo phường của hồ sơ trước của người dân, cần xác nhận",
+    "staff.ward_guess_note": (
+        "Người dân chưa nêu phường: hệ thống tạm giao {ward} ({why}). Cán bộ xác nhận hoặc sửa "
+        "phường ở mục «Gợi ý của hệ thống»."
+    ),
     "staff.abuse_title": "Người dân dùng lời lẽ xúc phạm nhiều lần",
     "staff.abuse_body": "Người dùng Zalo #{citizen_id} đã bị gắn cờ sau {count} tin nhắn.",
     "staff.data_request_title": "{what} — hạn {due}",

@@ -149,7 +149,7 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
         "flood",
         _rx(
             r"ngap (?:\w+ ){0,3}(?:toi|den|ngang|qua|vao) (?:nua )?"
-            r"(?:nguc|co|noc|mai|dau|bung|giuong|ban tho|cua so|tu|ban)",
+            r"(?:nguc|co|noc|mai|dau(?! goi)|bung|giuong|ban tho|cua so|tu|ban)",
             r"chua (?:\w+ )?(?:so tan|di doi|ra|thoat) (?:duoc|kip)",
             r"(?:ai|can|xin) (?:\w+ ){0,2}(?:thuyen|ghe|xuong|ca no|phao)(?: \w+){0,3} "
             r"(?:qua|vao|toi|den|ra) (?:giup|cuu|cho|dua|cho)",
@@ -159,7 +159,7 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:treo|leo|chay|trev) len (?:noc|mai|gac|tang|cay)",
             r"bi nuoc (?:bao quanh|bao vay|co lap)",
             r"nuoc (?:\w+ ){0,3}(?:toi|den|ngang|qua|lut) "
-            r"(?:nguc|co|noc|mai|dau|bung|giuong|cua so)",
+            r"(?:nguc|co|noc|mai|dau(?! goi)|bung|giuong|cua so)",
             r"khong ai (?:ra|vao|di) (?:\w+ )?duoc",
             r"ngap (?:\w+ ){0,2}(?:ngang|qua|toi) (?:bung|dau nguoi|cua so)",
             r"(?:o|tren|len) (?:tren )?(?:gac|noc nha|mai nha)",
@@ -213,7 +213,8 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:de )?doa (?:giet|chem|dot|ban|danh|dam|tat|cat co)", r"dap pha", r"dot nhap",
             r"cay cua",
             r"danh (?:vo|chong|con|nguoi|hoi dong|dap)", r"bao hanh",
-            r"(?:bi )?nhot (?:trong|lai)", r"xong vao (?:\w+ ){0,2}danh", r"dap dau", r"keu cuu",
+            r"(?:bi )?nhot (?:trong|lai)", r"xong vao (?:\w+ ){0,2}danh", r"dap dau(?! goi)",
+            r"keu cuu",
             r"danh (?:em|toi|me|bo|chau|be)(?: \w+){0,2}", r"bi danh",
             r"nem (?:chai|da|gach) (?:vao|trung) (?:nguoi|nha)",
             r"tieng (?:danh|dap|keu cuu|la het)", r"pha khoa", r"xo xat",

@@ -7,6 +7,7 @@ only for the citizen's own petitions (another citizen's code reads as "not found
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from handlers.conversation import alerts, drafts, phone_notices
 from handlers.conversation.followups import open_petitions, own_petition
 from handlers.conversation.replies import button, day, say, short, state_label, text
 from handlers.conversation.state import Turn
+from handlers.conversation.understand import intent_of
 from handlers.messages import render
 from handlers.outbox import Button
 from handlers.workflow import (
@@ -25,6 +27,7 @@ from handlers.workflow import (
     withdraw,
     within_reopen_window,
 )
+from nlp.normalize import fold
 from storage.models import Petition
 from storage.models.enums import OPEN_STATES, PetitionState
 
@@ -218,6 +221,7 @@ def withdraw_start(turn: Turn, code: str | None) -> None:
 
 
 def _confirm_withdraw(turn: Turn, petition: Petition) -> None:
+    turn.state.withdraw_asked = petition.code
     say(
         turn,
         "bot.withdraw_confirm",
@@ -231,7 +235,40 @@ def _confirm_withdraw(turn: Turn, petition: Petition) -> None:
     )
 
 
+#: Typed answers to "Ông/Bà có chắc muốn rút…?", folded. «không rút» is a no and «thôi rút
+#: đi» a yes: the explicit phrases are read before the first word.
+_SAYS_NO = re.compile(r"\b(?:khong|ko|dung|chua|hong) rut\b|\bgiu lai\b|\bde lai\b")
+_SAYS_YES = re.compile(r"\b(?:xac nhan|dong y|chac chan)\b|\brut (?:di|luon|nha|nhe|a|roi)\b")
+_STARTS_NO = re.compile(r"^(?:khong|ko|k|hong|thoi|huy|chua|khoan)\b")
+_STARTS_YES = re.compile(r"^(?:co|u|uh|um|vang|da|ok|oke|okay|rut)\b")
+
+
+def withdraw_reply(turn: Turn, words: str) -> bool:
+    """A typed answer to the withdrawal question works like its buttons; True if it was one.
+
+    Anything else ends the question and is handled as usual (never dropped in silence).
+    """
+    code, turn.state.withdraw_asked = turn.state.withdraw_asked, None
+    folded = fold(words).lower().strip(" .!?,")
+    if code is None or len(folded.split()) > 8:
+        return False
+    intent = intent_of(words)
+    if _SAYS_NO.search(folded):
+        answer = False
+    elif _SAYS_YES.search(folded):
+        answer = True
+    elif _STARTS_NO.search(folded) or intent == "consent_no":
+        answer = False
+    elif _STARTS_YES.search(folded) or intent == "consent_yes":
+        answer = True
+    else:
+        return False
+    withdraw_confirmed(turn, code, answer)
+    return True
+
+
 def withdraw_confirmed(turn: Turn, code: str | None, confirmed: bool) -> None:
+    turn.state.withdraw_asked = None
     petition = own_petition(turn, code)
     if petition is None or petition.state not in OPEN_STATES:
         say(turn, "bot.lookup_not_found", code=code or "")

@@ -28,15 +28,17 @@ from handlers.conversation import (
     requests,
 )
 from handlers.conversation.commands import Command, find_code, parse_text
-from handlers.conversation.replies import say
+from handlers.conversation.replies import say, ward_buttons
 from handlers.conversation.state import Step, Turn, conversation_for
 from handlers.conversation.understand import intent_of, only_phone, urgent_reasons
 from handlers.events import (
     AudioMessage,
     ClickChatNow,
     Event,
+    FileMessage,
     Follow,
     GifMessage,
+    ImageMessage,
     LocationMessage,
     MessageEvent,
     StickerMessage,
@@ -144,6 +146,10 @@ def _message(turn: Turn, event: MessageEvent, message: PetitionMessage | None) -
     if not turn.citizen.has_consent:
         _before_consent(turn, event, message, command, words, reasons)
         return
+    typed = command is None or command.name in actions.TYPED_ONLY  # «có», «thôi»: words
+    if turn.state.withdraw_asked and typed and words and not reasons:
+        if aftercare.withdraw_reply(turn, words):
+            return
     if command is not None and actions.run(turn, command):
         return
     if words and command is None and not reasons and _aside(turn, words, message):
@@ -187,7 +193,8 @@ def _before_consent(
     """Emergency help always; questions answered; the rest held until consent.
 
     Only content for a petition is held (and only for a first-time citizen: after a withdrawal
-    nothing new is kept). Everything else — buttons, commands, requests — is answered and its
+    or an explicit decline nothing new is kept, and after a decline each such message gets a
+    short reply saying so). Everything else — buttons, commands, requests — is answered and its
     text dropped at once: the bot tells the citizen that nothing is kept without consent.
     """
     if reasons:
@@ -216,14 +223,16 @@ def _before_consent(
     if words and not reasons and questions.consider(turn, words, urgent=False):
         privacy.scrub(turn, message)
         return
-    if _worth_holding(event, intent, reasons) and (
-        reasons or turn.citizen.consent_withdrawn_at is None
-    ):
+    refused = turn.citizen.consent_withdrawn_at is not None or turn.state.declined_at is not None
+    worth = _worth_holding(event, intent, reasons)
+    if worth and (reasons or not refused):
         held.hold(turn, message)
     else:
         privacy.scrub(turn, message)
     if not turn.state.greeted:
         privacy.first_contact(turn)
+    elif worth and not reasons and turn.state.declined_at is not None:
+        say(turn, "bot.consent_declined_reply")  # nothing kept: say so, every time
     elif _consent_reminder_due(turn):
         privacy.ask_consent(turn)
 
@@ -254,7 +263,7 @@ def _content(
     if isinstance(event, AudioMessage | VideoMessage) and not drafts.in_draft(turn):
         chatter.unsupported(turn)
         return
-    if _answers_question(turn, event, message, words):
+    if _answers_question(turn, event, message, words, (event.text or "").strip()):
         return
     if words:
         intent = intent_of(words)
@@ -270,7 +279,7 @@ def _content(
 
 
 def _answers_question(
-    turn: Turn, event: MessageEvent, message: PetitionMessage | None, words: str
+    turn: Turn, event: MessageEvent, message: PetitionMessage | None, words: str, caption: str
 ) -> bool:
     """A reply to the step's question (ward, place, phone); True when it was one."""
     step = turn.step
@@ -279,6 +288,10 @@ def _answers_question(
         return True
     if step == Step.ASK_WARD and words:
         return _ward_reply(turn, message, words)
+    if step == Step.ASK_WARD and isinstance(event, ImageMessage | FileMessage) and not caption:
+        drafts.link_message(turn.session, message, _draft(turn))  # kept with the draft
+        say(turn, "bot.ward_photo_kept", buttons=ward_buttons(turn))
+        return True
     if step == Step.ASK_PLACE:
         if isinstance(event, LocationMessage):
             drafts.absorb(turn, event, message)

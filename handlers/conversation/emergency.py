@@ -21,6 +21,8 @@ from handlers.conversation.understand import resolve_ward
 from handlers.messages import render
 from handlers.office_settings import effective
 from handlers.tasks import raise_item
+from handlers.workflow.actors import SYSTEM
+from handlers.workflow.core import record
 from storage.models import Petition, PetitionMessage, StaffNotification, Ward
 
 logger = logging.getLogger(__name__)
@@ -96,13 +98,35 @@ def _keep_for_staff(message: PetitionMessage | None) -> None:
         message.data = {**(message.data or {}), "vital_interest": True}
 
 
+def ward_guess(turn: Turn, text: str) -> tuple[Ward, str] | None:
+    """The ward an emergency without a named ward most likely is in, and why.
+
+    One rule for the alert and for the petition, so the officers the alert reaches can open
+    the petition: a place the text names (even weakly, "chợ Tam Kỳ"), else the ward of the
+    resident's last petition. Staff confirm or correct it on the petition.
+    """
+    if text and (answer := resolve_ward(turn.session, text, weak_ok=True)):
+        return answer.ward, render(turn.session, "staff.ward_guess_text", matched=answer.matched)
+    if turn.citizen.ward_id and (ward := turn.session.get(Ward, turn.citizen.ward_id)):
+        return ward, render(turn.session, "staff.ward_guess_last")
+    return None
+
+
+def note_ward_guess(turn: Turn, petition: Petition, why: str) -> None:
+    """On the petition's timeline: the ward was guessed, staff confirm it."""
+    ward = turn.session.get(Ward, petition.ward_id) if petition.ward_id else None
+    if ward is None or petition.code is None:
+        return
+    note = render(turn.session, "staff.ward_guess_note", ward=ward.full_name, why=why)
+    record(turn.session, petition, SYSTEM, "ward_guess", now=turn.now, note=note)
+
+
 def _where(turn: Turn, draft: Petition | None, text: str) -> tuple[Ward | None, str]:
     ward = turn.session.get(Ward, draft.ward_id) if draft and draft.ward_id else None
-    if ward is None and text and (answer := resolve_ward(turn.session, text)):
-        ward = answer.ward
-    if ward is None and turn.citizen.ward_id:
-        ward = turn.session.get(Ward, turn.citizen.ward_id)
     parts = [ward.full_name] if ward else [render(turn.session, "staff.unknown_ward")]
+    if ward is None and (guess := ward_guess(turn, text or (draft.text if draft else ""))):
+        ward, why = guess
+        parts = [f"{ward.full_name} ({why})"]
     if draft is not None and draft.place:
         parts.append(draft.place)
     if draft is not None and draft.latitude is not None:
@@ -154,5 +178,5 @@ def attach_urgent(turn: Turn, petition: Petition) -> None:
             StaffNotification.petition_id == petition.id, StaffNotification.kind == "urgent"
         )
     )
-    for note in notes:
-        note.ward_id = note.ward_id or petition.ward_id
+    for note in notes:  # the petition's ward decides: whoever gets the alert can open it
+        note.ward_id = petition.ward_id if petition.ward_id is not None else note.ward_id

@@ -8,18 +8,19 @@ from sqlalchemy import select
 
 from handlers.conversation import alerts, drafts
 from handlers.conversation.commands import find_code
-from handlers.conversation.hours import after_hours_note
-from handlers.conversation.replies import button, say, text
+from handlers.conversation.hours import tell_after_hours
+from handlers.conversation.replies import button, say
 from handlers.conversation.state import Step, Turn
 from handlers.messages import render
 from handlers.outbox import Button
 from handlers.workflow import WorkflowError, add_citizen_info
-from storage.models import OutboxMessage, Petition, PetitionMessage
+from storage.models import Category, OutboxMessage, Petition, PetitionMessage, StaffNotification
 from storage.models.enums import OPEN_STATES, PetitionState
 
 logger = logging.getLogger(__name__)
 
 MAX_CHOICES = 4  # plus "Phản ánh mới": Zalo shows at most five buttons
+SAME_FIELD = 0.3  # the reply's probability of the waiting petition's field: the same matter
 
 
 def open_petitions(turn: Turn) -> list[Petition]:
@@ -59,6 +60,48 @@ def settle(turn: Turn, draft: Petition) -> bool:
         buttons=[*choices[:MAX_CHOICES], button(turn, "button.new_petition", "#new")],
     )
     return True
+
+
+def escalate_waiting(turn: Turn, draft: Petition) -> bool:
+    """An emergency told in reply to «Yêu cầu bổ sung» completes and escalates that petition.
+
+    The guidance and the alert went out when the message came; here the alert moves to the
+    waiting petition (and its ward), which becomes urgent. Unless the reply names or quotes
+    that petition, one the NLP gives less than SAME_FIELD for the petition's field (a fire told
+    in reply to a question about a streetlight) is another matter: a new urgent petition.
+    """
+    candidates = open_petitions(turn)
+    target = _evident_target(turn, draft, candidates)
+    if target is None or target.state != PetitionState.NEED_INFO:
+        return False
+    named = target.code == find_code(draft.text, turn.config.code_prefix)
+    quoted = _quoted_petition(turn, draft)
+    if (
+        not named
+        and (quoted is None or quoted.id != target.id)
+        and _other_matter(turn, draft, target)
+    ):
+        return False
+    target.urgent = True
+    alerts_of_draft = turn.session.scalars(
+        select(StaffNotification).where(
+            StaffNotification.petition_id == draft.id, StaffNotification.kind == "urgent"
+        )
+    )
+    for note in alerts_of_draft:
+        note.ward_id = target.ward_id if target.ward_id is not None else note.ward_id
+    turn.state.urgent_alerted = str(target.id)
+    add_to(turn, draft, target, note=render(turn.session, "staff.info_urgent_note"))
+    return True
+
+
+def _other_matter(turn: Turn, draft: Petition, target: Petition) -> bool:
+    """The waiting petition's field is not a likely reading of the reply."""
+    guesses = (draft.suggestions or {}).get("top3") or []
+    if target.category_id is None or not guesses:
+        return False
+    code = turn.session.scalar(select(Category.code).where(Category.id == target.category_id))
+    return not any(str(c) == code and float(p or 0) >= SAME_FIELD for c, p in guesses)
 
 
 def _evident_target(turn: Turn, draft: Petition, candidates: list[Petition]) -> Petition | None:
@@ -107,7 +150,9 @@ def choose(turn: Turn, code: str | None) -> bool:
     return True
 
 
-def add_to(turn: Turn, draft: Petition, target: Petition) -> None:
+def add_to(
+    turn: Turn, draft: Petition, target: Petition, *, note: str = "Bổ sung qua Zalo"
+) -> None:
     """Move the burst into the open petition's thread and tell who needs to know."""
     drafts.move_thread(turn.session, draft, target)
     was_waiting = target.state == PetitionState.NEED_INFO
@@ -115,7 +160,7 @@ def add_to(turn: Turn, draft: Petition, target: Petition) -> None:
     if was_waiting:
         try:
             with turn.session.begin_nested():
-                add_citizen_info(turn.session, target, now=turn.now, note="Bổ sung qua Zalo")
+                add_citizen_info(turn.session, target, now=turn.now, note=note)
         except WorkflowError:
             logger.exception("add_citizen_info refused for petition %s", target.id)
         else:
@@ -139,7 +184,7 @@ def add_to(turn: Turn, draft: Petition, target: Petition) -> None:
 
 
 def _after_hours(turn: Turn, petition: Petition) -> None:
-    """Outside office hours, say when staff will read what was just added."""
-    note = after_hours_note(turn.session, turn.now, turn.config)
-    if note:
-        text(turn, note, petition=petition, tag="bot.after_hours")
+    """Outside office hours, say when staff will read what was just added (not if urgent)."""
+    if petition.urgent:
+        return
+    tell_after_hours(turn, petition)

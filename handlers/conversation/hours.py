@@ -8,9 +8,12 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from handlers.conversation.config import ConversationConfig
+from handlers.conversation.replies import text
+from handlers.conversation.state import Turn
 from handlers.messages import render
 from handlers.office_settings import effective
 from handlers.workflow import LOCAL_TZ, WorkCalendar
+from storage.models import Petition
 
 WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 
@@ -48,10 +51,35 @@ def describe(session: Session, moment: datetime) -> str:
     )
 
 
-def after_hours_note(session: Session, now: datetime, config: ConversationConfig) -> str | None:
-    """The 'outside working hours — staff will look at …' sentence, or None in office hours."""
-    hours = effective(session, "office_hours", config.office_hours)  # the settings screen's
-    opens = next_office_time(now, replace(config, office_hours=hours), WorkCalendar.load(session))
-    if opens is None:
+def after_hours_note(
+    session: Session, now: datetime, config: ConversationConfig, told: str | None = None
+) -> str | None:
+    """The 'outside working hours — staff will look at …' sentence, or None in office hours.
+
+    `told`: the opening already announced in this conversation (`after_hours_key`); the
+    sentence is said once per closed period, not after every message.
+    """
+    opens = _opens(session, now, config)
+    if opens is None or opens.isoformat() == told:
         return None
     return render(session, "bot.after_hours", when=describe(session, opens))
+
+
+def after_hours_key(session: Session, now: datetime, config: ConversationConfig) -> str | None:
+    """The next opening as the conversation remembers it (None in office hours)."""
+    opens = _opens(session, now, config)
+    return opens.isoformat() if opens is not None else None
+
+
+def _opens(session: Session, now: datetime, config: ConversationConfig) -> datetime | None:
+    hours = effective(session, "office_hours", config.office_hours)  # the settings screen's
+    return next_office_time(now, replace(config, office_hours=hours), WorkCalendar.load(session))
+
+
+def tell_after_hours(turn: Turn, petition: Petition) -> None:
+    """Outside office hours, say once per closed period when staff will read it."""
+    told = turn.state.after_hours_told
+    note = after_hours_note(turn.session, turn.now, turn.config, told)
+    if note:
+        text(turn, note, petition=petition, tag="bot.after_hours")
+        turn.state.after_hours_told = after_hours_key(turn.session, turn.now, turn.config)

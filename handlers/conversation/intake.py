@@ -8,9 +8,9 @@ import logging
 from sqlalchemy import select
 
 from handlers.conversation import alerts, drafts, emergency, followups, phone_notices, places
-from handlers.conversation.hours import after_hours_note
+from handlers.conversation.hours import tell_after_hours
 from handlers.conversation.memory import forget_draft
-from handlers.conversation.replies import button, say, short, text, ward_buttons
+from handlers.conversation.replies import button, say, short, ward_buttons
 from handlers.conversation.state import Step, Turn
 from handlers.conversation.understand import PLACE_FIELDS, analyse, names_a_place, resolve_ward
 from handlers.messages import render
@@ -33,6 +33,8 @@ def advance(turn: Turn) -> None:
     turn.state.burst_started = None
     _understand(turn, draft)
     if draft.urgent:
+        if not turn.state.decided and followups.escalate_waiting(turn, draft):
+            return  # the danger belongs to the petition waiting for this reply
         _urgent(turn, draft)
         return
     if not turn.state.decided:
@@ -54,7 +56,11 @@ def advance(turn: Turn) -> None:
 
 
 def _urgent(turn: Turn, draft: Petition) -> None:
-    """An emergency is sent at once; only the ward is asked (once) so the right officers go."""
+    """An emergency is sent at once; only the ward is asked (once) so the right officers go.
+
+    Not answered: the ward the alert named (a place in the text, else the resident's last
+    ward) is filed as a guess staff confirm, so the officers alerted can open the petition.
+    """
     turn.state.decided = True
     if draft.ward_id is None and (weak := resolve_ward(turn.session, draft.text, weak_ok=True)):
         draft.ward_id = weak.ward.id  # "chợ Tam Kỳ": good enough to send the officers
@@ -65,7 +71,12 @@ def _urgent(turn: Turn, draft: Petition) -> None:
         turn.go(Step.ASK_WARD)
         say(turn, "bot.urgent_ask_ward", buttons=ward_buttons(turn))
         return
+    guess = emergency.ward_guess(turn, draft.text) if draft.ward_id is None else None
+    if guess is not None:
+        draft.ward_id = guess[0].id
     send(turn)
+    if guess is not None and draft.state != PetitionState.DRAFT:
+        emergency.note_ward_guess(turn, draft, guess[1])
 
 
 def _offer_split(turn: Turn, draft: Petition) -> bool:
@@ -255,9 +266,8 @@ def send(turn: Turn) -> None:
     turn.conversation.draft_petition_id = None
     forget_draft(turn.state)
     turn.go(Step.IDLE)
-    note = None if draft.urgent else after_hours_note(turn.session, turn.now, turn.config)
-    if note:
-        text(turn, note, petition=draft, tag="bot.after_hours")
+    if not draft.urgent:
+        tell_after_hours(turn, draft)
     _next_of_split(turn, draft)
 
 

@@ -49,6 +49,10 @@ class ConversationState:
     held_until: datetime | None = None
     # A message that may be a question or a petition: asked which.
     pending_text: str | None = None
+    # "Ông/Bà có chắc muốn rút…?" asked for this code: a typed yes or no answers it.
+    withdraw_asked: str | None = None
+    # The office opening the out-of-hours notice last announced (said once per closed period).
+    after_hours_told: str | None = None
 
 
 _TIMES = frozenset(f.name for f in fields(ConversationState) if "datetime" in str(f.type))

@@ -10,7 +10,8 @@ DESCRIPTIONS: dict[str, str] = {
     "button.consent_yes": "Nút đồng ý dưới câu hỏi xin đồng ý.",
     "button.consent_no": "Nút không đồng ý dưới câu hỏi xin đồng ý.",
     "bot.consent_thanks": "Trả lời khi người dân bấm Đồng ý; mời nhắn nội dung phản ánh.",
-    "bot.consent_declined": "Trả lời khi người dân không đồng ý; nội dung đã gửi không được lưu.",
+    "bot.consent_declined": "Trả lời khi người dân không đồng ý; nội dung đã gửi được xóa.",
+    "bot.consent_declined_reply": "Trả lời ngắn cho nội dung gửi sau khi người dân đã từ chối.",
     "bot.consent_required": "Nhắc lại khi người dân nhắn nội dung mà chưa bấm Đồng ý.",
     "bot.greeting": "Trả lời lời chào của người dân đã đồng ý trước đó.",
     # Taking a petition.
@@ -19,6 +20,7 @@ DESCRIPTIONS: dict[str, str] = {
     "bot.ask_text": "Khi người dân chỉ gửi ảnh, tệp mà chưa mô tả sự việc.",
     "bot.ask_ward": "Hỏi phường khi bot chưa nhận ra phường trong nội dung.",
     "button.ward": "Nút chọn phường dưới câu hỏi phường (mỗi phường một nút).",
+    "bot.ward_photo_kept": "Khi người dân gửi ảnh lúc bot đang hỏi phường: nhận ảnh, hỏi lại.",
     "bot.ward_not_understood": "Khi người dân trả lời mà bot vẫn chưa nhận ra phường.",
     "bot.ask_place": "Hỏi địa điểm cụ thể với các lĩnh vực cần biết chỗ (đường, điện, rác...).",
     "button.skip": "Nút bỏ qua câu hỏi địa điểm.",
@@ -139,6 +141,12 @@ DESCRIPTIONS: dict[str, str] = {
     "staff.urgent_title": "Tiêu đề việc cần làm khi người dân báo sự việc nguy hiểm.",
     "staff.urgent_body": "Nội dung việc cần làm khi người dân báo sự việc nguy hiểm.",
     "staff.unknown_ward": "Chữ thay cho phường khi chưa rõ phường (trong thông báo khẩn).",
+    "staff.info_urgent_note": (
+        "Ghi vào lịch sử khi người dân trả lời yêu cầu bổ sung bằng tin báo nguy hiểm."
+    ),
+    "staff.ward_guess_text": "Lý do phường tạm xác định: một địa danh trong tin nhắn khẩn.",
+    "staff.ward_guess_last": "Lý do phường tạm xác định: phường của hồ sơ trước của người dân.",
+    "staff.ward_guess_note": "Ghi vào lịch sử hồ sơ khẩn khi phường do hệ thống tạm giao.",
     "staff.abuse_title": "Tiêu đề việc cần làm khi một người dân bị gắn cờ vì lời lẽ xúc phạm.",
     "staff.abuse_body": "Nội dung việc cần làm khi một người dân bị gắn cờ.",
     "staff.data_request_title": "Tiêu đề việc cần làm khi người dân có yêu cầu về dữ liệu.",

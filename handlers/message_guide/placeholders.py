@@ -83,6 +83,11 @@ BY_KEY: dict[str, dict[str, tuple[str, str]]] = {
     "bot.summary_attachments": {"count": ("Số ảnh, tệp kèm theo", "2")},
     "bot.data_menu": {"count": ("Số hồ sơ người dân đã gửi", "3")},
     "staff.abuse_body": {"count": ("Số tin nhắn xúc phạm", "3")},
+    "staff.ward_guess_text": {"matched": ("Địa danh bot nhận ra trong tin nhắn", "chợ Tam Kỳ")},
+    "staff.ward_guess_note": {
+        "ward": ("Phường tạm giao", "phường Tam Kỳ"),
+        "why": ("Lý do tạm giao", "theo phường của hồ sơ trước của người dân, cần xác nhận"),
+    },
     "staff.data_request_body": {
         "count": ("Số hồ sơ của người dân", "2"),
         "date": ("Thời điểm nhận yêu cầu", "09:00 02/11/2026"),

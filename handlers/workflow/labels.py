@@ -93,6 +93,7 @@ ACTION_LABELS: dict[str, str] = {
     "redact": "Che thông tin cá nhân",
     "confirm_redaction": "Xác nhận bản gửi cơ quan (đã che thông tin người tố cáo)",
     "note": "Ghi chú nội bộ",
+    "ward_guess": "Phường tạm xác định (cần cán bộ xác nhận)",
     "enter": "Nhập hộ",
     "letter_drafted": "Soạn dự thảo văn bản đôn đốc",
     "letter_sent": "Gửi văn bản đôn đốc",

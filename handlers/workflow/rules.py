@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, exists, false, select, true
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from handlers.workflow.actors import Actor
@@ -100,13 +100,19 @@ PAGE_ACTIONS = (
 
 
 def scope_clause(actor: Actor) -> ColumnElement[bool]:
-    """A WHERE clause on Petition limiting a query to what the actor may see."""
+    """A WHERE clause on Petition limiting a query to what the actor may see.
+
+    An officer sees their wards' petitions and urgent ones of no known ward: the alert of such
+    an emergency reaches every ward's officers, and each of them must be able to open it.
+    """
     if actor.sees_everything:
         return true()
     if actor.type == ActorType.CITIZEN:
         return Petition.citizen_id == actor.id if actor.id is not None else false()
     if actor.role == Role.STAFF:
-        return Petition.ward_id.in_(sorted(actor.ward_ids)) if actor.ward_ids else false()
+        unplaced = and_(Petition.ward_id.is_(None), Petition.urgent.is_(True))
+        mine = Petition.ward_id.in_(sorted(actor.ward_ids)) if actor.ward_ids else false()
+        return or_(mine, unplaced)
     if actor.role == Role.AGENCY and actor.agency_id is not None:
         # An alias, so a query that joins forwards itself still gets its own subquery.
         sent = aliased(Forward)
@@ -125,7 +131,9 @@ def in_scope(session: Session, actor: Actor, petition: Petition) -> bool:
     if actor.type == ActorType.CITIZEN:
         return actor.id is not None and petition.citizen_id == actor.id
     if actor.role == Role.STAFF:
-        return petition.ward_id is not None and petition.ward_id in actor.ward_ids
+        if petition.ward_id is None:
+            return bool(petition.urgent)  # its alert reached every ward's officers
+        return petition.ward_id in actor.ward_ids
     if actor.role == Role.AGENCY and actor.agency_id is not None:
         return bool(
             session.scalar(

@@ -7,13 +7,16 @@ email jobs, which sort a few new items among a few dozen users — kept equal by
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, and_, false, or_, true
 
 from handlers.tasks.kinds import URGENT
-from handlers.workflow.actors import Actor
 from storage.models import StaffNotification
 from storage.models.enums import Role
+
+if TYPE_CHECKING:  # handlers.workflow raises items: importing it here would be a cycle
+    from handlers.workflow.actors import Actor
 
 Item = StaffNotification
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from handlers.tasks.audience import visible_clause, waiting_clause
-from handlers.workflow.actors import Actor
 from storage.models import StaffNotification
+
+if TYPE_CHECKING:  # handlers.workflow raises items: importing it here would be a cycle
+    from handlers.workflow.actors import Actor
 
 Item = StaffNotification
 

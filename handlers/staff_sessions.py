@@ -148,11 +148,6 @@ def live(
     )
 
 
-def open_count(session: Session, user: StaffUser, *, now: datetime, idle: timedelta) -> int:
-    """How many browsers the user is signed in on right now."""
-    return len(live(session, user, now=now, idle=idle))
-
-
 def end_one(session: Session, user: StaffUser, session_id: int, *, now: datetime) -> bool:
     """End one of the user's own sessions (another device); False when none such is open."""
     result = session.execute(

@@ -51,24 +51,10 @@ def describe(session: Session, moment: datetime) -> str:
     )
 
 
-def after_hours_note(
-    session: Session, now: datetime, config: ConversationConfig, told: str | None = None
-) -> str | None:
-    """The 'outside working hours — staff will look at …' sentence, or None in office hours.
-
-    `told`: the opening already announced in this conversation (`after_hours_key`); the
-    sentence is said once per closed period, not after every message.
-    """
+def after_hours_note(session: Session, now: datetime, config: ConversationConfig) -> str | None:
+    """The 'outside working hours — staff will look at …' sentence, or None in office hours."""
     opens = _opens(session, now, config)
-    if opens is None or opens.isoformat() == told:
-        return None
-    return render(session, "bot.after_hours", when=describe(session, opens))
-
-
-def after_hours_key(session: Session, now: datetime, config: ConversationConfig) -> str | None:
-    """The next opening as the conversation remembers it (None in office hours)."""
-    opens = _opens(session, now, config)
-    return opens.isoformat() if opens is not None else None
+    return _note(session, opens) if opens is not None else None
 
 
 def _opens(session: Session, now: datetime, config: ConversationConfig) -> datetime | None:
@@ -76,10 +62,15 @@ def _opens(session: Session, now: datetime, config: ConversationConfig) -> datet
     return next_office_time(now, replace(config, office_hours=hours), WorkCalendar.load(session))
 
 
+def _note(session: Session, opens: datetime) -> str:
+    return render(session, "bot.after_hours", when=describe(session, opens))
+
+
 def tell_after_hours(turn: Turn, petition: Petition) -> None:
-    """Outside office hours, say once per closed period when staff will read it."""
-    told = turn.state.after_hours_told
-    note = after_hours_note(turn.session, turn.now, turn.config, told)
-    if note:
-        text(turn, note, petition=petition, tag="bot.after_hours")
-        turn.state.after_hours_told = after_hours_key(turn.session, turn.now, turn.config)
+    """Outside office hours, say when staff will read it: once per closed period (the
+    conversation remembers the opening it announced), not after every message."""
+    opens = _opens(turn.session, turn.now, turn.config)
+    if opens is None or opens.isoformat() == turn.state.after_hours_told:
+        return
+    text(turn, _note(turn.session, opens), petition=petition, tag="bot.after_hours")
+    turn.state.after_hours_told = opens.isoformat()

@@ -55,6 +55,8 @@ COLUMNS = (
     Petition.ward_id,
     Petition.category_id,
     Petition.category_confidence,
+    # the model's field: its confidence is shown only beside the field it chose
+    Petition.suggestions["category"].as_string().label("model_category"),
     Petition.needs_manual_classification,
     Petition.legal_type,
     Petition.urgent,

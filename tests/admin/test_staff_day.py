@@ -478,6 +478,37 @@ def test_the_models_confidence_is_not_shown_beside_an_officers_field(
     assert shown.startswith(traffic.name) and "do cán bộ chọn" in shown
     moi_truong = h.category(db_session, "moi_truong").name
     assert f"(hệ thống gợi ý: {moi_truong} 82%)" in shown
+    row = _inbox_row(client.get("/admin/?state=all").get_data(as_text=True), p.code)
+    assert traffic.name in row and "82%" not in row  # the inbox row too
+
+
+def _inbox_row(page: str, code: str) -> str:
+    """The inbox's <tr> holding a petition code."""
+    found = re.search(rf"<tr[^>]*>(?:(?!</tr>).)*?{code}.*?</tr>", page, re.S)
+    assert found, code
+    return found.group(0)
+
+
+def test_the_inbox_shows_the_models_confidence_beside_the_models_field(
+    client: FlaskClient, db_session: Session, signed_in: Callable[..., StaffUser]
+) -> None:
+    signed_in("staff")
+    p = _submitted(db_session, 1, text="Xe rác đổ ngoài đường Hùng Vương, ruồi bu kín.")
+    db_session.commit()
+    row = _inbox_row(client.get("/admin/?state=all").get_data(as_text=True), p.code)
+    assert h.category(db_session, "moi_truong").name in row and "82%" in row
+
+
+def test_a_callback_number_without_a_sender_name_reads_cleanly(
+    client: FlaskClient, db_session: Session, signed_in: Callable[..., StaffUser]
+) -> None:
+    """The walk: a petition entered by staff with no name read «Người gửi · gọi lại: …»."""
+    signed_in("staff")
+    p = _submitted(db_session, 1, text="Đèn đường kiệt 45 Trần Cao Vân tắt cả tuần nay rồi.")
+    p.citizen, p.reporter_name, p.callback_phone = None, None, "0905 123 456"
+    db_session.commit()
+    page = client.get(f"/admin/petitions/{p.id}").get_data(as_text=True)
+    assert _facts(page, "Người gửi") == "Gọi lại: 0905 123 456"
 
 
 def test_a_short_petition_is_not_printed_twice(

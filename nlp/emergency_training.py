@@ -19,7 +19,7 @@ from nlp import model as model_io
 from nlp.features import FeatureConfig
 from nlp.model import LinearModel
 from nlp.normalize import fold
-from nlp.training import TrainConfig, build_model
+from nlp.training import Counts, TrainConfig, build_model
 from nlp.urgency import view
 
 CORPUS_DIR = Path(__file__).parent / "data" / "emergency"
@@ -82,10 +82,10 @@ def training_set(files: Sequence[str] = TRAINING) -> tuple[list[str], list[bool]
 def train(texts: Sequence[str], urgent: Sequence[bool]) -> LinearModel:
     """Fit the model on labelled texts (temperature 1: the threshold is what is tuned)."""
     labels = [emergency_model.CLASSES[int(u)] for u in urgent]
-    docs = [emergency_model.features(view(t)) for t in texts]
+    counts = Counts.of([emergency_model.features(view(t)) for t in texts])
     # The stored FeatureConfig is the category model's; this model extracts with features().
     return build_model(
-        docs, labels, emergency_model.CLASSES, 1.0, CONFIG, FeatureConfig(),
+        counts, labels, emergency_model.CLASSES, 1.0, CONFIG, FeatureConfig(),
         emergency_model.VERSION,
     )  # fmt: skip
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -58,17 +58,6 @@ def _extract(text: str, config: FeatureConfig) -> tuple[str, ...]:
     if config.keywords:
         names.extend(f"k={c}" for c in keywords.hits(folded))
     return tuple(names)
-
-
-def idf_table(docs: Sequence[Sequence[str]], min_docs: int) -> dict[str, float]:
-    """Smoothed inverse document frequency of every feature seen in ``min_docs`` documents."""
-    counts: Counter[str] = Counter(name for doc in docs for name in set(doc))
-    total = len(docs)
-    return {
-        name: math.log((1 + total) / (1 + n)) + 1.0
-        for name, n in sorted(counts.items())
-        if n >= min_docs
-    }
 
 
 def vectorize(names: Iterable[str], idf: Mapping[str, float]) -> dict[str, float]:

@@ -29,11 +29,18 @@ from nlp.keywords import CATEGORIES, LEXICON
 from nlp.legal_type import LEGAL_TYPES
 from nlp.model import LinearModel, softmax
 from nlp.registry import MANIFEST, models_dir, read_manifest
-from nlp.training import TrainConfig, build_model, fit_temperature, out_of_fold_logits
+from nlp.training import (
+    Counts,
+    Doc,
+    TrainConfig,
+    build_model,
+    fit_temperature,
+    out_of_fold_logits,
+)
 
 logger = logging.getLogger(__name__)
 
-CODE_VERSION = "2"  # bump when features or training change meaning
+CODE_VERSION = "3"  # bump when features or training change meaning
 # The smaller heads get a stronger prior: their biases then still decide, as they did under
 # SGD, what a message with no known word is (the conversation relies on it).
 AUX_CONFIG = TrainConfig(folds=3, l2=1e-4)
@@ -66,7 +73,7 @@ def _argmax(scores: Sequence[float], classes: Sequence[str]) -> str:
 
 def _head(
     name: str,
-    texts: Sequence[str],
+    docs: Sequence[Doc],
     labels: Sequence[str],
     classes: Sequence[str],
     config: TrainConfig,
@@ -78,11 +85,10 @@ def _head(
     The temperature is fitted on the out-of-fold logits of all examples, or of those
     ``calibrate_on`` marks when there are at least ``MIN_CALIBRATION`` of them.
     """
-    features = FeatureConfig()
-    docs = [extract(t, features) for t in texts]
+    counts = Counts.of(docs)
     index = {c: i for i, c in enumerate(classes)}
     ys = [index[label] for label in labels]
-    logits = out_of_fold_logits(docs, ys, len(classes), config)
+    logits = out_of_fold_logits(counts, ys, len(classes), config)
     chosen = [k for k, on in enumerate(calibrate_on or ()) if on]
     if len(chosen) < MIN_CALIBRATION:
         chosen = list(range(len(ys)))
@@ -98,7 +104,7 @@ def _head(
         "calibrated_on": len(chosen),
     }
     logger.info("%s: %s", name, cv)
-    model = build_model(docs, labels, classes, temperature, config, features, version)
+    model = build_model(counts, labels, classes, temperature, config, FeatureConfig(), version)
     return Head(name, model, cv)
 
 
@@ -124,14 +130,16 @@ def fit_heads(
     them (real petitions) rather than on the team's texts, which it reads more surely.
     """
     texts = [p.text for p in petitions]
+    docs = {t: extract(t, FeatureConfig()) for t in [*texts, *(m.text for m in messages)]}
     categories = [p.category for p in petitions]
     real = [t in staff_texts for t in texts]
-    heads = [_head("category", texts, categories, CATEGORIES, TrainConfig(), version, real)]
+    petition_docs = [docs[t] for t in texts]
+    heads = [_head("category", petition_docs, categories, CATEGORIES, TrainConfig(), version, real)]
     typed = [p for p in petitions if p.legal_type in LEGAL_TYPES]
     if typed:
         legal = [str(p.legal_type) for p in typed]
-        typed_texts = [p.text for p in typed]
-        heads.append(_head("legal_type", typed_texts, legal, LEGAL_TYPES, AUX_CONFIG, version))
+        typed_docs = [docs[p.text] for p in typed]
+        heads.append(_head("legal_type", typed_docs, legal, LEGAL_TYPES, AUX_CONFIG, version))
     if messages:
         intents = sorted({m.intent for m in messages} | {"petition"})
         # Every 6th petition (sorted by category): hundreds, not thousands, so the ~65
@@ -139,9 +147,9 @@ def fit_heads(
         # ~500 of 5,908, a follow-up naming its code ("Bổ sung cho hồ sơ TK-…: …") was
         # taken for a status look-up (docs/benchmarks.md, NLP).
         sample = texts[::PETITION_STRIDE]
-        all_texts = [*sample, *(m.text for m in messages)]
+        all_docs = [docs[t] for t in [*sample, *(m.text for m in messages)]]
         labels = ["petition"] * len(sample) + [m.intent for m in messages]
-        heads.append(_head("intent", all_texts, labels, intents, AUX_CONFIG, version))
+        heads.append(_head("intent", all_docs, labels, intents, AUX_CONFIG, version))
     return heads
 
 

@@ -7,9 +7,9 @@ import pytest
 
 from nlp import model as model_io
 from nlp import trainer
-from nlp.features import extract, idf_table
+from nlp.features import extract, vectorize
 from nlp.model import softmax
-from nlp.training import TrainConfig, fit, fit_temperature, folds_of
+from nlp.training import Counts, TrainConfig, fit, fit_counts, fit_temperature, folds_of
 
 from .conftest import write_tiny_corpus
 
@@ -102,9 +102,19 @@ def test_fit_learns_a_separable_problem():
     assert model.proba(["w=b"])[0][0] == "second"
 
 
-def test_idf_drops_rare_features():
-    table = idf_table([["w=a", "w=b"], ["w=a"]], min_docs=2)
-    assert set(table) == {"w=a"}
+def test_features_in_fewer_than_min_docs_documents_are_dropped():
+    fitted = fit([["w=a", "w=b"], ["w=a"]], [0, 1], 2, TrainConfig(min_docs=2))
+    assert fitted.names == ("w=a",) and set(fitted.idf) == {"w=a"}
+
+
+def test_training_weighs_each_document_as_serving_does():
+    texts = ["Đường Phan Chu Trinh ngập nước, ngập nước", "rác chưa thu gom", "ổ gà", "ngập"]
+    docs = [extract(t) for t in texts]
+    counts = Counts.of(docs)
+    fitted = fit_counts(counts, [0, 1, 0, 1], 2, TrainConfig(min_docs=1))
+    model = fitted.model(("first", "second"))
+    for row, doc in zip(fitted.scores(counts).tolist(), docs, strict=True):
+        assert row == pytest.approx(model.logits(vectorize(doc, fitted.idf)), abs=1e-9)
 
 
 def test_folds_are_balanced_and_reproducible():

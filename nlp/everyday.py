@@ -34,7 +34,7 @@ _DELETE_DATA = _rx(
 # The resident's own data: "dữ liệu cá nhân", "thông tin của em", "những gì lưu về tôi".
 # Ownership is what tells "xem thông tin của tôi" from a petition asking for "thông tin dự án".
 _ME = r"(?:toi|em|minh|tui|t|e|con|chau)"
-_OWN = r"(?:ca|cong an) nhan"  # teencode reads a bare "ca" as "công an": "ca nhan" comes out so
+_OWN = r"ca nhan"
 _MY_DATA = (
     rf"(?:(?:du lieu|dl|thong tin) {_OWN}"
     rf"|(?:du lieu|dl|thong tin) (?:{_OWN} )?(?:cua|ve) {_ME}"

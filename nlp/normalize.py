@@ -13,7 +13,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from nlp.teencode import ABBREVIATIONS
+from nlp.teencode import ABBREVIATIONS, POLICE, POLICE_AFTER
 
 # ---------------------------------------------------------------- characters
 # Control characters become spaces (they often stand for line breaks); format
@@ -192,10 +192,20 @@ def _expand(match: re.Match[str]) -> str:
         before = match.string[max(0, match.start() - 12) : match.start()]
         if _NUMBER_BEFORE.search(before):  # "50 k", "5 p" are amounts, not teencode
             expansion = None
+    if key == "ca" and _means_police(match):
+        expansion = POLICE
     if expansion is None:
         fixed = retone(word) if not word.isascii() else word
         return fixed + token[len(word) :]
     return _match_case(word, expansion) + (" " if token.endswith(".") else "")
+
+
+def _means_police(match: re.Match[str]) -> bool:
+    """Whether "ca" stands for "công an" here (see ``nlp.teencode.POLICE``)."""
+    if match.group(0) == "CA":
+        return True
+    before = match.string[max(0, match.start() - 12) : match.start()].split()
+    return bool(before) and before[-1].lower() in POLICE_AFTER
 
 
 def _drop_echo(match: re.Match[str]) -> str:

@@ -103,7 +103,6 @@ _PAIRS: dict[str, str] = {
     "cqcn": "cơ quan chức năng",
     "cb": "cán bộ",
     "cbcc": "cán bộ công chức",
-    "ca": "công an",
     "csgt": "cảnh sát giao thông",
     "cs": "cảnh sát",
     "kdc": "khu dân cư",
@@ -143,3 +142,10 @@ _PAIRS: dict[str, str] = {
 }
 
 ABBREVIATIONS: MappingProxyType[str, str] = MappingProxyType(_PAIRS)
+
+#: "ca" is "công an" only in context: typed without diacritics it is just as often "cả"
+#: (all: "ca xom", "ca phuong" is the whole ward), "ca" (a shift), "cá" (fish) or the start
+#: of "cá nhân" (personal). It is expanded when written "CA" or after a call for help
+#: ("goi ca", "báo ca").
+POLICE = "công an"
+POLICE_AFTER = frozenset("goi gọi bao báo nho nhờ".split())

@@ -40,7 +40,7 @@ from nlp.training import (
 
 logger = logging.getLogger(__name__)
 
-CODE_VERSION = "3"  # bump when features or training change meaning
+CODE_VERSION = "4"  # bump when features or training change meaning
 # The smaller heads get a stronger prior: their biases then still decide, as they did under
 # SGD, what a message with no known word is (the conversation relies on it).
 AUX_CONFIG = TrainConfig(folds=3, l2=1e-4)

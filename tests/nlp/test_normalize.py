@@ -55,6 +55,22 @@ def test_teencode_and_abbreviations(raw, expected):
     assert normalize(raw) == expected
 
 
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("goi ca di", "goi công an di"),
+        ("CA phuong den roi", "công an phuong den roi"),
+        ("ca phuong bi cup dien", "ca phuong bi cup dien"),  # cả phường: the whole ward
+        ("báo CA P. An Mỹ", "báo công an Phường An Mỹ"),
+        ("xem thong tin ca nhan", "xem thong tin ca nhan"),  # cá nhân: personal
+        ("ca sang nay ko ai truc", "ca sang nay không ai truc"),  # a shift
+        ("ca chet noi day ho", "ca chet noi day ho"),  # fish
+    ],
+)
+def test_ca_is_the_police_only_in_context(raw, expected):
+    assert normalize(raw) == expected
+
+
 def test_amounts_keep_their_k_and_p():
     assert normalize("giá 50 k, đợi 5 p") == "giá 50 k, đợi 5 p"
 

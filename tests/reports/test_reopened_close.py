@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from handlers import workflow as wf
 from handlers.reports import compute, scope_of
 from handlers.reports.periods import Period
-from handlers.reports.tables import reasons
+from handlers.reports.tables import by_ward, reasons
 from handlers.reports.versions import Report
 from storage.models import PetitionEvent
 from storage.models.enums import CloseReason
@@ -45,3 +45,22 @@ def test_the_trail_says_why_a_petition_was_closed(db_session: Session) -> None:
         select(PetitionEvent.note).where(PetitionEvent.action == "close")
     ).all()
     assert notes == ["Lý do: đã giải quyết\nXong"]
+
+
+def test_each_ward_row_adds_up_with_the_reopened(db_session: Session) -> None:
+    period, figures = _reopened_after_close(db_session)
+    scope = scope_of(db_session, None)
+    assert scope is not None
+    table = by_ward(Report(period, scope, figures, None, None))
+    col = {name: i for i, name in enumerate(table.headers)}
+    assert "Mở lại" in col
+    for row in table.rows:
+        before, received, reopened = (
+            row[col[k]] for k in ("Kỳ trước chuyển sang", "Tiếp nhận", "Mở lại")
+        )
+        settled, after = row[col["Giải quyết xong"]], row[col["Tồn cuối kỳ"]]
+        assert isinstance(before, int) and isinstance(received, int)
+        assert isinstance(reopened, int) and isinstance(settled, int)
+        assert before + received + reopened - settled == after, row
+    [busy] = [r for r in table.rows if r[col["Tiếp nhận"]]]
+    assert busy[col["Mở lại"]] == 1

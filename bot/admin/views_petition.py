@@ -102,6 +102,7 @@ def petition(pid: int) -> ResponseReturnValue:
         "files_by_id": {a.id: a for a in files},
         "file_names": {a.id: file_name(p, a, who) for a in files},
         "today": wf.local_date(now),
+        "received_on": wf.local_date(p.received_at or now),  # the earliest date of a slip
         "states": labels.STAFF_STATE_LABELS,
         # A liaison reads everything through the disclosure filter (personal data masked,
         # a tố cáo's author never named), even where staff forgot to redact; staff see ID

@@ -174,7 +174,8 @@ def _rows(tally: Tally, names: Names, dim: str) -> list[dict[str, Any]]:
 
 
 def _reasons(trails: list[Trail], start: datetime, as_of: datetime) -> list[dict[str, Any]]:
-    """Closures in the period by reason (the reason of the petition's latest close)."""
+    """Closures in the period by the reason each was given (older trails, written before the
+    close note named it: the petition's latest reason)."""
     counts: Counter[str] = Counter()
     for trail in trails:
         for change in trail.changes_in(start, as_of):
@@ -185,7 +186,7 @@ def _reasons(trails: list[Trail], start: datetime, as_of: datetime) -> list[dict
             elif change.action == "feedback":
                 counts[CloseReason.RESOLVED] += 1
             else:
-                counts[trail.close_reason or UNKNOWN] += 1
+                counts[change.reason or trail.close_reason or UNKNOWN] += 1
     order = list(CLOSE_REASON_LABELS)
     return [
         {"key": k, "name": CLOSE_REASON_LABELS.get(k, UNKNOWN_NAME), "closed": n}

@@ -11,11 +11,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from handlers.workflow.calendar import end_of_day, local_date
 from handlers.workflow.clocks import DEFAULT_POLICY, DeadlinePolicy
+from handlers.workflow.labels import reason_of_close_note
 from storage.models import Forward, Petition, PetitionEvent
 from storage.models.enums import PetitionState as S
 
@@ -35,6 +36,7 @@ class Change:
     action: str
     from_state: str
     to_state: str
+    reason: str | None = None  # a close's reason as given then (a reopening clears the row's)
 
     @property
     def settles(self) -> bool:
@@ -208,6 +210,7 @@ def _attach_changes(
             PetitionEvent.action,
             PetitionEvent.from_state,
             PetitionEvent.to_state,
+            case((PetitionEvent.to_state == S.CLOSED, PetitionEvent.note)),
         )
         .where(
             PetitionEvent.petition_id.in_(ids),
@@ -217,8 +220,9 @@ def _attach_changes(
         )
         .order_by(PetitionEvent.petition_id, PetitionEvent.created_at, PetitionEvent.id)
     )
-    for pid, at, action, from_state, to_state in events:
-        trails[pid].changes.append(Change(at, action, from_state or "", to_state or ""))
+    for pid, at, action, from_state, to_state, note in events:
+        reason = reason_of_close_note(note)
+        trails[pid].changes.append(Change(at, action, from_state or "", to_state or "", reason))
 
 
 def _attach_forwards(session: Session, trails: dict[int, Trail], ids: list[int]) -> None:

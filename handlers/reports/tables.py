@@ -124,13 +124,24 @@ def by_field(report: Report) -> Table:
 
 def by_ward(report: Report) -> Table:
     rows: list[list[Cell]] = [
-        [r["name"], r["carried_in"], r["received"], r["settled"], r["overdue"], r["carried_out"]]
+        [
+            r["name"],
+            r["carried_in"],
+            r["received"],
+            r.get("reopened", "—"),  # a version sent before the column was shown lacks it
+            r["settled"],
+            r["overdue"],
+            r["carried_out"],
+        ]
         for r in report.figures["by_ward"]
     ]
+    # «Mở lại» belongs in the row: without it a ward that reopened petitions settles more
+    # than it received and the row does not add up to what it carries out.
     headers = [
         "Phường",
         "Kỳ trước chuyển sang",
         "Tiếp nhận",
+        "Mở lại",
         "Giải quyết xong",
         "Quá hạn",
         "Tồn cuối kỳ",

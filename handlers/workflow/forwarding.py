@@ -61,6 +61,17 @@ def default_due(
     )
 
 
+def _check_sent_on(petition: Petition, sent_on: date) -> None:
+    """A slip is dated on or after the day the petition came in: an earlier date would put
+    the forward (and a deadline already run out) in a month before the petition existed.
+    A later date stays allowed: a slip may be prepared for tomorrow's dispatch."""
+    received = petition.received_at
+    if received is not None and sent_on < local_date(received):
+        raise InvalidInput(
+            f"Ngày chuyển không được trước ngày tiếp nhận hồ sơ ({local_date(received):%d/%m/%Y})."
+        )
+
+
 def forward(
     session: Session,
     petition: Petition,
@@ -83,6 +94,7 @@ def forward(
         raise InvalidInput("Cơ quan này không còn hoạt động.")
     if needs_review(petition):
         raise InvalidState(REVIEW_FIRST)
+    _check_sent_on(petition, sent_on)
     cal = calendar_of(session, calendar)
     typed = handler_due_on
     if handler_due_on is None:

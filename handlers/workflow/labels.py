@@ -46,6 +46,25 @@ CLOSE_REASON_LABELS: dict[str, str] = {
     CloseReason.ABUSIVE: "nội dung vi phạm quy định",
 }
 
+CLOSE_NOTE_PREFIX = "Lý do: "
+
+
+def close_note(reason: str, note: str = "") -> str:
+    """The trail's note of a close: the reason given then, and the officer's note below it
+    (the petition row keeps only the latest reason, and a reopening clears it)."""
+    head = f"{CLOSE_NOTE_PREFIX}{CLOSE_REASON_LABELS[reason]}"
+    return f"{head}\n{note}" if note else head
+
+
+def reason_of_close_note(note: str | None) -> str | None:
+    """The close reason a close_note names; None for a note written another way."""
+    first = (note or "").split("\n", 1)[0]
+    if not first.startswith(CLOSE_NOTE_PREFIX):
+        return None
+    label = first.removeprefix(CLOSE_NOTE_PREFIX)
+    return next((k for k, v in CLOSE_REASON_LABELS.items() if v == label), None)
+
+
 LEGAL_TYPE_LABELS: dict[str, str] = {
     LegalType.KHIEU_NAI: "Khiếu nại",
     LegalType.TO_CAO: "Tố cáo",

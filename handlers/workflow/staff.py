@@ -14,7 +14,7 @@ from handlers.workflow.calendar import WorkCalendar
 from handlers.workflow.citizen import close_now, start_reopened
 from handlers.workflow.core import begin, calendar_of, record, required, settle_clocks
 from handlers.workflow.errors import InvalidInput, InvalidState, OutOfScope
-from handlers.workflow.labels import CLOSE_REASON_LABELS, LEGAL_TYPE_LABELS
+from handlers.workflow.labels import CLOSE_REASON_LABELS, LEGAL_TYPE_LABELS, close_note
 from handlers.workflow.notify import notify_citizen
 from handlers.workflow.queries import duplicates_of
 from handlers.workflow.search import refresh_search_text
@@ -183,7 +183,15 @@ def close(
     if petition.decided_at is None:
         petition.decided_at = now
     close_now(session, petition, reason, now)
-    event = record(session, petition, who, "close", now=now, to_state=S.CLOSED, note=note)
+    event = record(
+        session,
+        petition,
+        who,
+        "close",
+        now=now,
+        to_state=S.CLOSED,
+        note=close_note(reason, note.strip()),
+    )
     notify_citizen(
         session,
         petition,

@@ -47,6 +47,8 @@ def test_supervisor_reads_only(client: FlaskClient, signed_in, db_session: Sessi
     signed_in("supervisor")
     html = client.get("/admin/model").get_data(as_text=True)
     assert "Phiên bản đang dùng" in html and "Huấn luyện ngay" not in html
+    # the walk: a review list without buttons and no word why — say who acts
+    assert 'id="read-only"' in html and "do quản trị viên thực hiện" in html
     assert post(client, "/admin/model/train").status_code == 403
     assert db_session.scalar(select(TrainingRun)) is None
 

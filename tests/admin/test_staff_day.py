@@ -499,17 +499,6 @@ def test_the_inbox_shows_the_models_confidence_beside_the_models_field(
     assert h.category(db_session, "moi_truong").name in row and "82%" in row
 
 
-def test_a_callback_number_without_a_sender_name_reads_cleanly(
-    client: FlaskClient, db_session: Session, signed_in: Callable[..., StaffUser]
-) -> None:
-    """The walk: a petition entered by staff with no name read «Người gửi · gọi lại: …»."""
-    signed_in("staff")
-    p = _submitted(db_session, 1, text="Đèn đường kiệt 45 Trần Cao Vân tắt cả tuần nay rồi.")
-    p.citizen, p.reporter_name, p.callback_phone = None, None, "0905 123 456"
-    db_session.commit()
-    page = client.get(f"/admin/petitions/{p.id}").get_data(as_text=True)
-    assert _facts(page, "Người gửi") == "Gọi lại: 0905 123 456"
-
 
 def test_a_short_petition_is_not_printed_twice(
     client: FlaskClient, db_session: Session, signed_in: Callable[..., StaffUser]

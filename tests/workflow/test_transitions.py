@@ -229,6 +229,29 @@ def test_handler_deadline_can_be_overridden(db_session: Session, officer: StaffU
         )
 
 
+def test_a_slip_is_not_dated_before_the_petition_came_in(
+    db_session: Session, officer: StaffUser
+) -> None:
+    """Walk: a slip dated 01/10 for a petition received 06/12 was taken, with a deadline that
+    had run out two months before the petition came in (and October's report changed)."""
+    p = received(db_session)
+    wf.triage(
+        db_session, p, actor=officer, category_id=p.category_id, ward_id=p.ward_id,
+        legal_type="phan_anh", urgent=False, now=T0,
+    )  # fmt: skip
+    with pytest.raises(wf.InvalidInput, match="trước ngày tiếp nhận"):
+        wf.forward(
+            db_session, p, actor=officer, agency=h.agency(db_session), channel="van_ban",
+            document_number="30/MTTQ", sent_on=h.MONDAY - timedelta(days=66), now=T0,
+        )  # fmt: skip
+    assert p.state == S.TRIAGED and events(db_session, p)[-1][0] == "triage"
+    fwd = wf.forward(
+        db_session, p, actor=officer, agency=h.agency(db_session), channel="van_ban",
+        document_number="30/MTTQ", sent_on=h.MONDAY, now=T0,
+    )  # fmt: skip
+    assert fwd.sent_on == h.MONDAY and p.state == S.FORWARDED
+
+
 def test_reforward_starts_a_new_clock(db_session: Session, officer: StaffUser) -> None:
     p = _forwarded(db_session, officer)
     first = wf.active_forward(db_session, p)

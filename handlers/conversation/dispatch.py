@@ -175,7 +175,7 @@ def _aside(turn: Turn, words: str, message: PetitionMessage | None) -> bool:
 def _held_reply(turn: Turn, words: str) -> bool:
     """After consent, the answer to "Dùng làm nội dung phản ánh?" in free words."""
     intent = intent_of(words)
-    if held.points_back(words) or intent == "consent_yes":
+    if held.points_back(words) or held.accepts(words) or intent == "consent_yes":
         held.use(turn)
         return True
     held.drop(turn, tell=intent == "consent_no")

@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from handlers.conversation import drafts
+from handlers.conversation import drafts, emergency
 from handlers.conversation.replies import button, say, short
 from handlers.conversation.state import Step, Turn
 from nlp.normalize import fold
@@ -27,6 +27,11 @@ logger = logging.getLogger(__name__)
 _POINTS_BACK = re.compile(
     r"\b(?:(?:nhan|gui|noi|ghi|viet|ke)(?: \w+){0,2} (?:o )?tren(?: roi)?|nhu tren|o tren|"
     r"dung (?:noi dung )?(?:do|nay|tren)|lay (?:noi dung )?(?:do|tren)|noi roi ma|nhan roi ma)\b"
+)
+# The whole reply says yes to the offer: "dung" (dùng, or đúng), "dùng luôn đi", "lấy", "oki".
+_ACCEPTS = re.compile(
+    r"(?:dung|lay|gui|oki?e?|okay|uk|uh|um|chuan|phai)"
+    r"(?: (?:roi|luon|di|nhe|nha|a|ak|vay|nay|do|tren|giup|gium|em|e|toi|minh|ad|ak))*"
 )
 
 
@@ -80,6 +85,12 @@ def points_back(words: str) -> bool:
     return bool(_POINTS_BACK.search(fold(words)))
 
 
+def accepts(words: str) -> bool:
+    """Whether a short reply takes the offer: "dung", "đúng rồi", "dùng luôn đi", "oki"."""
+    folded = re.sub(r"[^\w\s]", " ", fold(words))
+    return bool(_ACCEPTS.fullmatch(" ".join(folded.split())))
+
+
 def use(turn: Turn) -> None:
     """The held messages become the draft petition; then the usual questions."""
     from handlers.conversation import intake  # intake imports this module's callers
@@ -96,6 +107,8 @@ def use(turn: Turn) -> None:
         drafts.link_message(turn.session, message, draft)
         if message.text and message.text.strip():
             draft.text = f"{draft.text}\n{message.text.strip()}".strip()
+    if turn.state.urgent_alerted == "pre":
+        emergency.raise_urgent(turn, draft, ())  # the alert sent before consent: this petition
     intake.advance(turn)
 
 
@@ -107,6 +120,8 @@ def drop(turn: Turn, *, tell: bool = False) -> None:
         if not (message.data or {}).get("vital_interest"):
             scrub(turn, message)
     turn.state.held, turn.state.held_until = [], None
+    if turn.state.urgent_alerted == "pre":
+        turn.state.urgent_alerted = None  # its alert stays with staff; a new danger alerts anew
     if turn.step == Step.HELD:
         turn.go(Step.IDLE)
     else:

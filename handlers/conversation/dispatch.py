@@ -342,12 +342,14 @@ def _aside_in_draft(turn: Turn, intent: str, words: str) -> bool:
         chatter.abuse(turn)
         return True
     if intent == "spam":
-        return True
+        return only_phone(words) is None  # "sdt e 0935…": the callback number, not spam
     return intent in {"greeting", "thanks", "consent_yes"} and len(words.split()) <= 4
 
 
 def _not_a_petition(turn: Turn, intent: str, words: str, reasons: tuple[str, ...]) -> bool:
     """Idle: lookups, greetings, questions and the like are answered, not filed."""
+    if only_phone(words) and find_code(words, turn.config.code_prefix) is None:
+        return False  # a callback number: for the open petition (followups), not a look-up
     if intent == "status_lookup":
         aftercare.lookup(turn, find_code(words, turn.config.code_prefix))
         return True

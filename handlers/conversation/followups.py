@@ -11,6 +11,7 @@ from handlers.conversation.commands import find_code
 from handlers.conversation.hours import tell_after_hours
 from handlers.conversation.replies import button, say
 from handlers.conversation.state import Step, Turn
+from handlers.conversation.understand import only_phone
 from handlers.messages import render
 from handlers.outbox import Button
 from handlers.workflow import WorkflowError, add_citizen_info
@@ -116,8 +117,8 @@ def _evident_target(turn: Turn, draft: Petition, candidates: list[Petition]) -> 
     waiting = [p for p in candidates if p.state == PetitionState.NEED_INFO]
     if len(waiting) == 1:
         return waiting[0]
-    if not draft.text.strip() and len(candidates) == 1:
-        return candidates[0]  # a photo sent later belongs to the one open petition
+    if (not draft.text.strip() or only_phone(draft.text)) and len(candidates) == 1:
+        return candidates[0]  # a photo or a phone number sent later: the one open petition
     return None
 
 
@@ -155,6 +156,8 @@ def add_to(
 ) -> None:
     """Move the burst into the open petition's thread and tell who needs to know."""
     drafts.move_thread(turn.session, draft, target)
+    if draft.callback_phone and not target.callback_phone:
+        target.callback_phone = draft.callback_phone
     was_waiting = target.state == PetitionState.NEED_INFO
     drafts.discard(turn)
     if was_waiting:

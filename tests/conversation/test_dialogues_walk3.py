@@ -10,16 +10,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import select
 
+from storage.models import StaffNotification
+from tests.conversation import staffwork
 from tests.conversation.dialogue import (
     code_of,
+    consent,
     has,
     notes_of,
     petition,
+    send_after_questions,
     service_fixture,
     until_code,
 )
-from tests.conversation.service import Service
+from tests.conversation.service import Bubble, Phone, Service
 
 
 @pytest.fixture(scope="module")
@@ -60,3 +65,57 @@ def test_a_second_emergency_after_dropping_the_first_is_alerted_again(service: S
     first = phone.expect(until=lambda bs: has(bs, "114"))
     assert has(first, "đã báo ngay cán bộ trực")
     assert len(notes_of(service, phone, "urgent")) == 2  # the first alert stays for staff
+
+
+# --- a callback number in a message of its own ----------------------------------------------
+
+PIPE = "duong kiet 45 hung vuong bi be ong nuoc, nuoc chay lenh lang ca tuan nay r ma ko ai sua"
+
+
+def test_a_number_typed_while_describing_is_the_callback_phone(service: Service) -> None:
+    phone = service.phone()
+    consent(phone)
+    phone.say(PIPE)
+    phone.say("bn ơi sdt e 0935.111.222 goi e nha")  # read as spam before: the number was lost
+    step = phone.expect()[0]
+    while "GỬI" not in step.titles:
+        step = _answer(phone, step)
+    assert "0935111222" in step.text and "nhắn số điện thoại" not in step.text
+    p = petition(service, send_after_questions(phone, step))
+    assert p.callback_phone == "0935111222"
+
+
+def test_a_number_sent_after_the_receipt_goes_to_the_open_petition(service: Service) -> None:
+    phone = service.phone()
+    consent(phone)
+    phone.say(PIPE)
+    step = phone.expect()[0]
+    while "GỬI" not in step.titles:
+        step = _answer(phone, step)
+    code = send_after_questions(phone, step)
+    phone.say("sdt cua toi 0905 123 456 nha")  # was answered with the status, number dropped
+    reply = phone.expect(until=lambda bs: has(bs, code))
+    assert has(reply, "Đã bổ sung") and not has(reply, "Hạn thông báo")
+    assert petition(service, code).callback_phone == "0905123456"
+    with service.db() as session:
+        p = staffwork.petition(session, code)
+        followups = session.scalars(
+            select(StaffNotification).where(
+                StaffNotification.petition_id == p.id,
+                StaffNotification.kind == "citizen_followup",
+            )
+        ).all()
+    assert len(followups) == 1
+
+
+def _answer(phone: Phone, step: Bubble) -> Bubble:
+    """The ward or place question of the draft, answered; the next bubble."""
+    if "P. Tam Kỳ" in step.titles:
+        phone.tap(step, "P. Tam Kỳ")
+    elif "Đúng, Tam Kỳ" in step.titles:
+        phone.tap(step, "Đúng, Tam Kỳ")
+    elif "Bỏ qua" in step.titles:
+        phone.tap(step, "Bỏ qua")
+    else:
+        raise AssertionError(step.text)
+    return phone.expect()[0]

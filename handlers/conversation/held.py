@@ -64,20 +64,29 @@ def offer(turn: Turn) -> bool:
     files = turn.session.scalar(
         select(Attachment.id).where(Attachment.message_id.in_([m.id for m in messages])).limit(1)
     )
-    if not words and files is None:
+    place = any(_place_of(m) for m in messages)
+    if not words and files is None and not place:
         drop(turn)
         return False
     turn.go(Step.HELD)
     say(
         turn,
         "bot.held_offer",
-        text=short(words, 300) if words else "(ảnh, tệp)",
+        text=short(words, 300) if words else "(ảnh, tệp)" if files is not None else "(vị trí)",
         buttons=[
             button(turn, "button.use_held", "#held:use"),
             button(turn, "button.drop_held", "#held:drop"),
         ],
     )
     return True
+
+
+def _place_of(message: PetitionMessage) -> tuple[float, float] | None:
+    """The coordinates of a shared location (kept on the message by record_event)."""
+    spot = (message.data or {}).get("location") or {}
+    if spot.get("lat") is None or spot.get("lng") is None:
+        return None
+    return float(spot["lat"]), float(spot["lng"])
 
 
 def points_back(words: str) -> bool:
@@ -107,6 +116,8 @@ def use(turn: Turn) -> None:
         drafts.link_message(turn.session, message, draft)
         if message.text and message.text.strip():
             draft.text = f"{draft.text}\n{message.text.strip()}".strip()
+        if (place := _place_of(message)) and draft.latitude is None:
+            draft.latitude, draft.longitude = place  # the ward is then read from it
     if turn.state.urgent_alerted == "pre":
         emergency.raise_urgent(turn, draft, ())  # the alert sent before consent: this petition
     intake.advance(turn)

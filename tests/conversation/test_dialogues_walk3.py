@@ -119,3 +119,32 @@ def _answer(phone: Phone, step: Bubble) -> Bubble:
     else:
         raise AssertionError(step.text)
     return phone.expect()[0]
+
+
+# --- a photo and a location sent before consent ------------------------------------------------
+
+
+def test_a_location_held_before_consent_is_the_petitions_place(service: Service) -> None:
+    phone = service.phone()
+    phone.photo(caption="rac o day ca thang nay ko ai don")
+    phone.expect(2)
+    phone.location(15.5650, 108.4800)
+    phone.say("dong y")
+    offer = phone.expect(2)[1]
+    phone.tap(offer, "Dùng nội dung này")
+    step = phone.expect()[0]
+    assert "Vị trí Ông/Bà gửi" in step.text  # not «Sự việc xảy ra ở phường nào»
+    while "GỬI" not in step.titles:
+        step = _answer(phone, step)
+    assert "vị trí đã chia sẻ" in step.text and "1 ảnh" in step.text
+    p = petition(service, send_after_questions(phone, step))
+    assert p.latitude == pytest.approx(15.5650) and p.longitude == pytest.approx(108.4800)
+
+
+def test_a_location_alone_before_consent_is_offered_not_dropped(service: Service) -> None:
+    phone = service.phone()
+    phone.location(15.5650, 108.4800)
+    phone.expect(2)
+    phone.say("dong y")
+    offer = phone.expect(2)[1]
+    assert "vị trí" in offer.text and "Dùng nội dung này" in offer.titles

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -21,6 +22,7 @@ from storage.models.enums import OPEN_STATES, PetitionState
 logger = logging.getLogger(__name__)
 
 MAX_CHOICES = 4  # plus "Phản ánh mới": Zalo shows at most five buttons
+REOPEN_REASON_WINDOW = timedelta(minutes=30)  # after MO LAI, the next burst says why
 SAME_FIELD = 0.3  # the reply's probability of the waiting petition's field: the same matter
 
 
@@ -46,6 +48,10 @@ def own_petition(turn: Turn, code: str | None) -> Petition | None:
 
 def settle(turn: Turn, draft: Petition) -> bool:
     """Decide whether a new burst is a follow-up; True when it was handled here."""
+    reopening = _reopen_asked(turn)
+    if reopening is not None:
+        add_to(turn, draft, reopening)  # why it should be reopened: for the staff deciding
+        return True
     candidates = open_petitions(turn)
     if not candidates:
         return False
@@ -61,6 +67,16 @@ def settle(turn: Turn, draft: Petition) -> bool:
         buttons=[*choices[:MAX_CHOICES], button(turn, "button.new_petition", "#new")],
     )
     return True
+
+
+def _reopen_asked(turn: Turn) -> Petition | None:
+    """The closed petition the citizen asked to reopen a moment ago (MO LAI), still closed."""
+    code, asked = turn.state.reopen_asked, turn.state.reopen_asked_at
+    turn.state.reopen_asked, turn.state.reopen_asked_at = None, None
+    if code is None or asked is None or turn.now - asked > REOPEN_REASON_WINDOW:
+        return None
+    petition = own_petition(turn, code)
+    return petition if petition is not None and petition.state == PetitionState.CLOSED else None
 
 
 def escalate_waiting(turn: Turn, draft: Petition) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select
 
-from storage.models import StaffNotification
+from storage.models import PetitionMessage, StaffNotification
 from tests.conversation import staffwork
 from tests.conversation.dialogue import (
     code_of,
@@ -20,6 +20,7 @@ from tests.conversation.dialogue import (
     has,
     notes_of,
     petition,
+    petitions_of,
     send_after_questions,
     service_fixture,
     until_code,
@@ -148,3 +149,37 @@ def test_a_location_alone_before_consent_is_offered_not_dropped(service: Service
     phone.say("dong y")
     offer = phone.expect(2)[1]
     assert "vị trí" in offer.text and "Dùng nội dung này" in offer.titles
+
+
+# --- why a closed petition should be reopened ----------------------------------------------------
+
+
+def test_the_reason_after_mo_lai_goes_to_the_petition_not_a_new_one(service: Service) -> None:
+    phone = service.phone()
+    consent(phone)
+    phone.say(PIPE)
+    step = phone.expect()[0]
+    while "GỬI" not in step.titles:
+        step = _answer(phone, step)
+    code = send_after_questions(phone, step)
+    phone.say(f"huy ho so {code}")
+    phone.tap(phone.expect()[0], "Xác nhận rút")
+    phone.expect()
+    phone.say(f"mo lai {code}")
+    assert "mở lại" in phone.expect()[0].text
+    phone.say("van chua ai sua het, nuoc van chay")  # was a new draft: «phường nào ạ?»
+    reply = phone.expect()[0]
+    assert code in reply.text and "Đã bổ sung" in reply.text
+    assert len(petitions_of(service, phone)) == 1
+    with service.db() as session:
+        p = staffwork.petition(session, code)
+        kinds = set(
+            session.scalars(
+                select(StaffNotification.kind).where(StaffNotification.petition_id == p.id)
+            )
+        )
+        thread = session.scalars(
+            select(PetitionMessage.text).where(PetitionMessage.petition_id == p.id)
+        ).all()
+    assert {"reopen_request", "citizen_followup"} <= kinds
+    assert "van chua ai sua het, nuoc van chay" in thread

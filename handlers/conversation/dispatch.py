@@ -224,6 +224,8 @@ def _before_consent(
         privacy.scrub(turn, message)
         return
     refused = turn.citizen.consent_withdrawn_at is not None or turn.state.declined_at is not None
+    if not reasons and emergency.add_detail(turn, message, words):
+        reasons = ("detail",)  # kept like the emergency it belongs to (vital interest)
     worth = _worth_holding(event, intent, reasons)
     if worth and (reasons or not refused):
         held.hold(turn, message)

@@ -8,13 +8,17 @@ to use the first. Signed webhook in, the stand-in's record out, on the session's
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from bot.runtime import runtime_of
 from storage.models import PetitionMessage, StaffNotification
+from storage.models.base import utcnow
 from tests.conversation import staffwork
 from tests.conversation.dialogue import (
+    citizen_of,
     code_of,
     consent,
     has,
@@ -183,3 +187,27 @@ def test_the_reason_after_mo_lai_goes_to_the_petition_not_a_new_one(service: Ser
         ).all()
     assert {"reopen_request", "citizen_followup"} <= kinds
     assert "van chua ai sua het, nuoc van chay" in thread
+
+
+# --- details of an emergency sent before consent -------------------------------------------------
+
+
+def test_details_after_an_emergency_before_consent_reach_the_alert(service: Service) -> None:
+    phone = service.phone()
+    phone.say(TREE)
+    phone.expect(until=lambda bs: has(bs, "đồng ý không"))
+    phone.say("o truoc nha so 45, doi dien tiem thuoc tay Minh Chau")  # no consent yet
+    service.drain()
+    alert = notes_of(service, phone, "urgent")
+    assert len(alert) == 1 and "tiem thuoc tay Minh Chau" in alert[0].body
+    later = utcnow() + timedelta(minutes=service.settings.conversation_hold_minutes + 1)
+    runtime = runtime_of(service.app)
+    runtime.jobs["drafts-expire"](runtime.job_context(later))  # consent never came
+    with service.db() as session:
+        kept = session.scalars(
+            select(PetitionMessage.text).where(
+                PetitionMessage.citizen_id == citizen_of(service, phone).id,
+                PetitionMessage.direction == "in",
+            )
+        ).all()
+    assert any("tiem thuoc tay" in t for t in kept)  # kept for staff with the emergency

@@ -441,6 +441,7 @@ CATALOGUE: dict[str, str] = {
         "Người dân CHƯA đồng ý lưu thông tin: nội dung được giữ lại vì lợi ích sống còn "
         "(trường hợp khẩn cấp).\n"
     ),
+    "staff.urgent_more": "\nNgười dân nhắn thêm: «{text}»",
     "staff.correction_title": "Người dân đính chính hồ sơ {code}",
     "staff.unknown_ward": "Chưa rõ phường",
     "staff.info_urgent_note": (

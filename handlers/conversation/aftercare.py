@@ -195,6 +195,7 @@ def reopen(turn: Turn, code: str | None) -> None:
         title = render(turn.session, "staff.reopen_title", code=petition.code)
         alerts.notify_staff(turn, "reopen_request", title, petition=petition)
         say(turn, "bot.reopen_requested", petition=petition, code=petition.code)
+        turn.state.reopen_asked, turn.state.reopen_asked_at = petition.code, turn.now
 
 
 def withdraw_start(turn: Turn, code: str | None) -> None:

@@ -175,7 +175,7 @@ def _aside(turn: Turn, words: str, message: PetitionMessage | None) -> bool:
 def _held_reply(turn: Turn, words: str) -> bool:
     """After consent, the answer to "Dùng làm nội dung phản ánh?" in free words."""
     intent = intent_of(words)
-    if held.points_back(words) or intent == "consent_yes":
+    if held.points_back(words) or held.accepts(words) or intent == "consent_yes":
         held.use(turn)
         return True
     held.drop(turn, tell=intent == "consent_no")
@@ -224,6 +224,8 @@ def _before_consent(
         privacy.scrub(turn, message)
         return
     refused = turn.citizen.consent_withdrawn_at is not None or turn.state.declined_at is not None
+    if not reasons and emergency.add_detail(turn, message, words):
+        reasons = ("detail",)  # kept like the emergency it belongs to (vital interest)
     worth = _worth_holding(event, intent, reasons)
     if worth and (reasons or not refused):
         held.hold(turn, message)
@@ -342,12 +344,14 @@ def _aside_in_draft(turn: Turn, intent: str, words: str) -> bool:
         chatter.abuse(turn)
         return True
     if intent == "spam":
-        return True
+        return only_phone(words) is None  # "sdt e 0935…": the callback number, not spam
     return intent in {"greeting", "thanks", "consent_yes"} and len(words.split()) <= 4
 
 
 def _not_a_petition(turn: Turn, intent: str, words: str, reasons: tuple[str, ...]) -> bool:
     """Idle: lookups, greetings, questions and the like are answered, not filed."""
+    if only_phone(words) and find_code(words, turn.config.code_prefix) is None:
+        return False  # a callback number: for the open petition (followups), not a look-up
     if intent == "status_lookup":
         aftercare.lookup(turn, find_code(words, turn.config.code_prefix))
         return True

@@ -92,6 +92,19 @@ def raise_urgent(
     logger.info("urgent report from citizen %s: staff alerted", turn.citizen.id)
 
 
+def add_detail(turn: Turn, message: PetitionMessage | None, words: str) -> bool:
+    """Before consent, a message after the emergency (the address, who is hurt) is part of it:
+    kept for its vital interest and added to the alert. False when no alert awaits it."""
+    note_id = turn.state.urgent_note if turn.state.urgent_alerted == "pre" else None
+    note = turn.session.get(StaffNotification, note_id) if note_id else None
+    if note is None or message is None or not words:
+        return False
+    _keep_for_staff(message)
+    more = render(turn.session, "staff.urgent_more", text=short(words, 600))
+    note.body = f"{note.body}{more}"
+    return True
+
+
 def _keep_for_staff(message: PetitionMessage | None) -> None:
     """The vital-interest exception: this message is not deleted with unconsented ones."""
     if message is not None:

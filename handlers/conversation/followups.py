@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -11,6 +12,7 @@ from handlers.conversation.commands import find_code
 from handlers.conversation.hours import tell_after_hours
 from handlers.conversation.replies import button, say
 from handlers.conversation.state import Step, Turn
+from handlers.conversation.understand import only_phone
 from handlers.messages import render
 from handlers.outbox import Button
 from handlers.workflow import WorkflowError, add_citizen_info
@@ -20,6 +22,7 @@ from storage.models.enums import OPEN_STATES, PetitionState
 logger = logging.getLogger(__name__)
 
 MAX_CHOICES = 4  # plus "Phản ánh mới": Zalo shows at most five buttons
+REOPEN_REASON_WINDOW = timedelta(minutes=30)  # after MO LAI, the next burst says why
 SAME_FIELD = 0.3  # the reply's probability of the waiting petition's field: the same matter
 
 
@@ -45,6 +48,10 @@ def own_petition(turn: Turn, code: str | None) -> Petition | None:
 
 def settle(turn: Turn, draft: Petition) -> bool:
     """Decide whether a new burst is a follow-up; True when it was handled here."""
+    reopening = _reopen_asked(turn)
+    if reopening is not None:
+        add_to(turn, draft, reopening)  # why it should be reopened: for the staff deciding
+        return True
     candidates = open_petitions(turn)
     if not candidates:
         return False
@@ -60,6 +67,16 @@ def settle(turn: Turn, draft: Petition) -> bool:
         buttons=[*choices[:MAX_CHOICES], button(turn, "button.new_petition", "#new")],
     )
     return True
+
+
+def _reopen_asked(turn: Turn) -> Petition | None:
+    """The closed petition the citizen asked to reopen a moment ago (MO LAI), still closed."""
+    code, asked = turn.state.reopen_asked, turn.state.reopen_asked_at
+    turn.state.reopen_asked, turn.state.reopen_asked_at = None, None
+    if code is None or asked is None or turn.now - asked > REOPEN_REASON_WINDOW:
+        return None
+    petition = own_petition(turn, code)
+    return petition if petition is not None and petition.state == PetitionState.CLOSED else None
 
 
 def escalate_waiting(turn: Turn, draft: Petition) -> bool:
@@ -116,8 +133,8 @@ def _evident_target(turn: Turn, draft: Petition, candidates: list[Petition]) -> 
     waiting = [p for p in candidates if p.state == PetitionState.NEED_INFO]
     if len(waiting) == 1:
         return waiting[0]
-    if not draft.text.strip() and len(candidates) == 1:
-        return candidates[0]  # a photo sent later belongs to the one open petition
+    if (not draft.text.strip() or only_phone(draft.text)) and len(candidates) == 1:
+        return candidates[0]  # a photo or a phone number sent later: the one open petition
     return None
 
 
@@ -155,6 +172,8 @@ def add_to(
 ) -> None:
     """Move the burst into the open petition's thread and tell who needs to know."""
     drafts.move_thread(turn.session, draft, target)
+    if draft.callback_phone and not target.callback_phone:
+        target.callback_phone = draft.callback_phone
     was_waiting = target.state == PetitionState.NEED_INFO
     drafts.discard(turn)
     if was_waiting:

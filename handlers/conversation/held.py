@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from handlers.conversation import drafts
+from handlers.conversation import drafts, emergency
 from handlers.conversation.replies import button, say, short
 from handlers.conversation.state import Step, Turn
 from nlp.normalize import fold
@@ -27,6 +27,11 @@ logger = logging.getLogger(__name__)
 _POINTS_BACK = re.compile(
     r"\b(?:(?:nhan|gui|noi|ghi|viet|ke)(?: \w+){0,2} (?:o )?tren(?: roi)?|nhu tren|o tren|"
     r"dung (?:noi dung )?(?:do|nay|tren)|lay (?:noi dung )?(?:do|tren)|noi roi ma|nhan roi ma)\b"
+)
+# The whole reply says yes to the offer: "dung" (dùng, or đúng), "dùng luôn đi", "lấy", "oki".
+_ACCEPTS = re.compile(
+    r"(?:dung|lay|gui|oki?e?|okay|uk|uh|um|chuan|phai)"
+    r"(?: (?:roi|luon|di|nhe|nha|a|ak|vay|nay|do|tren|giup|gium|em|e|toi|minh|ad|ak))*"
 )
 
 
@@ -59,14 +64,15 @@ def offer(turn: Turn) -> bool:
     files = turn.session.scalar(
         select(Attachment.id).where(Attachment.message_id.in_([m.id for m in messages])).limit(1)
     )
-    if not words and files is None:
+    place = any(_place_of(m) for m in messages)
+    if not words and files is None and not place:
         drop(turn)
         return False
     turn.go(Step.HELD)
     say(
         turn,
         "bot.held_offer",
-        text=short(words, 300) if words else "(ảnh, tệp)",
+        text=short(words, 300) if words else "(ảnh, tệp)" if files is not None else "(vị trí)",
         buttons=[
             button(turn, "button.use_held", "#held:use"),
             button(turn, "button.drop_held", "#held:drop"),
@@ -75,9 +81,23 @@ def offer(turn: Turn) -> bool:
     return True
 
 
+def _place_of(message: PetitionMessage) -> tuple[float, float] | None:
+    """The coordinates of a shared location (kept on the message by record_event)."""
+    spot = (message.data or {}).get("location") or {}
+    if spot.get("lat") is None or spot.get("lng") is None:
+        return None
+    return float(spot["lat"]), float(spot["lng"])
+
+
 def points_back(words: str) -> bool:
     """Whether a reply refers to the messages above ("e nhắn ở trên rồi mà")."""
     return bool(_POINTS_BACK.search(fold(words)))
+
+
+def accepts(words: str) -> bool:
+    """Whether a short reply takes the offer: "dung", "đúng rồi", "dùng luôn đi", "oki"."""
+    folded = re.sub(r"[^\w\s]", " ", fold(words))
+    return bool(_ACCEPTS.fullmatch(" ".join(folded.split())))
 
 
 def use(turn: Turn) -> None:
@@ -96,6 +116,10 @@ def use(turn: Turn) -> None:
         drafts.link_message(turn.session, message, draft)
         if message.text and message.text.strip():
             draft.text = f"{draft.text}\n{message.text.strip()}".strip()
+        if (place := _place_of(message)) and draft.latitude is None:
+            draft.latitude, draft.longitude = place  # the ward is then read from it
+    if turn.state.urgent_alerted == "pre":
+        emergency.raise_urgent(turn, draft, ())  # the alert sent before consent: this petition
     intake.advance(turn)
 
 
@@ -107,6 +131,8 @@ def drop(turn: Turn, *, tell: bool = False) -> None:
         if not (message.data or {}).get("vital_interest"):
             scrub(turn, message)
     turn.state.held, turn.state.held_until = [], None
+    if turn.state.urgent_alerted == "pre":
+        turn.state.urgent_alerted = None  # its alert stays with staff; a new danger alerts anew
     if turn.step == Step.HELD:
         turn.go(Step.IDLE)
     else:

@@ -51,6 +51,9 @@ class ConversationState:
     pending_text: str | None = None
     # "Ông/Bà có chắc muốn rút…?" asked for this code: a typed yes or no answers it.
     withdraw_asked: str | None = None
+    # "MO LAI <mã>" sent to staff: the reason that follows goes to that petition, not a new one.
+    reopen_asked: str | None = None
+    reopen_asked_at: datetime | None = None
     # The office opening the out-of-hours notice last announced (said once per closed period).
     after_hours_told: str | None = None
 

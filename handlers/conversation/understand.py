@@ -80,14 +80,20 @@ def phone_in(text: str) -> str | None:
     return None
 
 
+# The words around a number given for a call back: "bn ơi sdt e 0935… gọi e nha".
+_PHONE_WORDS = re.compile(
+    r"\b(?:sdt|so dien thoai|dien thoai|dt|so|cua|la|goi|lai|lien he|cho|giup|voi|vs|neu can|"
+    r"ad|admin|bn|ban|oi|e|em|a|anh|chi|toi|tui|minh|t|nha|nhe|nhen|ak|day|ne|nay)\b"
+)
+
+
 def only_phone(text: str) -> str | None:
-    """A message that is just a phone number (with a few words around it)."""
+    """A message that is just a phone number (with a few words around it, a name say)."""
     phone = phone_in(text)
     if phone is None:
         return None
-    rest = re.sub(r"[\d\s.+()\-]", "", fold(text))
-    rest = re.sub(r"\b(?:sdt|so dien thoai|dien thoai|dt|so|cua toi|la|goi|lien he)\b", "", rest)
-    return phone if len(rest.split()) <= 2 else None
+    rest = re.sub(r"[^\w\s]|\d", " ", fold(text))
+    return phone if len(_PHONE_WORDS.sub(" ", rest).split()) <= 2 else None
 
 
 def names_a_place(text: str) -> bool:

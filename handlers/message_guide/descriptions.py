@@ -223,6 +223,8 @@ DESCRIPTIONS: dict[str, str] = {
     "staff.correction_title": "Tiêu đề việc cần làm khi người dân đính chính hồ sơ.",
     "staff.urgent_no_consent": "Dòng trong cảnh báo khẩn cho cán bộ khi người dân chưa đồng ý lưu "
     "thông tin.",
+    "staff.urgent_more": "Dòng thêm vào cảnh báo khẩn khi người dân chưa đồng ý nhưng nhắn tiếp "
+    "chi tiết của sự việc (địa chỉ, tình hình).",
     "staff.info_title": "Việc cần làm khi người dân gửi thông tin cán bộ đã yêu cầu bổ sung.",
     "staff.classify_title": "Việc cần làm khi hệ thống chưa xác định được lĩnh vực hồ sơ.",
     "staff.callback_title": "Việc cần làm khi người dân để lại số và đề nghị cán bộ gọi lại.",

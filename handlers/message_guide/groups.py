@@ -244,6 +244,7 @@ GROUPS: tuple[Group, ...] = (
             "bot.answer_footer",
             "staff.correction_title",
             "staff.urgent_no_consent",
+            "staff.urgent_more",
             "staff.info_title",
             "staff.classify_title",
             "staff.callback_title",

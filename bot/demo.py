@@ -1,8 +1,9 @@
 """`flask --app wsgi demo`: the embedded local default for newcomers (`make run`).
 
-Migrates and seeds the SQLite database, (re)creates a demo administrator whose password it
-prints, starts a local Zalo stand-in, a mail catcher (read at /simulator/mail), the worker and
-the scheduler in threads of this process, and serves the app on http://127.0.0.1:5000 (or
+Migrates and seeds the SQLite database, (re)creates the demo accounts (an administrator, an
+officer of the four wards, who receives the alerts and to-dos, and a supervisor) with the one
+password it prints, starts a local Zalo stand-in, a mail catcher (read at /simulator/mail), the
+worker and the scheduler in threads of this process, and serves the app on http://127.0.0.1:5000 (or
 --port / PORT). Links in emails and slips name that host and port. Refuses to run outside demo
 mode so a production server can never get a printed password.
 """
@@ -15,6 +16,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.serving import run_simple
 
 from bot import scheduler, worker
@@ -28,15 +30,22 @@ from handlers.demo_data import seed_demo_petitions
 from handlers.seed import seed_reference
 from storage import migrate
 from storage.db import transaction
-from storage.models import StaffUser
+from storage.models import StaffUser, Ward
 from storage.models.enums import Role
 
 DEMO_ADMIN = "admin"
+# Who does what in the demo: an emergency typed into the simulator is an item on the officer's
+# list (and the supervisor's), never the administrator's.
+DEMO_ACCOUNTS = (
+    (DEMO_ADMIN, Role.ADMIN, "Quản trị (demo)"),
+    ("canbo", Role.STAFF, "Cán bộ phường (demo)"),
+    ("giamsat", Role.SUPERVISOR, "Giám sát (demo)"),
+)
 DEFAULT_ADMIN_URL = Settings.__dataclass_fields__["admin_base_url"].default
 
 
 def prepare_demo(runtime: Runtime) -> str:
-    """Migrate, seed reference and demo data, reset the demo administrator; return its password."""
+    """Migrate, seed reference and demo data, reset the demo accounts; return their password."""
     db = runtime.db
     migrate.upgrade(db.engine)
     password = secrets.token_urlsafe(9)
@@ -45,20 +54,28 @@ def prepare_demo(runtime: Runtime) -> str:
         seed_demo_petitions(
             session, now=runtime.clock(), code_prefix=runtime.settings.petition_code_prefix
         )
-        user = session.scalar(select(StaffUser).where(StaffUser.username == DEMO_ADMIN))
+        reset_demo_accounts(session, password)
+    return password
+
+
+def reset_demo_accounts(session: Session, password: str) -> None:
+    """Create the demo accounts, or give them ``password`` again and lift any lockout."""
+    wards = list(session.scalars(select(Ward.code).where(Ward.active)))
+    for username, role, name in DEMO_ACCOUNTS:
+        user = session.scalar(select(StaffUser).where(StaffUser.username == username))
         if user is None:
             accounts.create_user(
                 session,
-                username=DEMO_ADMIN,
+                username=username,
                 password=password,
-                role=Role.ADMIN,
-                display_name="Quản trị (demo)",
+                role=role,
+                ward_codes=wards if role == Role.STAFF else (),
+                display_name=name,
             )
-        else:
-            user.password_hash = accounts.hash_password(password)
-            user.locked_until = None
-            login_throttle.forgive(session, DEMO_ADMIN)
-    return password
+            continue
+        user.password_hash = accounts.hash_password(password)
+        user.locked_until = None
+        login_throttle.forgive(session, username)
 
 
 def wire_mail(runtime: Runtime, *, host: str, port: int) -> MailCatcher | None:
@@ -98,7 +115,9 @@ def demo(host: str, port: int) -> None:
                 "",
                 "PAKN Tam Kỳ — bản chạy thử (demo)",
                 f"  Trạng thái:   {base}/healthz",
-                f"  Quản trị:     {base}/admin   tài khoản: {DEMO_ADMIN}   mật khẩu: {password}",
+                f"  Quản trị:     {base}/admin   mật khẩu của mọi tài khoản: {password}",
+                "  Tài khoản:    admin (quản trị) · canbo (cán bộ 4 phường: cảnh báo khẩn,"
+                " việc cần làm) · giamsat (giám sát)",
                 f"  Cơ sở dữ liệu: {settings.database_url}",
                 *(
                     [f"  Thử trò chuyện: {base}/simulator   (Zalo giả lập: {standin.base_url})"]

@@ -15,15 +15,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import create_app
 from bot.database import get_db
-from bot.demo import demo, wire_mail
+from bot.demo import DEMO_ACCOUNTS, demo, reset_demo_accounts, wire_mail
 from bot.runtime import runtime_of
 from bot.simulator.mailbox import catcher_of, start_catcher
 from config.settings import DEMO_SECRETS
 from handlers.demo_data import DEMO_PETITIONS, seed_demo_petitions
 from handlers.outbox import queue_email
-from storage.models import Forward, Petition, PetitionEvent
+from handlers.tasks.kinds import URGENT
+from storage.models import Forward, Petition, PetitionEvent, StaffNotification, StaffUser, Ward
 from storage.models.base import utcnow
-from storage.models.enums import PetitionState
+from storage.models.enums import PetitionState, Role
 from tests.admin.conftest import login, post
 from tests.conftest import make_settings
 from tests.workflow import helpers as h
@@ -41,6 +42,41 @@ def test_demo_petitions_are_real_workflow_rows(db_session: Session) -> None:
     assert db_session.scalar(select(Forward.document_number)) == "12/MTTQ-BTT"
     assert db_session.scalars(select(PetitionEvent)).first() is not None
     assert seed_demo_petitions(db_session, now=utcnow(), code_prefix="TK") == 0
+
+
+def test_the_demo_has_an_officer_who_sees_an_urgent_alert_and_one_password(
+    client: FlaskClient, db_session: Session
+) -> None:
+    """The walk: the demo had only an administrator, who does not see officers' items, so an
+    emergency typed into the simulator reached nobody's list."""
+    reset_demo_accounts(db_session, "first-password")
+    reset_demo_accounts(db_session, "second-password")  # the next `make run`
+    db_session.commit()
+    users = {u.username: u for u in db_session.scalars(select(StaffUser))}
+    assert {name: users[name].role for name, _, _ in DEMO_ACCOUNTS} == {
+        "admin": Role.ADMIN, "canbo": Role.STAFF, "giamsat": Role.SUPERVISOR,
+    }  # fmt: skip
+    wards = set(db_session.scalars(select(Ward.id).where(Ward.active)))
+    assert {w.id for w in users["canbo"].wards} == wards
+    ward = min(wards)
+    db_session.add(
+        StaffNotification(
+            role=Role.STAFF,
+            ward_id=ward,
+            kind="urgent",
+            priority=URGENT,
+            title="KHẨN: cây đổ",
+            body="",
+            created_at=utcnow(),
+        )  # fmt: skip
+    )
+    db_session.commit()
+    for name, _, _ in DEMO_ACCOUNTS:
+        assert login(client, name, "first-password").status_code == 401  # the old one is gone
+        assert login(client, name, "second-password").status_code == 302
+        tasks = client.get("/admin/tasks").get_data(as_text=True)
+        assert ("KHẨN: cây đổ" in tasks) is (name != "admin")
+        post(client, "/admin/logout")
 
 
 @pytest.fixture

@@ -499,7 +499,6 @@ def test_the_inbox_shows_the_models_confidence_beside_the_models_field(
     assert h.category(db_session, "moi_truong").name in row and "82%" in row
 
 
-
 def test_a_short_petition_is_not_printed_twice(
     client: FlaskClient, db_session: Session, signed_in: Callable[..., StaffUser]
 ) -> None:

@@ -163,7 +163,9 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"khong ai (?:ra|vao|di) (?:\w+ )?duoc",
             r"ngap (?:\w+ ){0,2}(?:ngang|qua|toi) (?:bung|dau nguoi|cua so)",
             r"(?:o|tren|len) (?:tren )?(?:gac|noc nha|mai nha)",
-            r"phai (?:dung|di(?: bang)?) (?:ghe|thuyen|xuong|ca no)",
+            # "xuong" is also "xuống": "phải đi xuống lòng đường" is a pavement, not a boat
+            r"phai (?:dung|di(?: bang)?) (?:ghe|thuyen|ca no|xuong(?! (?:long|duong|duoi|lau|"
+            r"tang|cau|ham|via|pho|san|bai|gam|mat)\b))",
             r"ngap (?:sau )?(?:hon |gan |khoang |tren |toi |den )?"
             r"(?:0[,.][5-9]|[1-9](?:[,.]\d)?) ?(?:m|met)\b",
             r"chay xiet", r"bam (?:vao|lay) (?:\w+ )?(?:thanh cau|cay|mai|cot|phao|go)",

@@ -19,6 +19,7 @@ URGENT = [
     ("Có người bị giật điện khi chạm vào cột đèn", "electric"),
     ("Cả nhà bị mắc kẹt trên mái vì nước lên", "trapped"),
     ("Trần lớp học vừa rơi một mảng, may mà các cháu đang ra chơi", "collapse"),
+    ("Nước ngập hết lối ra, phải dùng xuồng chở bà con ra ngoài", "flood"),
 ]
 
 
@@ -50,6 +51,9 @@ def test_urgent_without_diacritics(text, reason):
         "Bóng đèn đường bị cháy 2 tuần nay chưa thay.",
         "Tối qua tôi bị hai thanh niên đi xe máy giật điện thoại ngay trước nhà.",
         "Mùa gặt bà con phải chở lúa bằng thuyền vì đường nội đồng chưa làm.",
+        # typed without diacritics "xuống" (down) is "xuong", as is "xuồng" (a boat)
+        "Vỉa hè bị lấn chiếm hết, người đi bộ phải đi xuống lòng đường rất nguy hiểm.",
+        "Quán nhậu bày bàn ghế kín vỉa hè, người đi bộ phải đi xuống đường.",
         "",
         "😀",
     ],

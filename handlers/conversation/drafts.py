@@ -18,7 +18,7 @@ from handlers.conversation.memory import forget_draft
 from handlers.conversation.state import DRAFT_STEPS, Step, Turn
 from handlers.conversation.understand import phone_in
 from handlers.events import BusinessCardMessage, LinkMessage, LocationMessage, MessageEvent
-from storage.models import Attachment, Petition, PetitionMessage, StaffNotification
+from storage.models import Attachment, OutboxMessage, Petition, PetitionMessage, StaffNotification
 from storage.models.enums import Channel, PetitionState
 
 logger = logging.getLogger(__name__)
@@ -119,12 +119,13 @@ def move_thread(session: Session, source: Petition, target: Petition) -> int:
         .values(petition_id=target.id)
         .execution_options(synchronize_session="fetch")
     )
-    session.execute(
-        update(StaffNotification)
-        .where(StaffNotification.petition_id == source.id)
-        .values(petition_id=target.id)
-        .execution_options(synchronize_session="fetch")
-    )
+    for model in (StaffNotification, OutboxMessage):  # an alert, a reply not yet sent
+        session.execute(
+            update(model)
+            .where(model.petition_id == source.id)
+            .values(petition_id=target.id)
+            .execution_options(synchronize_session="fetch")
+        )
     return int(getattr(moved, "rowcount", 0) or 0)
 
 

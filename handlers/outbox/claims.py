@@ -119,15 +119,20 @@ def confirm_claim(session: Session, message: OutboxMessage) -> None:
     """Raise ClaimLost unless `message`'s claim still holds the row; lock it until commit.
 
     A write, not a read: it takes the row lock on PostgreSQL and the write lock on SQLite.
+    The row's petition is read again under that lock: since the claim, the draft it was
+    queued for may have been merged into another petition, or deleted, and the thread row the
+    caller writes next must not name it.
     """
-    result = session.execute(
+    held = session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message.id, *_held(message))
         .values(claimed_until=OutboxMessage.claimed_until)
+        .returning(OutboxMessage.petition_id)
         .execution_options(synchronize_session=False)
-    )
-    if not getattr(result, "rowcount", 0):
+    ).first()
+    if held is None:
         raise ClaimLost(f"outbox {message.id} is no longer held by this sender")
+    message.petition_id = held.petition_id
 
 
 def _held(message: OutboxMessage) -> list[ColumnElement[bool]]:

@@ -192,3 +192,33 @@ def test_progress_of_split_messages_is_remembered(db_session: Session) -> None:
     outbox.record_progress(db_session, row, part=1, external_id="m1")
     db_session.refresh(row)
     assert row.payload["sent_parts"] == 2 and row.payload["sent_ids"] == ["m0", "m1"]
+
+
+def test_a_reply_whose_draft_was_merged_meanwhile_is_recorded_on_the_merged_petition(
+    db_session: Session,
+) -> None:
+    """Under a moved clock in CI: the guidance to an emergency told in reply to «Yêu cầu bổ
+    sung» was queued on the new draft; the worker then merged the draft into the waiting
+    petition and deleted it while the sender held the message. Recording the sent message
+    on the deleted draft failed its foreign key, and the citizen's next reply waited behind it."""
+    from bot.zalo.transport import record_sent
+    from handlers.conversation.drafts import forget, move_thread
+    from storage.models import PetitionMessage
+    from tests.workflow import helpers as h
+
+    person = citizen(db_session)
+    waiting, draft = h.draft(db_session, person=person), h.draft(db_session, person=person)
+    queued = outbox.queue_zalo(db_session, citizen=person, text="KHẨN CẤP: gọi 114", petition=draft)
+    db_session.commit()
+    [held] = outbox.claim(db_session, now=NOW, channels=["zalo"], lease=LEASE)
+    db_session.commit()
+    db_session.expunge(held)  # the sender's copy, read at the claim
+    move_thread(db_session, draft, waiting)  # the worker, meanwhile
+    forget(db_session, draft)
+    db_session.commit()
+    outbox.confirm_claim(db_session, held)
+    record_sent(db_session, held, {"text": "KHẨN CẤP: gọi 114"}, "zmsg-1")
+    db_session.commit()
+    assert held.id == queued.id and held.petition_id == waiting.id
+    row = db_session.query(PetitionMessage).filter_by(zalo_msg_id="zmsg-1").one()
+    assert row.petition_id == waiting.id

@@ -83,9 +83,7 @@ def test_a_number_typed_while_describing_is_the_callback_phone(service: Service)
     consent(phone)
     phone.say(PIPE)
     phone.say("bn ơi sdt e 0935.111.222 goi e nha")  # read as spam before: the number was lost
-    step = phone.expect()[0]
-    while "GỬI" not in step.titles:
-        step = _answer(phone, step)
+    step = _until_send(phone, phone.expect()[0])
     assert "0935111222" in step.text and "nhắn số điện thoại" not in step.text
     p = petition(service, send_after_questions(phone, step))
     assert p.callback_phone == "0935111222"
@@ -93,12 +91,7 @@ def test_a_number_typed_while_describing_is_the_callback_phone(service: Service)
 
 def test_a_number_sent_after_the_receipt_goes_to_the_open_petition(service: Service) -> None:
     phone = service.phone()
-    consent(phone)
-    phone.say(PIPE)
-    step = phone.expect()[0]
-    while "GỬI" not in step.titles:
-        step = _answer(phone, step)
-    code = send_after_questions(phone, step)
+    code = _filed(phone)
     phone.say("sdt cua toi 0905 123 456 nha")  # was answered with the status, number dropped
     reply = phone.expect(until=lambda bs: has(bs, code))
     assert has(reply, "Đã bổ sung") and not has(reply, "Hạn thông báo")
@@ -112,6 +105,20 @@ def test_a_number_sent_after_the_receipt_goes_to_the_open_petition(service: Serv
             )
         ).all()
     assert len(followups) == 1
+
+
+def _filed(phone: Phone) -> str:
+    """A consenting resident files PIPE, answering the draft's questions; its code."""
+    consent(phone)
+    phone.say(PIPE)
+    return send_after_questions(phone, _until_send(phone, phone.expect()[0]))
+
+
+def _until_send(phone: Phone, step: Bubble) -> Bubble:
+    """The draft's questions answered until its summary offers GỬI."""
+    while "GỬI" not in step.titles:
+        step = _answer(phone, step)
+    return step
 
 
 def _answer(phone: Phone, step: Bubble) -> Bubble:
@@ -140,8 +147,7 @@ def test_a_location_held_before_consent_is_the_petitions_place(service: Service)
     phone.tap(offer, "Dùng nội dung này")
     step = phone.expect()[0]
     assert "Vị trí Ông/Bà gửi" in step.text  # not «Sự việc xảy ra ở phường nào»
-    while "GỬI" not in step.titles:
-        step = _answer(phone, step)
+    step = _until_send(phone, step)
     assert "vị trí đã chia sẻ" in step.text and "1 ảnh" in step.text
     p = petition(service, send_after_questions(phone, step))
     assert p.latitude == pytest.approx(15.5650) and p.longitude == pytest.approx(108.4800)
@@ -161,12 +167,7 @@ def test_a_location_alone_before_consent_is_offered_not_dropped(service: Service
 
 def test_the_reason_after_mo_lai_goes_to_the_petition_not_a_new_one(service: Service) -> None:
     phone = service.phone()
-    consent(phone)
-    phone.say(PIPE)
-    step = phone.expect()[0]
-    while "GỬI" not in step.titles:
-        step = _answer(phone, step)
-    code = send_after_questions(phone, step)
+    code = _filed(phone)
     phone.say(f"huy ho so {code}")
     phone.tap(phone.expect()[0], "Xác nhận rút")
     phone.expect()

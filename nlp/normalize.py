@@ -189,8 +189,7 @@ def _expand(match: re.Match[str]) -> str:
         if expansion is not None and token.endswith("."):
             expansion += "."
     if expansion is not None and key in ("k", "p", "h", "v"):
-        before = match.string[max(0, match.start() - 12) : match.start()]
-        if _NUMBER_BEFORE.search(before):  # "50 k", "5 p" are amounts, not teencode
+        if _NUMBER_BEFORE.search(_before(match)):  # "50 k", "5 p" are amounts, not teencode
             expansion = None
     if key == "ca" and _means_police(match):
         expansion = POLICE
@@ -204,8 +203,13 @@ def _means_police(match: re.Match[str]) -> bool:
     """Whether "ca" stands for "công an" here (see ``nlp.teencode.POLICE``)."""
     if match.group(0) == "CA":
         return True
-    before = match.string[max(0, match.start() - 12) : match.start()].split()
-    return bool(before) and before[-1].lower() in POLICE_AFTER
+    words = _before(match).split()
+    return bool(words) and words[-1].lower() in POLICE_AFTER
+
+
+def _before(match: re.Match[str]) -> str:
+    """The few characters before a token: enough for the word or number that decides it."""
+    return match.string[max(0, match.start() - 12) : match.start()]
 
 
 def _drop_echo(match: re.Match[str]) -> str:

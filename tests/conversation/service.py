@@ -266,7 +266,7 @@ class Phone:
         count: int = 1,
         *,
         until: Callable[[list[Bubble]], bool] | None = None,
-        timeout: float = 10.0,
+        timeout: float = 20.0,  # only a bound: a loaded runner can take seconds per reply
         settle: float = 0.12,
     ) -> list[Bubble]:
         """The OA's new messages, once `count` arrived (or `until` holds) and all is quiet."""

@@ -2,8 +2,9 @@
 
 The whole service on loopback (real HTTP, the Zalo stand-in, a worker) and a real file server
 that sends one byte every half second and never finishes. One citizen's photo points at it;
-another citizen's greeting must be answered at once, the download must end at its deadline,
-and no later pass, by this worker or another one, may fetch the file again.
+another citizen's greeting must be answered while that download is still under way (not
+timed against a budget: a loaded runner is slow at everything), the download must end at its
+deadline, and no later pass, by this worker or another one, may fetch the file again.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.runtime import runtime_of
+from bot.zalo.downloads import NOT_YET
 from storage.models import Attachment
 from tests.conversation.service import Service, own_database, running_service
 from tests.zalo.media_server import media_server
 
-DEADLINE = 3
+DEADLINE = 8  # seconds: long enough that only a blocked reply waits for it
 
 
 def _until(check: Callable[[], bool], timeout: float) -> None:
@@ -56,10 +58,11 @@ def test_a_slow_download_delays_no_reply_and_runs_once(
         greeter.say("Xin chào")
         greeter.expect(2, timeout=DEADLINE * 3)
         answered_in = time.monotonic() - started
+        still_downloading = _error(service) == NOT_YET and slow.hits.total() == 1
 
         rival.join(timeout=DEADLINE * 3)
         _until(lambda: (_error(service) or "").startswith("too slow"), timeout=DEADLINE * 3)
         assert other_worker.fetch_downloads() == 0
     print(f"greeting answered in {answered_in:.2f} s while a download dripped")
-    assert answered_in < DEADLINE / 2
+    assert still_downloading  # a reply that waited for the download comes after its error
     assert slow.hits == {"/slow/p.jpg": 1}

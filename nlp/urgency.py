@@ -103,7 +103,10 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:dang |bi |da )?(?:boc )?chay(?! (?:hang|tui|bong|motor))", r"coo? chay",
             r"lua (?:boc|bung|chay|lan|ben|to|dang|sat|trum|phut|phun|liem)", r"phat lua",
             r"(?:lan|ben) lua",
-            r"khoi (?:den|boc|mu|nghi ngut|day dac)", r"boc khoi(?! hoi)", r"chay chap dien",
+            # smoke a factory or kiln lets out ("xả/nhả/thải khói đen") is pollution, not a
+            # fire; smoke seen "từ xa" (from afar) still is one
+            r"(?<!(?<!tu )xa )(?<!nha )(?<!thai )khoi (?:den|boc|mu|nghi ngut|day dac)",
+            r"boc khoi(?! hoi)", r"chay chap dien",
             r"khoi (?:\w+ ){0,2}den (?:troi|kit|ca)",
             r"khoi (?:\w+ ){0,8}(?:boc|tuon) (?:len |ra )?(?:mu mit|cuon cuon|nghi ngut)",
             r"chay lan (?:vo|vao|sang|qua|ra)", r"chay,? chay", r"ngon lua", r"bat lua",
@@ -127,6 +130,8 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"cot dien (?:\w+ ){0,3}(?:do|nga|gay|nghieng han|sap do)",
             r"(?:tram bien ap|tu dien|tram dien) (?:\w+ ){0,3}(?:no|chay|chap)", r"te tay",
             r"(?:tru|cot) den (?:\w+ ){0,3}(?:do|nga) (?:vao|xuong|de)",
+            r"(?:cay|canh|nhanh) (?:\w+ ){0,6}(?:do|nga|gay|roi|de|dong) (?:len|vao|trung|xuong) "
+            r"(?:\w+ ){0,2}day (?:dien|trung the|cao the|ha the)",
             r"(?:tru|cot) (?:dien|den) (?:\w+ ){0,4}(?:chay|no|toe lua|xet lua|phat lua)",
             r"(?:bi )?dien giat (?:\w+ ){0,2}(?:dinh|ngat|bat tinh|nam)",
         ),

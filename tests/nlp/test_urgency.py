@@ -20,6 +20,9 @@ URGENT = [
     ("Cả nhà bị mắc kẹt trên mái vì nước lên", "trapped"),
     ("Trần lớp học vừa rơi một mảng, may mà các cháu đang ra chơi", "collapse"),
     ("Nước ngập hết lối ra, phải dùng xuồng chở bà con ra ngoài", "flood"),
+    # a tree on a live wire is an electric danger too: the guidance gives the power hotline
+    ("Cây to trước nhà số 45 ngã đè lên dây điện", "electric"),
+    ("Nhìn từ xa khói đen bốc lên nghi ngút ở phía chợ", "fire"),
 ]
 
 
@@ -54,6 +57,9 @@ def test_urgent_without_diacritics(text, reason):
         # typed without diacritics "xuống" (down) is "xuong", as is "xuồng" (a boat)
         "Vỉa hè bị lấn chiếm hết, người đi bộ phải đi xuống lòng đường rất nguy hiểm.",
         "Quán nhậu bày bàn ghế kín vỉa hè, người đi bộ phải đi xuống đường.",
+        # a chimney's smoke is pollution, not a fire
+        "Nhà máy gạch ở cụm công nghiệp xả khói đen mù mịt cả khu suốt đêm.",
+        "Lò đốt rác thải khói đen bay vào nhà dân, không ai chịu nổi.",
         "",
         "😀",
     ],

@@ -53,6 +53,10 @@ _PROMO = re.compile(
     r"lap dat tan noi|giao hang|gia re|thu nhap|xac minh tai|bi khoa|so du|ship)\b"
 )
 _PETITION_WORDS = 12  # longer than this and unsure → petition
+# Labels that act on the citizen, taken from the model only when it is sure: an unsure
+# "abuse" ("dùng nội dung đó" shares "dụng" with "vô dụng") would warn and flag a polite
+# resident, and consent must be given plainly (the rules read every plain answer).
+_SURE_ONLY = {"abuse": 0.6, "consent_yes": 0.8, "consent_no": 0.8, "withdraw_consent": 0.8}
 
 
 def _rules(folded: str) -> str | None:
@@ -85,6 +89,8 @@ def _model(text: str, folded: str) -> str:
     label, probability = model.proba(extract(text, model.config))[0]
     if label != "petition" and probability < 0.6 and len(folded.split()) > _PETITION_WORDS:
         return "petition"
+    if probability < _SURE_ONLY.get(label, 0.0):
+        return "petition" if len(folded.split()) > 3 else "smalltalk"
     return label
 
 

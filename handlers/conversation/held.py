@@ -30,8 +30,9 @@ _POINTS_BACK = re.compile(
 )
 # The whole reply says yes to the offer: "dung" (dùng, or đúng), "dùng luôn đi", "lấy", "oki".
 _ACCEPTS = re.compile(
-    r"(?:dung|lay|gui|oki?e?|okay|uk|uh|um|chuan|phai)"
-    r"(?: (?:roi|luon|di|nhe|nha|a|ak|vay|nay|do|tren|giup|gium|em|e|toi|minh|ad|ak))*"
+    r"(?:(?:oki?e?|ok|vang|da|u|uh) )?(?:dung|lay|gui|oki?e?|okay|uk|uh|um|chuan|phai)"
+    r"(?: (?:roi|luon|di|nhe|nha|a|ak|vay|nay|do|tren|giup|gium|em|e|toi|minh|ad|"
+    r"noi dung|cai|het|tat ca|ca|lam))*"
 )
 
 

@@ -43,7 +43,7 @@ def service(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
 TREE = "cay do de len day dien o duong phan chau trinh gan cho tam ky, nguy hiem lam, co tia lua"
 
 
-@pytest.mark.parametrize("answer", ["dung", "đúng rồi", "dùng luôn đi"])
+@pytest.mark.parametrize("answer", ["dung", "đúng rồi", "dùng luôn đi", "dùng nội dung đó"])
 def test_dung_uses_the_held_emergency_as_the_petition(service: Service, answer: str) -> None:
     phone = service.phone()
     phone.say(TREE)  # before consent: guidance, the vital-interest notice, the consent question

@@ -42,3 +42,19 @@ def test_model_is_used_for_the_rest(use_tiny_models):
 @pytest.mark.parametrize("text", ["", "   ", "😀😀", "\x00", "x" * 100_000, "<b>hi</b>", "'; --"])
 def test_hostile_input(text):
     assert detect(text) in INTENTS
+
+
+@pytest.mark.parametrize(
+    "text, not_this",
+    [
+        ("dùng nội dung đó", "abuse"),  # "dụng" as in "vô dụng", 41 % sure: not a warning
+        ("dung noi dung do", "abuse"),
+        ("aaaa", "consent_yes"),  # consent is given plainly or not at all
+    ],
+)
+def test_the_shipped_model_acts_on_a_citizen_only_when_sure(text, not_this):
+    assert detect(text) != not_this
+
+
+def test_a_sure_insult_is_still_abuse_without_a_listed_word():
+    assert detect("đồ vô dụng") == "abuse"

@@ -31,6 +31,7 @@ def _sender_line(html: str) -> str:
         (False, "<b>Năm</b>", None, "&lt;b&gt;Năm&lt;/b&gt;"),  # typed by staff: escaped
         (True, None, None, "Người dùng Zalo"),
         (True, None, "0935 000 222", "Người dùng Zalo · gọi lại: 0935 000 222"),
+        (False, None, None, "Không để lại tên, số điện thoại"),  # an anonymous letter: not blank
     ],
 )
 def test_the_sender_line_has_no_dangling_separator(
@@ -54,3 +55,16 @@ def test_the_sender_line_has_no_dangling_separator(
     signed_in("supervisor")
     html = client.get(f"/admin/petitions/{p.id}").get_data(as_text=True)
     assert _sender_line(html) == expected
+
+
+def test_the_sender_line_shows_the_email_given_for_the_result(
+    client: FlaskClient, db_session: Session, signed_in: Callable[..., StaffUser]
+) -> None:
+    s = db_session
+    p = h.draft(s, channel=Channel.EMAIL)
+    p.citizen, p.reporter_name, p.contact_email = None, "Ông Hai", "hai@example.vn"
+    wf.submit(s, p, now=T0)
+    s.commit()
+    signed_in("supervisor")
+    html = client.get(f"/admin/petitions/{p.id}").get_data(as_text=True)
+    assert _sender_line(html) == "Ông Hai · thư: hai@example.vn"

@@ -233,6 +233,31 @@ def test_the_forward_form_proposes_agencies_and_says_why(
     assert "Điện lực Tam Kỳ</strong>" not in page
 
 
+def _default_channel(page: str) -> str:
+    select = page[page.index('<select name="channel"') :].split("</select>")[0]
+    found = re.search(r'<option value="(\w+)" selected', select)
+    assert found is not None
+    return found.group(1)
+
+
+def test_the_forward_form_says_email_when_the_proposed_agency_has_an_address(
+    client: FlaskClient, db_session: Session, t0: datetime
+) -> None:
+    s = db_session
+    officer = _sign_in(client, s, "staff", wards=("ban_thach",))
+    p = a.triaged(
+        s, officer, t0, ward="ban_thach", category="ha_tang_dien_nuoc", text="Cống bị lấp, ngập."
+    )
+    s.commit()
+    page = client.get(f"/admin/petitions/{p.id}").get_data(as_text=True)
+    assert "Chưa có địa chỉ thư — gửi văn bản giấy" in page  # the first proposal has none
+    assert _default_channel(page) == "van_ban"
+    a.agency(s, "ubnd_ban_thach", ("vanthu@banthach.test",))
+    s.commit()
+    page = client.get(f"/admin/petitions/{p.id}").get_data(as_text=True)
+    assert _default_channel(page) == "email"  # the slip is e-mailed: not «Văn bản giấy»
+
+
 def _forward(client: FlaskClient, pid: int, agency: Agency, t0: datetime) -> str:
     form = {"agency": agency.id, "channel": "email", "sent_on": a.day(t0).isoformat()}
     response = post(client, f"/admin/petitions/{pid}/forward", form, follow_redirects=True)

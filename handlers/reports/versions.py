@@ -295,6 +295,10 @@ def refresh(
     return version
 
 
+#: What a sent report cannot lack, by its label on the form.
+_SIGNED = {"số văn bản": "number", "họ tên người ký": "signer_name"}
+
+
 def send(
     session: Session, version: ReportVersion, period: Period, *, now: datetime, actor_id: int | None
 ) -> ReportVersion:
@@ -305,6 +309,9 @@ def send(
             "Số liệu được lấy trước khi hết kỳ báo cáo; hãy cập nhật số liệu sau khi hết kỳ "
             "rồi mới chốt báo cáo."
         )
+    missing = [label for label, value in _SIGNED.items() if not getattr(version, value).strip()]
+    if missing:  # an administrative document carries its number and its signer (NĐ 30/2020)
+        raise ReportError(f"Cần nhập {' và '.join(missing)} trước khi chốt báo cáo.")
     version.status = SENT
     version.sent_at = now
     version.sent_by_id = actor_id

@@ -141,6 +141,8 @@ def test_draft_edit_send_and_correct(
     form = {"period": period.key, "ward": ""}
     assert client.post("/admin/reports/draft", data=form).status_code == 400  # no CSRF token
     assert post(client, "/admin/reports/draft", form).status_code == 302
+    unsigned = post(client, "/admin/reports/send", form, follow_redirects=True)
+    assert "Cần nhập số văn bản và họ tên người ký" in unsigned.get_data(as_text=True)
     issued = period.after + timedelta(days=1)  # the 2nd of the month after the period
     edits = {
         **form, "number": "21/BC-MTTQ", "place": "Tam Kỳ", "issued_on": f"{issued:%d/%m/%Y}",

@@ -67,6 +67,9 @@ def test_a_sent_report_is_frozen_and_a_correction_is_a_new_version(
         9,
     )
     assert fix.signer_name == "Nguyễn Văn A" and fix.number == ""  # header kept, new number
+    with pytest.raises(ReportError, match="số văn bản"):
+        send(s, fix, period, now=now, actor_id=None)  # a document without its number
+    save_text(s, fix, now=now, issued_on=now.date(), values={**values, "number": "16/BC-MTTQ"})
     send(s, fix, period, now=now, actor_id=None)
     s.commit()
     both = s.scalars(select(ReportVersion).order_by(ReportVersion.version)).all()
@@ -132,6 +135,10 @@ def test_the_monthly_job_drafts_on_the_first_working_day_once(
 
     # Sending a scope's report settles that scope's item, and only that one.
     area = next(v for v in versions if v.scope == "all")
+    with pytest.raises(ReportError, match="số văn bản và họ tên người ký"):
+        send(db_session, area, month, now=at(first_working, 9), actor_id=None)
+    signed = {"number": "3/BC-MTTQ", "place": "Tam Kỳ", "signer_name": "Nguyễn Văn A"}
+    save_text(db_session, area, values=signed, issued_on=first_working, now=at(first_working, 9))
     send(db_session, area, month, now=at(first_working, 9), actor_id=None)
     db_session.commit()
     open_items = db_session.scalars(

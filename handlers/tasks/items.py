@@ -25,6 +25,9 @@ logger = logging.getLogger(__name__)
 Item = StaffNotification
 #: Kinds about the citizen rather than the petition: closing the petition leaves them open.
 CITIZEN_LEVEL = sorted(name for name, kind in KINDS.items() if not kind.petition_bound)
+#: Items a close does not settle: the citizen's own requests, and a liaison's message, which
+#: still waits for the Front's answer in the thread (open on a closed petition too).
+OUTLIVE_CLOSE = sorted({*CITIZEN_LEVEL, "agency_message"})
 
 
 def raise_item(
@@ -149,10 +152,11 @@ def settle(
     """Mark done the petition's open items this action handles; return how many.
 
     Closing the petition (`closed`) settles every item about it, but not those about the
-    citizen (a deletion request, a withdrawn consent), which outlive the petition.
+    citizen (a deletion request, a withdrawn consent), which outlive the petition, nor a
+    liaison's message still unanswered.
     """
     if closed:
-        matched = Item.kind.not_in(CITIZEN_LEVEL)
+        matched = Item.kind.not_in(OUTLIVE_CLOSE)
     else:
         kinds = [name for name, kind in KINDS.items() if action in kind.settled_by]
         if not kinds:

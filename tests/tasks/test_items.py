@@ -65,10 +65,11 @@ def test_the_workflow_settles_what_an_action_handles(db_session: Session) -> Non
     officer = h.staff(db_session)
     p = h.draft(db_session, urgent=True)
     wf.submit(db_session, p, now=NOW)
-    for kind in ("urgent", "citizen_followup", "data_deletion", "callback"):
+    for kind in ("urgent", "citizen_followup", "data_deletion", "callback", "agency_message"):
         tasks.raise_item(db_session, kind=kind, title=kind, now=NOW, petition_id=p.id)
     wf.assign(db_session, p, actor=officer, assignee=officer, now=NOW)
     assert _open_kinds(db_session, p.id) == [
+        "agency_message",
         "callback",
         "citizen_followup",
         "data_deletion",
@@ -84,13 +85,14 @@ def test_the_workflow_settles_what_an_action_handles(db_session: Session) -> Non
         urgent=True,
         now=NOW + timedelta(minutes=5),
     )
-    assert _open_kinds(db_session, p.id) == ["callback", "data_deletion"]  # handled by triage
+    assert _open_kinds(db_session, p.id) == ["agency_message", "callback", "data_deletion"]
     urgent = db_session.scalar(select(StaffNotification).where(StaffNotification.kind == "urgent"))
     assert urgent is not None and urgent.done_by_id == officer.id
     assert urgent.done_note == "Đã xử lý: Phân loại"
     wf.close(db_session, p, actor=officer, reason="resolved", now=NOW + timedelta(minutes=9))
-    # Closing ends the petition's work; a deletion request is about the citizen and stays.
-    assert _open_kinds(db_session, p.id) == ["data_deletion"]
+    # Closing ends the petition's work; a deletion request is about the citizen and stays, and
+    # a liaison's question still waits for the Front's answer in the thread.
+    assert _open_kinds(db_session, p.id) == ["agency_message", "data_deletion"]
 
 
 def _users(s: Session) -> dict[str, StaffUser]:

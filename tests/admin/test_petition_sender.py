@@ -1,4 +1,5 @@
-"""The «Người gửi» line of the petition page: the parts that exist, joined, none dangling."""
+"""Who sent a petition, on its page: the «Người gửi» line (the parts that exist, joined, none
+dangling), and a warning before asking a citizen who withdrew consent for more."""
 
 from __future__ import annotations
 
@@ -68,3 +69,19 @@ def test_the_sender_line_shows_the_email_given_for_the_result(
     signed_in("supervisor")
     html = client.get(f"/admin/petitions/{p.id}").get_data(as_text=True)
     assert _sender_line(html) == "Ông Hai · thư: hai@example.vn"
+
+
+@pytest.mark.parametrize("withdrawn", [False, True])
+def test_the_request_form_warns_when_the_citizen_withdrew_consent(
+    client: FlaskClient, db_session: Session, signed_in: Callable[..., StaffUser], withdrawn: bool
+) -> None:
+    s = db_session
+    p = h.draft(s)
+    wf.submit(s, p, now=T0)
+    if withdrawn:  # their answer over Zalo would be refused: the officer must know before asking
+        p.citizen.consent_withdrawn_at = T0
+    s.commit()
+    signed_in("supervisor")
+    html = client.get(f"/admin/petitions/{p.id}").get_data(as_text=True)
+    assert "Yêu cầu bổ sung thông tin" in html
+    assert ("Người dân đã rút đồng ý xử lý dữ liệu" in html) is withdrawn

@@ -152,6 +152,10 @@ CATALOGUE: dict[str, str] = {
         "được chuyển ngay cho cán bộ trực dù Ông/Bà chưa đồng ý cho lưu thông tin (trường hợp "
         "khẩn cấp theo Luật Bảo vệ dữ liệu cá nhân). Những thông tin khác chưa được lưu."
     ),
+    "bot.urgent_detail_added": (
+        "Đã chuyển thêm thông tin này cho cán bộ trực. Nếu có người gặp nguy hiểm, Ông/Bà hãy "
+        "gọi ngay {hotlines}."
+    ),
     "bot.urgent_ask_ward": (
         "Để cán bộ trực đến đúng nơi, Ông/Bà cho biết sự việc ở phường nào (bấm chọn hoặc gõ "
         "tên phường, xã cũ, khối phố, thôn)."

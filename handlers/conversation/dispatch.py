@@ -224,7 +224,8 @@ def _before_consent(
         privacy.scrub(turn, message)
         return
     refused = turn.citizen.consent_withdrawn_at is not None or turn.state.declined_at is not None
-    if not reasons and emergency.add_detail(turn, message, words):
+    detail = not reasons and emergency.add_detail(turn, message, words)
+    if detail:
         reasons = ("detail",)  # kept like the emergency it belongs to (vital interest)
     worth = _worth_holding(event, intent, reasons)
     if worth and (reasons or not refused):
@@ -233,6 +234,8 @@ def _before_consent(
         privacy.scrub(turn, message)
     if not turn.state.greeted:
         privacy.first_contact(turn)
+    elif detail:  # answered at once: the reminder below waits up to a minute
+        say(turn, "bot.urgent_detail_added", hotlines=emergency.hotlines(turn.session))
     elif worth and not reasons and turn.state.declined_at is not None:
         say(turn, "bot.consent_declined_reply")  # nothing kept: say so, every time
     elif _consent_reminder_due(turn):

@@ -188,6 +188,8 @@ DESCRIPTIONS: dict[str, str] = {
     "bot.urgent_gas": "Dòng hướng dẫn thêm khi tin khẩn cấp liên quan rò rỉ gas.",
     "bot.urgent_vital": "Khi tin khẩn cấp đến trước lúc người dân đồng ý: báo rằng nội dung "
     "vẫn được chuyển cán bộ trực vì tính mạng, sức khỏe.",
+    "bot.urgent_detail_added": "Khi người dân chưa đồng ý nhưng nhắn thêm chi tiết sau tin khẩn "
+    "cấp (địa chỉ, tình hình): báo đã chuyển cho cán bộ trực.",
     "bot.outside_area": "Khi sự việc ở ngoài 4 phường Tam Kỳ: chỉ nơi người dân nên gửi.",
     "bot.location_ward": "Khi người dân chia sẻ vị trí trong khu vực: đề xuất phường gần "
     "nhất để xác nhận.",

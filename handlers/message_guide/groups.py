@@ -80,6 +80,7 @@ GROUPS: tuple[Group, ...] = (
             "bot.urgent_flood",
             "bot.urgent_gas",
             "bot.urgent_vital",
+            "bot.urgent_detail_added",
             "bot.outside_area",
             "bot.location_ward",
             "button.yes_ward",

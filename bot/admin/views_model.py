@@ -73,8 +73,8 @@ def model_train() -> ResponseReturnValue:
         flash("Đang có một lần huấn luyện chạy; xin đợi nó xong.", "error")
         return redirect(url_for("admin.model"))
     flash(
-        "Đã xếp lịch huấn luyện: bắt đầu trong vòng một phút, kết quả hiện ở mục «Lần huấn luyện» "
-        "sau khoảng một phút nữa.",
+        "Đã xếp lịch huấn luyện: bắt đầu trong vòng một phút và mất vài phút (lâu hơn khi máy "
+        "đang bận); kết quả hiện ở mục «Lần huấn luyện».",
         "ok",
     )
     return redirect(url_for("admin.model"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -14,6 +15,7 @@ from bot.admin.actions import _upload
 from bot.admin.blueprint import actor, bp, require_role, settings, utcnow
 from bot.admin.lookups import Lookups
 from bot.database import db_session
+from handlers import reports
 from handlers import workflow as wf
 from handlers.workflow import InvalidInput
 from handlers.workflow.labels import CHANNEL_LABELS, LEGAL_TYPE_LABELS
@@ -28,6 +30,7 @@ STAFF_ROLES = (Role.ADMIN, Role.SUPERVISOR, Role.STAFF)
 
 def _form(errors: str = "", status: int = 200) -> ResponseReturnValue:
     names = Lookups.load(db_session())
+    today = wf.local_date(utcnow())
     return render_template(
         "admin/entry.html",
         channels=ENTRY_CHANNELS,
@@ -36,6 +39,8 @@ def _form(errors: str = "", status: int = 200) -> ResponseReturnValue:
         legal_types=LEGAL_TYPE_LABELS,
         form=request.form,
         error=errors,
+        today=today,
+        oldest=today - wf.OLDEST_RECEIPT,
     ), status
 
 
@@ -48,11 +53,13 @@ def entry() -> ResponseReturnValue:
 
 @bp.post("/entry")
 def entry_post() -> ResponseReturnValue:
-    """Create the petition, suggest a classification, and submit it as received."""
+    """Create the petition, suggest a classification, and submit it as received on the day
+    the officer gives (a letter may have arrived days before it is typed in)."""
     require_role(*STAFF_ROLES)
     s = db_session()
     who, f, now = actor(), request.form, utcnow()
     try:
+        received_on = forms.day(f, "received_on", required=False)
         channel = forms.text(f, "channel")
         if channel not in ENTRY_CHANNELS:
             raise InvalidInput("Cần chọn hình thức tiếp nhận.")
@@ -82,14 +89,39 @@ def entry_post() -> ResponseReturnValue:
         s.add(p)
         s.flush()
         _suggest(s, p)
+        # Before the upload: a refused date of receipt stores no file.
+        wf.submit(
+            s,
+            p,
+            now=now,
+            actor=who,
+            code_prefix=settings().petition_code_prefix,
+            received_on=received_on,
+        )
         _upload(s, p, "file", "letter")
-        wf.submit(s, p, now=now, actor=who, code_prefix=settings().petition_code_prefix)
         s.commit()
     except InvalidInput as exc:
         s.rollback()
         return _form(str(exc), 400)
-    flash(f"Đã tiếp nhận hồ sơ {p.code}.", "ok")
+    if received_on is None or received_on == wf.local_date(now):
+        flash(f"Đã tiếp nhận hồ sơ {p.code}.", "ok")
+    else:
+        flash(f"Đã tiếp nhận hồ sơ {p.code}, nhận ngày {received_on:%d/%m/%Y}.", "ok")
+        _warn_sent_reports(s, p, received_on)
     return redirect(url_for("admin.petition", pid=p.id))
+
+
+def _warn_sent_reports(s: Session, p: Petition, day: date) -> None:
+    """Tell the officer which already sent reports (month, quarter, year of the day of
+    receipt) leave the back-dated petition out: their figures are frozen."""
+    ward = p.ward
+    whose = {reports.AREA: "toàn khu vực"} | ({ward.code: f"phường {ward.name}"} if ward else {})
+    for period, scope in reports.sent_covering(s, day, ward.code if ward else None):
+        flash(
+            f"Báo cáo {period.label} ({whose[scope]}) đã chốt, gửi nên không gồm hồ sơ "
+            f"{p.code} nhận ngày {day:%d/%m/%Y}; nếu cần, hãy lập bản đính chính.",
+            "info",
+        )
 
 
 def _known(

@@ -103,6 +103,7 @@ def petition(pid: int) -> ResponseReturnValue:
         "file_names": {a.id: file_name(p, a, who) for a in files},
         "today": wf.local_date(now),
         "received_on": wf.local_date(p.received_at or now),  # the earliest date of a slip
+        "entered_at": wf.entered_at(s, p),  # later than received_at for a back-dated letter
         "states": labels.STAFF_STATE_LABELS,
         # A liaison reads everything through the disclosure filter (personal data masked,
         # a tố cáo's author never named), even where staff forgot to redact; staff see ID

@@ -7,7 +7,7 @@ the open request instead of adding a second one.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -16,6 +16,7 @@ from handlers import audit
 from handlers.messages import render
 from handlers.privacy.limits import CHANNELS, KINDS, due_on
 from handlers.tasks import raise_item, settle_item
+from handlers.workflow import clocks
 from handlers.workflow.calendar import LOCAL_TZ, WorkCalendar
 from storage.models import Citizen, DataRequest, Petition, StaffUser
 from storage.models.enums import PetitionState
@@ -41,23 +42,12 @@ def item_key(request: DataRequest) -> str:
 
 
 def receipt_time(day: date, *, now: datetime) -> datetime:
-    """When a request that came by letter or in person counts as received: `now` if it came
-    today, else the start of that day in Vietnam, since the time limit runs from receipt.
+    """When a request that came by letter or in person counts as received (the petitions'
+    rule, with the requests' own oldest day), since the time limit runs from receipt.
 
-    Raises ValueError (a Vietnamese message) for a day in the future or implausibly old.
+    Raises InvalidInput (a Vietnamese message) for a day in the future or implausibly old.
     """
-    today = now.astimezone(LOCAL_TZ).date()
-    if day > today:
-        raise ValueError("Ngày nhận không thể sau hôm nay.")
-    oldest = today - OLDEST_RECEIPT
-    if day < oldest:
-        raise ValueError(
-            f"Ngày nhận không được trước {oldest:%d/%m/%Y} ({OLDEST_RECEIPT.days} ngày trước). "
-            "Yêu cầu nhận lâu hơn: ghi ngày hôm nay và ghi rõ ngày nhận trong nội dung."
-        )
-    if day == today:
-        return now
-    return datetime.combine(day, time(0, 0), LOCAL_TZ)
+    return clocks.receipt_time(day, now, oldest=OLDEST_RECEIPT, what="Yêu cầu")
 
 
 def pending_request(session: Session, citizen_id: int, kind: str) -> DataRequest | None:

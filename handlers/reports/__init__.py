@@ -14,6 +14,7 @@ from handlers.reports.versions import (
     save_text,
     scope_of,
     send,
+    sent_covering,
     versions,
     ward_scopes,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "save_text",
     "scope_of",
     "send",
+    "sent_covering",
     "versions",
     "ward_scopes",
 ]

@@ -119,6 +119,15 @@ def month_of(day: date) -> Period:
     return Period(day.year, "month", day.month)
 
 
+def periods_of(day: date) -> list[Period]:
+    """The month, the quarter and the year a local date falls in."""
+    return [
+        month_of(day),
+        Period(day.year, "quarter", (day.month - 1) // 3 + 1),
+        Period(day.year, "year"),
+    ]
+
+
 def current_month(now: datetime) -> Period:
     """The month now falls in (Vietnam time)."""
     return month_of(local_date(now))

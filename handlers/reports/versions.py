@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from handlers import tasks
 from handlers.reports import narrative
 from handlers.reports.figures import compute
-from handlers.reports.periods import MIN_YEAR, Period
+from handlers.reports.periods import MIN_YEAR, Period, periods_of
 from handlers.workflow.calendar import WorkCalendar, local_date, start_of_day
 from storage.models import OrgUnit, ReportVersion, Ward
 from storage.models.enums import UnitKind
@@ -120,6 +120,24 @@ def latest(
     if sent_only:
         query = query.where(ReportVersion.status == SENT)
     return session.scalar(query.order_by(ReportVersion.version.desc()).limit(1))
+
+
+def sent_covering(session: Session, day: date, ward_code: str | None) -> list[tuple[Period, str]]:
+    """The sent reports (period, scope key) of the area or the ward whose period holds `day`:
+    their figures are frozen, so a petition entered later with that day of receipt is not in
+    them (a correction would count it)."""
+    periods = {p.key: p for p in periods_of(day)}
+    scopes = [AREA, ward_code] if ward_code else [AREA]
+    rows = session.execute(
+        select(ReportVersion.period, ReportVersion.scope)
+        .where(
+            ReportVersion.status == SENT,
+            ReportVersion.period.in_(periods),
+            ReportVersion.scope.in_(scopes),
+        )
+        .distinct()
+    )
+    return sorted((periods[key], scope) for key, scope in rows)
 
 
 def figures_of(session: Session, period: Period, scope: Scope, now: datetime) -> dict[str, Any]:

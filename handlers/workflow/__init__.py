@@ -26,6 +26,7 @@ from handlers.workflow.clocks import (
     CLOCKED_STATES,
     DEFAULT_POLICY,
     FEEDBACK_STATES,
+    OLDEST_RECEIPT,
     DeadlinePolicy,
     handler_deadline,
     is_overdue,
@@ -52,7 +53,13 @@ from handlers.workflow.forwarding import (
 )
 from handlers.workflow.labels import citizen_state_label
 from handlers.workflow.notify import parse_feedback
-from handlers.workflow.queries import active_forward, duplicates_of, forwards_of, latest_forward
+from handlers.workflow.queries import (
+    active_forward,
+    duplicates_of,
+    entered_at,
+    forwards_of,
+    latest_forward,
+)
 from handlers.workflow.rules import allowed_actions, in_scope, scope_clause
 from handlers.workflow.search import refresh_search_text, search_key
 from handlers.workflow.staff import (
@@ -76,6 +83,7 @@ __all__ = [
     "FEEDBACK_STATES",
     "FORWARD_CHANNELS",
     "LOCAL_TZ",
+    "OLDEST_RECEIPT",
     "SYSTEM",
     "Actor",
     "DeadlinePolicy",
@@ -102,6 +110,7 @@ __all__ = [
     "default_due",
     "duplicates_of",
     "end_of_day",
+    "entered_at",
     "extend_deadline",
     "forward",
     "forwards_of",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -39,15 +39,25 @@ def submit(
     actor: Actor | StaffUser | None = None,
     code_prefix: str = DEFAULT_CODE_PREFIX,
     calendar: WorkCalendar | None = None,
+    received_on: date | None = None,
 ) -> Petition:
-    """draft → received: issue the code, start the clocks, audit, queue notify.received."""
+    """draft → received: issue the code, start the clocks, audit, queue notify.received.
+
+    received_on: the day a letter, visit, call or email reached the office when staff enter
+    it later (see clocks.receipt_time): received_at and every clock start from that day, so
+    an old letter can be overdue at once, and the monthly report counts it in its month. The
+    audit event and the code keep `now`: the code is a register number issued on entry, in
+    issue order, so no code of a month appears after that month's report was sent.
+    """
+    received_at = clocks.receipt_time(received_on, now)
     who = begin(session, _owner(petition, actor), "submit", petition)
     cal = calendar_of(session, calendar)
     petition.code = next_code(session, now, code_prefix)
-    petition.received_at = now
-    clocks.start_received(petition, cal, now)
+    petition.received_at = received_at
+    clocks.start_received(petition, cal, received_at)
     refresh_search_text(petition)
-    event = record(session, petition, who, "submit", now=now, to_state=S.RECEIVED)
+    note = clocks.receipt_note(received_at, now)
+    event = record(session, petition, who, "submit", now=now, to_state=S.RECEIVED, note=note)
     settle_clocks(session, petition, cal)
     receipt = "notify.received_urgent" if petition.urgent else "notify.received"
     notify_citizen(session, petition, receipt, event)

@@ -10,12 +10,13 @@ holds the nearest open deadline.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_
 from sqlalchemy.orm import Session
 
-from handlers.workflow.calendar import WorkCalendar, end_of_day, local_date
+from handlers.workflow.calendar import WorkCalendar, end_of_day, local_date, start_of_day
+from handlers.workflow.errors import InvalidInput
 from storage.models import Forward, Petition
 from storage.models.enums import LegalType
 from storage.models.enums import PetitionState as S
@@ -96,10 +97,53 @@ def calendar_due(cal: WorkCalendar, start: date, days: int) -> date:
     return cal.next_working_day(cal.add_days(start, days))
 
 
+#: The oldest day of receipt an officer may give a petition entered on someone's behalf,
+#: counted back from today. The Front's longest own clock is the 10-day decision notice, so a
+#: letter a month old has missed every one of them already; an older date is far more often a
+#: typo (wrong month or year) than a letter found in a drawer, and 30 days keeps a back-dated
+#: petition within this month's or last month's report. An older letter is entered with
+#: today's date, its real date of receipt written in the text.
+OLDEST_RECEIPT = timedelta(days=30)
+
+
+def receipt_time(
+    received_on: date | None,
+    now: datetime,
+    *,
+    oldest: timedelta = OLDEST_RECEIPT,
+    what: str = "Đơn",
+) -> datetime:
+    """When something brought by letter, visit, call or email counts as received: `now` for
+    today (or no date), else the start of that local day, since only the date drives the
+    clocks and the reports and the hour of an earlier day is unknown. Raises InvalidInput for
+    a future date or one more than `oldest` ago (`what`: the thing, in the message)."""
+    today = local_date(now)
+    if received_on is None or received_on == today:
+        return now
+    if received_on > today:
+        raise InvalidInput("Ngày nhận không thể sau hôm nay.")
+    first = today - oldest
+    if received_on < first:
+        raise InvalidInput(
+            f"Ngày nhận không được trước {first:%d/%m/%Y} ({oldest.days} ngày trước). "
+            f"{what} nhận lâu hơn: ghi ngày hôm nay và ghi rõ ngày nhận trong nội dung."
+        )
+    return start_of_day(received_on)
+
+
+def receipt_note(received_at: datetime, now: datetime) -> str:
+    """The submit event's note when the petition was received on an earlier day than entered."""
+    received, entered = local_date(received_at), local_date(now)
+    if received == entered:
+        return ""
+    return f"Nhận ngày {received:%d/%m/%Y}, nhập ngày {entered:%d/%m/%Y}"
+
+
 def start_received(
     petition: Petition, cal: WorkCalendar, now: datetime, policy: DeadlinePolicy = DEFAULT_POLICY
 ) -> None:
-    """Triage (1 target, 3 hard working days) and the 10-day decision notice from today."""
+    """Triage (1 target, 3 hard working days) and the 10-day decision notice from the day of
+    `now` (the day of receipt for a new petition, the day of reopening for a reopened one)."""
     today = local_date(now)
     petition.triage_due_on = cal.add_working_days(today, policy.triage_target_wd)
     petition.triage_hard_due_on = cal.add_working_days(today, policy.triage_hard_wd)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -56,3 +58,14 @@ def state_before_pause(session: Session, petition: Petition) -> str:
         .limit(1)
     )
     return source if source and source != S.NEED_INFO else S.RECEIVED
+
+
+def entered_at(session: Session, petition: Petition) -> datetime | None:
+    """When the petition was submitted into the system (its submit event): later than
+    received_at for a letter staff entered after the day it arrived."""
+    return session.scalar(
+        select(PetitionEvent.created_at)
+        .where(PetitionEvent.petition_id == petition.id, PetitionEvent.action == "submit")
+        .order_by(PetitionEvent.id)
+        .limit(1)
+    )

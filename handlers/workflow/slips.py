@@ -134,7 +134,9 @@ def slip_values(
         ).lower(),
         "reporter": reporter,
         "contact": contact or "(không cung cấp)",
-        "received_date": f"{petition.received_at:%d/%m/%Y}" if petition.received_at else "",
+        "received_date": f"{local_date(petition.received_at):%d/%m/%Y}"
+        if petition.received_at
+        else "",
         "channel": CHANNEL_LABELS.get(petition.channel, petition.channel),
         "category": petition.category.name if petition.category else "Chưa xác định",
         "ward": petition.ward.full_name if petition.ward else "chưa xác định",

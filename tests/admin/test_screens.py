@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import pytest
+from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from markupsafe import escape
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.runtime import runtime_of
 from config import Settings
 from handlers import messages
 from handlers import workflow as wf
 from handlers.workflow.files import store_upload
-from storage.models import Attachment, Petition, ResponseTemplate, StaffUser
+from storage.models import Attachment, Petition, PetitionEvent, ResponseTemplate, StaffUser
 from storage.reference_data import HOLIDAY_YEARS
 from tests import dates
 from tests.admin.conftest import post
@@ -202,3 +206,150 @@ def test_a_liaison_never_sees_personal_data(
         assert p.code in html  # type: ignore[operator]
         assert "0905123456" not in html and "an.nguyen@example.com" not in html
         assert "Cống nghẹt" in html
+
+
+def _entry(ward_id: int, **extra: str) -> dict[str, object]:
+    """A letter entered on a resident's behalf (`extra`: received_on and other fields)."""
+    return {
+        "channel": "letter",
+        "ward": ward_id,
+        "reporter_name": "Trần Thị Lan",
+        "text": "Đề nghị khơi thông cống thoát nước kiệt 12 Phan Bội Châu bị tắc.",
+        "category": "",
+        "legal_type": "kien_nghi",
+        **extra,
+    }
+
+
+def _newest(s: Session) -> Petition:
+    s.expire_all()
+    p = s.scalars(select(Petition).order_by(Petition.id.desc())).first()
+    assert p is not None
+    return p
+
+
+def _submit_event(s: Session, p: Petition) -> PetitionEvent:
+    return s.scalars(
+        select(PetitionEvent).where(
+            PetitionEvent.petition_id == p.id, PetitionEvent.action == "submit"
+        )
+    ).one()
+
+
+@pytest.fixture
+def clerk(app: Flask, signed_in: Callable[..., StaffUser], today: date) -> datetime:
+    """An officer signed in on an app whose clock stands at 10:15 today; returns that now."""
+    now = dates.at(today, 10, 15)
+    runtime_of(app).use_clock(lambda: now)
+    signed_in("staff")
+    return now
+
+
+def test_entry_receipt_date_defaults_to_today(
+    client: FlaskClient, db_session: Session, clerk: datetime, today: date
+) -> None:
+    now = clerk
+    form = client.get("/admin/entry").get_data(as_text=True)
+    assert f'name="received_on" value="{today.isoformat()}"' in form
+    assert f'max="{today.isoformat()}"' in form
+    ward = h.ward(db_session).id
+    cal = wf.WorkCalendar.load(db_session)
+    for extra in ({}, {"received_on": today.isoformat()}):  # left out, or today as shown
+        assert post(client, "/admin/entry", _entry(ward, **extra)).status_code == 302
+        p = _newest(db_session)
+        assert p.received_at == now  # today: the moment it was typed in
+        assert p.triage_due_on == cal.add_working_days(today, 1)
+        assert _submit_event(db_session, p).note == ""
+        page = client.get(f"/admin/petitions/{p.id}").get_data(as_text=True)
+        assert "Nhận ngày" not in page
+
+
+def test_a_letter_received_days_ago_runs_its_clocks_from_that_day(
+    client: FlaskClient, db_session: Session, clerk: datetime, today: date
+) -> None:
+    from handlers.reports import compute
+    from handlers.reports.periods import month_of
+
+    now = clerk
+    s, cal = db_session, wf.WorkCalendar.load(db_session)
+    day = today - timedelta(days=25)
+    typed = post(client, "/admin/entry", _entry(h.ward(s).id, received_on=f"{day:%d/%m/%Y}"))
+    assert typed.status_code == 302, typed.get_data(as_text=True)
+    p = _newest(s)
+    assert p.received_at == wf.start_of_day(day)
+    assert p.triage_due_on == cal.add_working_days(day, 1)
+    assert p.triage_hard_due_on == cal.add_working_days(day, 3)
+    assert p.decision_due_on == cal.next_working_day(day + timedelta(days=10))
+    assert p.next_due_at == wf.end_of_day(min(p.triage_due_on, p.decision_due_on))
+    # The code is a register number of the day it was entered; the trail keeps who and when.
+    assert p.code is not None and p.code.split("-")[1] == f"{today:%y%m}"
+    event = _submit_event(s, p)
+    assert event.created_at == now and event.actor_id is not None
+    assert event.note == f"Nhận ngày {day:%d/%m/%Y}, nhập ngày {today:%d/%m/%Y}"
+    # Every Front clock of a 25-day-old letter has run out: overdue at once, where staff look.
+    assert wf.is_overdue(p, now)
+    assert p.code in client.get("/admin/?overdue=1").get_data(as_text=True)
+    page = client.get(f"/admin/petitions/{p.id}").get_data(as_text=True)
+    assert "Quá hạn" in page
+    assert f"Nhận ngày {day:%d/%m/%Y}, nhập ngày {today:%d/%m/%Y}" in page
+    # The report counts it in the month it was received.
+    figures = compute(s, month_of(day), ward=None, now=now)
+    [row] = [r for r in figures["petitions"] if r["code"] == p.code]
+    assert row["received_on"] == day.isoformat()
+
+
+def test_a_back_dated_entry_tells_of_the_sent_report_that_leaves_it_out(
+    client: FlaskClient, db_session: Session, clerk: datetime, today: date
+) -> None:
+    from handlers import reports
+    from handlers.reports.periods import month_of
+
+    s = db_session
+    day = today - timedelta(days=30)  # the oldest day accepted
+    month = month_of(day)
+    after = dates.at(month.after, 9)  # the report is sent once its month is over
+    area = reports.scope_of(s, None)
+    assert area is not None
+    reports.send(
+        s,
+        reports.create_draft(s, month, area, now=after, actor_id=None),
+        month,
+        now=after,
+        actor_id=None,
+    )
+    s.commit()
+    typed = post(client, "/admin/entry", _entry(h.ward(s).id, received_on=day.isoformat()))
+    assert typed.status_code == 302, typed.get_data(as_text=True)
+    page = client.get(typed.headers["Location"]).get_data(as_text=True)
+    p = _newest(s)
+    assert p.received_at == wf.start_of_day(day)
+    assert f"Báo cáo {month.label} (toàn khu vực) đã chốt" in page and p.code in page
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (1, "Ngày nhận không thể sau hôm nay."),
+        (-31, "Ngày nhận không được trước"),
+        ("ngày hôm qua", "Ngày không hợp lệ"),
+        ("2025-13-01", "Ngày không hợp lệ"),
+        ("30/02/2025", "Ngày không hợp lệ"),
+        ("99999-01-01", "Ngày không hợp lệ"),
+    ],
+)
+def test_an_impossible_receipt_date_is_refused_and_the_form_kept(
+    client: FlaskClient,
+    db_session: Session,
+    clerk: datetime,
+    today: date,
+    typed: int | str,
+    message: str,
+) -> None:
+    before = db_session.scalar(select(func.count()).select_from(Petition))
+    value = (today + timedelta(days=typed)).isoformat() if isinstance(typed, int) else typed
+    response = post(client, "/admin/entry", _entry(h.ward(db_session).id, received_on=value))
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert message in page
+    assert "kiệt 12 Phan Bội Châu" in page and f'value="{escape(value)}"' in page
+    assert db_session.scalar(select(func.count()).select_from(Petition)) == before

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -26,9 +26,11 @@ def _slip_text(path: Path) -> str:
     return "\n".join(parts)
 
 
-def _forward(s: Session, **kw: object) -> tuple[wf.Actor, object, object]:
+def _forward(
+    s: Session, received_on: date | None = None, **kw: object
+) -> tuple[wf.Actor, object, object]:
     officer = h.staff(s)
-    p = wf.submit(s, h.draft(s, **kw), now=T0)  # type: ignore[arg-type]
+    p = wf.submit(s, h.draft(s, **kw), now=T0, received_on=received_on)  # type: ignore[arg-type]
     wf.triage(
         s,
         p,
@@ -72,6 +74,15 @@ def test_slip_names_the_reporter_of_an_ordinary_petition(
     assert f"Tam Kỳ, ngày {h.MONDAY.day:02d} tháng {month} năm {h.MONDAY.year}" in text
     assert f"trước ngày {due} (3 ngày làm việc kể từ ngày chuyển" in text
     assert "{{" not in text
+
+
+def test_slip_dates_a_letter_entered_later_by_its_day_of_receipt(
+    db_session: Session, tmp_path: Path
+) -> None:
+    friday = h.MONDAY - timedelta(days=3)  # a letter of last Friday, typed in on Monday
+    _, p, fwd = _forward(db_session, received_on=friday)
+    rel = write_slip(db_session, p, fwd, base_dir=tmp_path)  # type: ignore[arg-type]
+    assert f"ngày tiếp nhận: {friday:%d/%m/%Y};" in _slip_text(tmp_path / rel)
 
 
 def test_slip_never_names_a_to_cao_author(db_session: Session, tmp_path: Path) -> None:

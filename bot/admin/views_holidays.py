@@ -10,7 +10,7 @@ from bot.admin import auditing, forms
 from bot.admin.blueprint import MANAGERS, bp, require_role, utcnow
 from bot.admin.keep import keep_form, kept, refused
 from bot.database import db_session
-from handlers.workflow import InvalidInput, local_date
+from handlers.workflow import InvalidInput, WorkCalendar, local_date, move_off_day
 from storage.models import Holiday
 
 
@@ -30,7 +30,8 @@ def holidays() -> ResponseReturnValue:
 
 @bp.post("/holidays")
 def holiday_add() -> ResponseReturnValue:
-    """Add (or change) one day; clocks computed from now on use it."""
+    """Add (or change) one day; clocks computed from now on use it, and deadlines already set
+    on a day that becomes a day off run to the next working day."""
     require_role(*MANAGERS)
     s = db_session()
     try:
@@ -53,8 +54,14 @@ def holiday_add() -> ResponseReturnValue:
         before=before,
         after={"name": name, "working_day": row.working_day},
     )
+    s.flush()
+    cal = WorkCalendar.load(s)
+    moved = move_off_day(s, day, cal, utcnow())
     s.commit()
     flash(f"Đã lưu ngày {day:%d/%m/%Y}.", "ok")
+    if moved:
+        to = cal.next_working_day(day)
+        flash(f"Hạn của {moved} hồ sơ rơi vào ngày này được chuyển sang {to:%d/%m/%Y}.", "info")
     return redirect(url_for("admin.holidays", year=day.year))
 
 

@@ -162,10 +162,19 @@ def test_the_holiday_list_is_editable(
     signed_in("admin")
     seeded = HOLIDAY_YEARS[-1]  # a year the holiday table is seeded with: Tết is in it
     assert "Tết Nguyên Đán" in client.get(f"/admin/holidays?year={seeded}").get_data(as_text=True)
-    day = dates.working_day_after(WorkCalendar.load(db_session), today)
-    post(client, "/admin/holidays", {"day": day.isoformat(), "name": "Nghỉ đột xuất"})
+    # A petition received today: its triage is due on the next working day, declared off.
+    p = wf.submit(db_session, h.draft(db_session), now=dates.at(today, 0, 30))
+    db_session.commit()
+    day = p.triage_due_on
+    assert day is not None
+    form = {"day": day.isoformat(), "name": "Nghỉ đột xuất"}
+    saved = post(client, "/admin/holidays", form, follow_redirects=True).get_data(as_text=True)
     cal = WorkCalendar.load(db_session)
     assert not cal.is_working_day(day)
+    to = cal.next_working_day(day)
+    assert f"Hạn của 1 hồ sơ rơi vào ngày này được chuyển sang {to:%d/%m/%Y}" in saved
+    db_session.refresh(p)
+    assert p.triage_due_on == to
     row = db_session.scalar(select(Holiday).where(Holiday.day == day))
     assert row is not None
     post(client, f"/admin/holidays/{row.id}/delete")
@@ -310,13 +319,10 @@ def test_a_back_dated_entry_tells_of_the_sent_report_that_leaves_it_out(
     after = dates.at(month.after, 9)  # the report is sent once its month is over
     area = reports.scope_of(s, None)
     assert area is not None
-    reports.send(
-        s,
-        reports.create_draft(s, month, area, now=after, actor_id=None),
-        month,
-        now=after,
-        actor_id=None,
-    )
+    draft = reports.create_draft(s, month, area, now=after, actor_id=None)
+    signed = {"number": "7/BC-MTTQ", "place": "Tam Kỳ", "signer_name": "Nguyễn Văn A"}
+    reports.save_text(s, draft, values=signed, issued_on=month.after, now=after)
+    reports.send(s, draft, month, now=after, actor_id=None)
     s.commit()
     typed = post(client, "/admin/entry", _entry(h.ward(s).id, received_on=day.isoformat()))
     assert typed.status_code == 302, typed.get_data(as_text=True)

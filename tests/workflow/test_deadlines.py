@@ -163,3 +163,45 @@ def test_the_inbox_counts_working_days_and_overdue_only_once_passed(cal: wf.Work
     assert deadline_badge("forwarded", tet, at(date(2027, 2, 11)), cal)[1] == (
         "quá hạn 1 ngày làm việc"
     )
+
+
+def test_a_day_declared_off_later_moves_the_deadlines_still_set_on_it(
+    db_session: Session, officer: StaffUser
+) -> None:
+    from storage.models import Holiday
+
+    s, now = db_session, h.ORDINARY_MONDAY
+    tuesday, wednesday = h.MONDAY + timedelta(days=1), h.MONDAY + timedelta(days=2)
+    waiting = wf.submit(s, h.draft(s), now=now)
+    assert waiting.triage_due_on == tuesday
+    sent = wf.submit(s, h.draft(s), now=now)
+    wf.triage(
+        s,
+        sent,
+        actor=officer,
+        category_id=sent.category_id,
+        ward_id=sent.ward_id,
+        legal_type=sent.legal_type,
+        urgent=False,
+        now=now,
+    )
+    fwd = wf.forward(
+        s,
+        sent,
+        actor=officer,
+        agency=h.agency(s),
+        channel="van_ban",
+        document_number=None,
+        sent_on=h.MONDAY,
+        handler_due_on=tuesday,
+        now=now,
+    )
+    s.add(Holiday(day=tuesday, name="Nghỉ đột xuất", working_day=False, source="admin"))
+    s.flush()
+    cal = wf.WorkCalendar.load(s)
+    assert wf.move_off_day(s, tuesday, cal, now + timedelta(days=2)) == 0  # already past
+    assert wf.move_off_day(s, tuesday, cal, now) == 2
+    assert waiting.triage_due_on == wednesday and fwd.handler_due_on == wednesday
+    assert waiting.next_due_at == sent.next_due_at == wf.end_of_day(wednesday)
+    assert waiting.triage_hard_due_on == h.MONDAY + timedelta(days=3)  # not on it: unchanged
+    assert wf.move_off_day(s, wednesday, cal, now) == 0  # a working day: nothing to move

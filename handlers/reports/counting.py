@@ -184,12 +184,13 @@ def count_answers(
     start: datetime,
     as_of: datetime,
     overdue: list[Overdue],
+    cal: WorkCalendar,
 ) -> None:
     """Answers given in the period, on time or late: the Front's own and the agencies'."""
     for change in trail.changes_in(start, as_of):
         if change.to_state != S.ANSWERED_BY_FRONT:
             continue
-        due = trail.decision_due(change.at)
+        due = trail.decision_due(change.at, cal)
         late = change.at >= end_of_day(due)
         tally.add("answered", {**keys, "agency": FRONT})
         tally.add("answered_front", {**keys, "agency": FRONT})
@@ -218,6 +219,7 @@ def count_overdue(
     names: Names,
     as_of: datetime,
     overdue: list[Overdue],
+    cal: WorkCalendar,
 ) -> None:
     """A deadline that has run out by `as_of` with no answer yet (never one still to come)."""
     forward = trail.running_forward(as_of)
@@ -225,7 +227,7 @@ def count_overdue(
         due = forward.due_on
         code, name = names.agency(forward.agency_id)
     elif trail.state_at(as_of) in UNDECIDED:
-        due = trail.decision_due(as_of)
+        due = trail.decision_due(as_of, cal)
         code, name = FRONT, FRONT_NAME
     else:
         return

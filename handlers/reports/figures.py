@@ -128,8 +128,8 @@ def _figures(
     for trail in trails:
         keys = names.keys(trail)
         counting.count_flow(tally, trail, keys, start, as_of, by_month)
-        counting.count_answers(tally, trail, keys, names, start, as_of, overdue)
-        counting.count_overdue(tally, trail, keys, names, as_of, overdue)
+        counting.count_answers(tally, trail, keys, names, start, as_of, overdue, w.late_days.cal)
+        counting.count_overdue(tally, trail, keys, names, as_of, overdue, w.late_days.cal)
     counting.count_forwards(tally, trails, names, w.period)
     for ward_id, (code, _name, _order) in names.wards.items():  # every ward, even a quiet one
         if ward is None or ward.id == ward_id:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
-from handlers.workflow.calendar import end_of_day, local_date
-from handlers.workflow.clocks import DEFAULT_POLICY, DeadlinePolicy
+from handlers.workflow.calendar import WorkCalendar, end_of_day, local_date
+from handlers.workflow.clocks import DEFAULT_POLICY, DeadlinePolicy, calendar_due
 from handlers.workflow.labels import reason_of_close_note
 from storage.models import Forward, Petition, PetitionEvent
 from storage.models.enums import PetitionState as S
@@ -108,22 +108,29 @@ class Trail:
             return None
         return forward
 
-    def decision_due(self, before: datetime, policy: DeadlinePolicy = DEFAULT_POLICY) -> date:
+    def decision_due(
+        self, before: datetime, cal: WorkCalendar, policy: DeadlinePolicy = DEFAULT_POLICY
+    ) -> date:
         """The Front's decision deadline of the cycle running at `before`: 10 calendar days
-        from receipt (or from the reopening), pushed back by the days spent waiting on the
-        citizen — the same arithmetic as the workflow's clocks."""
-        start, paused, pause_start = self.received_at, 0, None
+        from receipt (or from the reopening), run to a working day, then pushed back by each
+        wait on the citizen and run to a working day again: the workflow's clocks, step by
+        step (clocks.start_received, clocks.resume), so the report and the page agree."""
+        start, pause_start = self.received_at, None
+        pauses: list[int] = []
         for change in self.changes:
             if change.at >= before:
                 break
             if change.unsettles:
-                start, paused, pause_start = change.at, 0, None
+                start, pauses, pause_start = change.at, [], None  # a new cycle
             if change.to_state == S.NEED_INFO:
                 pause_start = change.at
             elif change.from_state == S.NEED_INFO and pause_start is not None:
-                paused += max(0, (local_date(change.at) - local_date(pause_start)).days)
+                pauses.append(max(0, (local_date(change.at) - local_date(pause_start)).days))
                 pause_start = None
-        return local_date(start) + timedelta(days=policy.decision_days + paused)
+        due = calendar_due(cal, local_date(start), policy.decision_days)
+        for days in pauses:
+            due = calendar_due(cal, due, days)
+        return due
 
 
 CHUNK = 500  # ids per IN list (SQLite caps the parameters of one query)

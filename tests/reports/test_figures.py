@@ -180,3 +180,18 @@ def test_a_withdrawn_petition_is_named_apart_from_those_solved(db_session: Sessi
     assert rows["Đã giải quyết xong, kết thúc trong kỳ"] == 4
     text = narrative.draft(figures, None, period, scope.title)
     assert "(trong đó 2 trường hợp người gửi rút đơn)" in text
+
+
+def test_the_fronts_deadline_is_the_one_the_petition_page_shows(db_session: Session) -> None:
+    """Received on a Wednesday, its 10th day is a Saturday: due the next working day, as on
+    the petition page; the report had it due (and late) on the Saturday."""
+    f = Flow(db_session, h.staff(db_session, "supervisor"))
+    month = closed_month(datetime.now(UTC))
+    wednesday = month.first + timedelta(days=(2 - month.first.weekday()) % 7)
+    p = f.received(at(wednesday))
+    db_session.commit()
+    assert p.decision_due_on is not None and p.decision_due_on.weekday() < 5
+    assert p.decision_due_on > wednesday + timedelta(days=10)  # the Saturday, run on
+    figures = compute(db_session, month, ward=None, now=datetime.now(UTC))
+    [row] = [r for r in figures["overdue_list"] if r["code"] == p.code]
+    assert row["due_on"] == p.decision_due_on.isoformat() and row["status"] == "open"

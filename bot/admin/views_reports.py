@@ -11,6 +11,7 @@ from typing import Any
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
 from bot.admin import auditing, forms, report_charts
@@ -255,16 +256,20 @@ def report_edit() -> ResponseReturnValue:
     """Save the officer's header fields and narrative on the draft."""
     period, scope = _target()
     s = db_session()
-    version = _draft_of(period, scope)
     try:
-        issued_on = forms.day(request.form, "issued_on") or local_date(utcnow())
-        save_text(s, version, values=dict(request.form.items()), issued_on=issued_on, now=utcnow())
+        _save_typed(s, _draft_of(period, scope))
     except (ReportError, InvalidInput) as exc:
         flash(str(exc), "error")
         return _back(period, scope)
     s.commit()
     flash("Đã lưu dự thảo.", "ok")
     return _back(period, scope)
+
+
+def _save_typed(s: Session, version: ReportVersion) -> None:
+    """The header fields and narrative as the form holds them, onto the draft."""
+    issued_on = forms.day(request.form, "issued_on") or local_date(utcnow())
+    save_text(s, version, values=dict(request.form.items()), issued_on=issued_on, now=utcnow())
 
 
 @bp.post("/reports/refresh")
@@ -280,12 +285,18 @@ def report_refresh() -> ResponseReturnValue:
 
 @bp.post("/reports/send")
 def report_send() -> ResponseReturnValue:
-    """Freeze the draft as sent; a later change is a correction (a new version)."""
+    """Freeze the draft as sent; a later change is a correction (a new version). The button
+    sits in the draft's form: what was typed there is saved first, and kept if sending is
+    refused (a number or signer still missing)."""
     period, scope = _target()
     s = db_session()
     try:
-        version = send(s, _draft_of(period, scope), period, now=utcnow(), actor_id=actor().id)
-    except ReportError as exc:
+        draft = _draft_of(period, scope)
+        if "place" in request.form:
+            _save_typed(s, draft)
+            s.commit()
+        version = send(s, draft, period, now=utcnow(), actor_id=actor().id)
+    except (ReportError, InvalidInput) as exc:
         flash(str(exc), "error")
         return _back(period, scope)
     s.commit()

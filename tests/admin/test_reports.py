@@ -149,6 +149,12 @@ def test_draft_edit_send_and_correct(
         "signer_title": "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", "signer_name": "Trần Thị B",
         "recipients": "- Lưu: VT.", "narrative": "Đoạn một.\nĐoạn hai <script>.",
     }  # fmt: skip
+    # «Lưu và chốt» sends what the form holds: refused without a number, the typing is kept.
+    refused = post(client, "/admin/reports/send", {**edits, "number": ""}, follow_redirects=True)
+    assert "Cần nhập số văn bản trước khi chốt" in refused.get_data(as_text=True)
+    draft = db_session.scalars(select(ReportVersion)).one()
+    db_session.refresh(draft)
+    assert (draft.status, draft.signer_name, draft.number) == ("draft", "Trần Thị B", "")
     assert post(client, "/admin/reports/edit", edits).status_code == 302
     page = _page(client, f"?period={period.key}")[1]
     assert "Dự thảo" in page and "Đoạn hai &lt;script&gt;." in page
@@ -162,9 +168,12 @@ def test_draft_edit_send_and_correct(
     assert "Đoạn hai <script>." in [p.text for p in doc.paragraphs]
     assert "Trần Thị B" in doc.tables[-1].cell(0, 1).text
 
-    assert post(client, "/admin/reports/send", form).status_code == 302
+    sent = post(client, "/admin/reports/send", {**edits, "recipients": "- Như trên;"})
+    assert sent.status_code == 302
     page = _page(client, f"?period={period.key}")[1]
     assert "Đã chốt, đã gửi" in page and "Lập bản đính chính" in page
+    db_session.refresh(draft)
+    assert (draft.status, draft.recipients) == ("sent", "- Như trên;")  # saved, then sent
     post(client, "/admin/reports/edit", {**edits, "narrative": "Sửa sau khi gửi"})
     version = db_session.scalars(select(ReportVersion)).one()
     db_session.refresh(version)

@@ -10,6 +10,16 @@
     }
   });
 
+  // A forward's «Hình thức» follows the agency picked: e-mail where it has an address.
+  document.addEventListener("change", function (event) {
+    var agency = event.target.closest("select[data-sets-channel]");
+    var channel = agency && agency.form && agency.form.querySelector("select[name=channel]");
+    var option = agency && agency.options[agency.selectedIndex];
+    if (channel && option) {
+      channel.value = option.hasAttribute("data-mail") ? "email" : "van_ban";
+    }
+  });
+
   // Reply templates fill the textarea they point at.
   document.addEventListener("change", function (event) {
     var picker = event.target.closest(".template-picker");

@@ -83,9 +83,11 @@ def test_triage_forward_answer_and_result_reach_the_citizen(
 
     forward = page.locator("form[action$='/forward']")
     # Neither the UBND nor its liaison has an email address: the form and the answer say so.
+    forward.locator("select[name=channel]").select_option("email")
     forward.locator("select[name=agency]").select_option(
         label="UBND phường Tam Kỳ (chưa có địa chỉ thư)"
     )
+    expect(forward.locator("select[name=channel]")).to_have_value("van_ban")  # follows it
     forward.locator("input[name=document_number]").fill("25/MTTQ-BTT")
     forward.get_by_role("button", name="Chuyển và tạo phiếu chuyển").click()
     expect(page.locator(".flash-ok")).to_contain_text("Đã chuyển đến UBND phường Tam Kỳ")

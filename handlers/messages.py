@@ -154,7 +154,7 @@ CATALOGUE: dict[str, str] = {
     ),
     "bot.urgent_detail_added": (
         "Đã chuyển thêm thông tin này cho cán bộ trực. Nếu có người gặp nguy hiểm, Ông/Bà hãy "
-        "gọi ngay {hotlines}."
+        "gọi ngay {hotlines}.{extra}"
     ),
     "bot.urgent_ask_ward": (
         "Để cán bộ trực đến đúng nơi, Ông/Bà cho biết sự việc ở phường nào (bấm chọn hoặc gõ "

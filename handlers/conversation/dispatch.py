@@ -235,7 +235,7 @@ def _before_consent(
     if not turn.state.greeted:
         privacy.first_contact(turn)
     elif detail:  # answered at once: the reminder below waits up to a minute
-        say(turn, "bot.urgent_detail_added", hotlines=emergency.hotlines(turn.session))
+        emergency.acknowledge_detail(turn)
     elif worth and not reasons and turn.state.declined_at is not None:
         say(turn, "bot.consent_declined_reply")  # nothing kept: say so, every time
     elif _consent_reminder_due(turn):

@@ -81,8 +81,8 @@ def raise_urgent(
         if draft is not None:
             _link(turn, draft)
         return
-    extra = "".join(render(turn.session, _EXTRA_ADVICE[r]) for r in reasons if r in _EXTRA_ADVICE)
-    say(turn, "bot.urgent", hotlines=hotlines(turn.session), extra=extra, petition=draft)
+    turn.state.urgent_advice = [_EXTRA_ADVICE[r] for r in reasons if r in _EXTRA_ADVICE]
+    say(turn, "bot.urgent", hotlines=hotlines(turn.session), extra=_advice(turn), petition=draft)
     consented = turn.citizen.has_consent
     if not consented:
         _keep_for_staff(message)
@@ -90,6 +90,16 @@ def raise_urgent(
     note = _alert(turn, draft, reasons, text or (draft.text if draft else ""), consented)
     turn.state.urgent_alerted, turn.state.urgent_note = marker, note.id
     logger.info("urgent report from citizen %s: staff alerted", turn.citizen.id)
+
+
+def _advice(turn: Turn) -> str:
+    """The alerted hazards' own advice (the power company's number for a live wire, …)."""
+    return "".join(render(turn.session, key) for key in turn.state.urgent_advice)
+
+
+def acknowledge_detail(turn: Turn) -> None:
+    """Tell the citizen a detail reached the alert, with the numbers and advice again."""
+    say(turn, "bot.urgent_detail_added", hotlines=hotlines(turn.session), extra=_advice(turn))
 
 
 def add_detail(turn: Turn, message: PetitionMessage | None, words: str) -> bool:

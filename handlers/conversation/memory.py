@@ -39,6 +39,7 @@ class ConversationState:
     analysed: str | None = None  # hash of the text the NLP last read
     urgent_alerted: str | None = None  # "pre" or the draft id the staff alert was raised for
     urgent_note: int | None = None
+    urgent_advice: list[str] = field(default_factory=list)  # its hazards' advice, said again
     proposed_ward: str | None = None  # ward code a shared location points to, to confirm
     outside: str | None = None  # a place outside the area the citizen named
     split_offered: bool = False

@@ -200,7 +200,7 @@ def test_details_after_an_emergency_before_consent_reach_the_alert(service: Serv
     phone.say("o truoc nha so 45, doi dien tiem thuoc tay Minh Chau")  # no consent yet
     ack = phone.expect()  # at once, not with the consent reminder a minute later
     assert len(ack) == 1 and "Đã chuyển thêm thông tin này cho cán bộ trực" in ack[0].text
-    assert "114" in ack[0].text
+    assert "114" in ack[0].text and "1900 1909" in ack[0].text  # a live wire: the power line
     alerts = notes_of(service, phone, "urgent")
     assert len(alerts) == 1 and "tiem thuoc tay Minh Chau" in alerts[0].body
     later = utcnow() + timedelta(minutes=service.settings.conversation_hold_minutes + 1)

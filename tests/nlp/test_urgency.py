@@ -1,8 +1,10 @@
 """Urgency: immediate danger yes; formulas, chronic, preventive or past problems no."""
 
+import numpy as np
 import pytest
 
 from nlp import emergency_model, emergency_training
+from nlp import model as model_io
 from nlp.normalize import fold
 from nlp.urgency import Urgency, detect, rules, view
 
@@ -147,6 +149,22 @@ def test_every_reason_has_a_vietnamese_label():
 
 @pytest.mark.slow
 def test_the_shipped_model_file_is_what_the_corpus_trains(tmp_path):
+    """The same features, and the same weights up to float rounding: BLAS kernels round the
+    last bits differently on different CPUs (1.5e-8 between an AVX-512 machine and the one
+    that wrote the file), so the bytes match only on the same hardware."""
     path = tmp_path / "emergency.bin"
     emergency_training.build(path)
-    assert path.read_bytes() == emergency_model.MODEL_FILE.read_bytes()
+    built, shipped = model_io.load(path), model_io.load(emergency_model.MODEL_FILE)
+    assert (built.classes, built.index, built.version) == (
+        shipped.classes,
+        shipped.index,
+        shipped.version,
+    )
+    assert built.idf.keys() == shipped.idf.keys()
+    pairs = {
+        "matrix": (built.matrix, shipped.matrix),
+        "idf": (list(built.idf.values()), list(shipped.idf.values())),
+        "bias": (built.bias, shipped.bias),
+    }
+    for name, (ours, theirs) in pairs.items():
+        assert np.allclose(ours, theirs, rtol=0, atol=1e-6), name

@@ -41,7 +41,7 @@ MEASURES = (
     "satisfied",
 )
 FRONT = "__front__"
-FRONT_NAME = "Mặt trận (tự trả lời hoặc chưa chuyển)"
+FRONT_NAME = "Mặt trận: tự trả lời hoặc chưa chuyển"
 UNKNOWN = "__unknown__"
 UNKNOWN_NAME = "Chưa xác định"
 DIMENSIONS = ("field", "ward", "channel", "type", "agency")

@@ -78,3 +78,11 @@ def test_triage_forward_answer_result(
         for o in db_session.scalars(select(OutboxMessage).where(OutboxMessage.petition_id == p.id))
     ]
     assert any("Đã xử lý xong" in str(t) for t in texts)
+
+
+def test_every_page_names_an_icon_that_is_served(client: FlaskClient) -> None:
+    """Browsers asked for /favicon.ico on every page and got 404 in the log."""
+    page = client.get("/admin/login").get_data(as_text=True)
+    assert '<link rel="icon" type="image/svg+xml" href="/static/favicon.svg">' in page
+    with client.get("/static/favicon.svg") as icon:
+        assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"

@@ -118,6 +118,10 @@ CATALOGUE: dict[str, str] = {
         "xóa và tin nhắn mới cũng không được lưu. Ông/Bà có thể đến trực tiếp Ủy ban MTTQ "
         'phường. Nếu đổi ý, gõ "đồng ý".'
     ),
+    "bot.consent_declined_vital": (
+        "Riêng tin báo nguy hiểm Ông/Bà đã gửi vẫn được giữ để cán bộ trực xử lý, vì tính mạng, "
+        "sức khỏe của người trong cuộc (trường hợp khẩn cấp theo Luật Bảo vệ dữ liệu cá nhân)."
+    ),
     "bot.consent_declined_reply": (
         "Tin nhắn này không được lưu vì Ông/Bà chưa đồng ý cho lưu thông tin. Nếu đổi ý, gõ "
         '"đồng ý" rồi gửi lại nội dung.'

@@ -59,10 +59,14 @@ def give_consent(turn: Turn) -> None:
 
 
 def decline(turn: Turn) -> None:
+    """Nothing is kept, except an emergency already with staff: say both, truthfully."""
+    vital = turn.state.urgent_alerted == "pre"
     turn.state.declined_at = turn.now
     held.drop(turn)
     turn.go(Step.IDLE)
     say(turn, "bot.consent_declined")
+    if vital:
+        say(turn, "bot.consent_declined_vital")
 
 
 def withdraw_consent(turn: Turn) -> None:

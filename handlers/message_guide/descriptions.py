@@ -11,6 +11,8 @@ DESCRIPTIONS: dict[str, str] = {
     "button.consent_no": "Nút không đồng ý dưới câu hỏi xin đồng ý.",
     "bot.consent_thanks": "Trả lời khi người dân bấm Đồng ý; mời nhắn nội dung phản ánh.",
     "bot.consent_declined": "Trả lời khi người dân không đồng ý; nội dung đã gửi được xóa.",
+    "bot.consent_declined_vital": "Gửi thêm khi người dân không đồng ý sau khi đã báo tin khẩn "
+    "cấp: tin khẩn cấp vẫn được giữ cho cán bộ trực.",
     "bot.consent_declined_reply": "Trả lời ngắn cho nội dung gửi sau khi người dân đã từ chối.",
     "bot.consent_required": "Nhắc lại khi người dân nhắn nội dung mà chưa bấm Đồng ý.",
     "bot.greeting": "Trả lời lời chào của người dân đã đồng ý trước đó.",

@@ -28,6 +28,7 @@ GROUPS: tuple[Group, ...] = (
             "button.consent_no",
             "bot.consent_thanks",
             "bot.consent_declined",
+            "bot.consent_declined_vital",
             "bot.consent_declined_reply",
             "bot.consent_required",
             "bot.greeting",

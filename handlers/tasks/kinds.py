@@ -147,6 +147,7 @@ PROMISED_BY: dict[str, str | None] = {
     "bot.correction_noted": "citizen_correction",
     "bot.urgent_ask_ward": "urgent",  # the alert is raised before the ward is asked
     "bot.urgent_vital": "urgent",
+    "bot.consent_declined_vital": "urgent",  # the alert raised before the decline stays
     "bot.urgent_detail_added": "urgent",  # the detail is added to that alert
     "bot.question_unknown": None,  # «Gửi câu hỏi» files a hỏi đáp petition: the triage inbox
 }

@@ -121,7 +121,8 @@ def test_emergency_before_consent_keeps_text_and_place_for_staff(service: Servic
     assert "bà cụ còn trong nhà" in note.body and "phường Quảng Phú" in note.body
     assert "CHƯA đồng ý" in note.body
     phone.tap(first[-1], "Không đồng ý")
-    phone.expect()
+    declined = phone.expect(2)  # «đã được xóa», and the truth about the emergency kept
+    assert "đã được xóa" in declined[0].text and "vẫn được giữ" in declined[1].text
     with service.db() as session:
         kept = session.scalars(
             select(PetitionMessage.text).where(

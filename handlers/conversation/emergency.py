@@ -105,14 +105,25 @@ def acknowledge_detail(turn: Turn) -> None:
 def add_detail(turn: Turn, message: PetitionMessage | None, words: str) -> bool:
     """Before consent, a message after the emergency (the address, who is hurt) is part of it:
     kept for its vital interest and added to the alert. False when no alert awaits it."""
-    note_id = turn.state.urgent_note if turn.state.urgent_alerted == "pre" else None
-    note = turn.session.get(StaffNotification, note_id) if note_id else None
+    note = _pre_consent_alert(turn)
     if note is None or message is None or not words:
         return False
     _keep_for_staff(message)
     more = render(turn.session, "staff.urgent_more", text=short(words, 600))
     note.body = f"{note.body}{more}"
     return True
+
+
+def consent_given(turn: Turn) -> None:
+    """The alert raised before consent stops saying there is none (staff read it later)."""
+    note = _pre_consent_alert(turn)
+    if note is not None:
+        note.body = note.body.replace(render(turn.session, "staff.urgent_no_consent"), "")
+
+
+def _pre_consent_alert(turn: Turn) -> StaffNotification | None:
+    note_id = turn.state.urgent_note if turn.state.urgent_alerted == "pre" else None
+    return turn.session.get(StaffNotification, note_id) if note_id else None
 
 
 def _keep_for_staff(message: PetitionMessage | None) -> None:

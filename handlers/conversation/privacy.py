@@ -7,7 +7,7 @@ import logging
 
 from sqlalchemy import select
 
-from handlers.conversation import drafts, held
+from handlers.conversation import drafts, emergency, held
 from handlers.conversation.replies import button, clock, consent_buttons, day, say, short
 from handlers.conversation.state import Step, Turn
 from handlers.messages import render
@@ -49,6 +49,7 @@ def give_consent(turn: Turn) -> None:
     turn.citizen.consent_version = turn.config.consent_version
     turn.state.declined_at = None
     turn.go(Step.IDLE)
+    emergency.consent_given(turn)
     if turn.state.held:
         say(turn, "bot.consent_thanks_short")
         if held.offer(turn):

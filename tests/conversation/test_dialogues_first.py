@@ -145,7 +145,9 @@ def test_emergency_before_consent_then_consent_files_it_urgent(service: Service)
     p = petition(service, code_of(receipt))
     assert p.urgent
     assert len(notes_of(service, phone, "urgent")) == 1  # one alert, now naming the petition
-    assert notes_of(service, phone, "urgent")[0].petition_id == p.id
+    alert = notes_of(service, phone, "urgent")[0]
+    assert alert.petition_id == p.id
+    assert "CHƯA đồng ý" not in alert.body and "tóe lửa" in alert.body  # consent came since
 
 
 def test_a_past_fire_is_not_an_emergency(service: Service) -> None:

@@ -393,6 +393,10 @@ CATALOGUE: dict[str, str] = {
         "11 giờ 30, chiều 13 giờ 30 – 17 giờ)."
     ),
     "bot.petition_go_ahead": "Xin mời Ông/Bà nhắn nội dung cần phản ánh (việc gì, ở đâu).",
+    "bot.stale_button": (
+        "Nút này thuộc một tin nhắn trước nên không còn dùng được. Ông/Bà cần gì xin nhắn tiếp; "
+        "gõ DS để xem các hồ sơ của mình."
+    ),
     # Messages sent before consent, held for a short time.
     "bot.held_offer": "Ông/Bà đã nhắn: «{text}». Dùng làm nội dung phản ánh?",
     "button.use_held": "Dùng nội dung này",

@@ -14,7 +14,11 @@ from handlers.conversation import (
     questions,
 )
 from handlers.conversation.commands import Command
+from handlers.conversation.replies import say
 from handlers.conversation.state import DRAFT_STEPS, Step, Turn
+
+#: What a handler returns for a button of an earlier message, which means nothing now.
+STALE = "stale"
 
 
 def _in_draft_steps(turn: Turn) -> bool:
@@ -29,7 +33,7 @@ def _consent(turn: Turn, c: Command) -> bool:
         turn.go(Step.IDLE)
         privacy.give_consent(turn)
         return True
-    return False  # "ok" while idle: let the intent decide
+    return False  # "ok" while idle: let the intent decide (a tapped one is stale, see run)
 
 
 def _send(turn: Turn, c: Command) -> bool:
@@ -39,9 +43,9 @@ def _send(turn: Turn, c: Command) -> bool:
     return True
 
 
-def _edit(turn: Turn, c: Command) -> bool:
+def _edit(turn: Turn, c: Command) -> bool | str:
     if not _in_draft_steps(turn):
-        return c.arg is not None  # a stale edit button: nothing to edit
+        return STALE if c.arg is not None else False  # a typed «sửa» is words
     (intake.edit(turn, c.arg) if c.arg else intake.edit_menu(turn))
     return True
 
@@ -54,22 +58,26 @@ def _skip(turn: Turn, c: Command) -> bool:
     return False
 
 
-def _ward(turn: Turn, c: Command) -> bool:
-    if _in_draft_steps(turn):
-        intake.answer_ward(turn, code=c.arg)
+def _ward(turn: Turn, c: Command) -> bool | str:
+    if not _in_draft_steps(turn):
+        return STALE
+    intake.answer_ward(turn, code=c.arg)
     return True
 
 
-def _add(turn: Turn, c: Command) -> bool:
-    if turn.step == Step.ASK_WHICH and not followups.choose(turn, c.arg):
+def _add(turn: Turn, c: Command) -> bool | str:
+    if turn.step != Step.ASK_WHICH:
+        return STALE
+    if not followups.choose(turn, c.arg):
         intake.advance(turn)
     return True
 
 
-def _new(turn: Turn, c: Command) -> bool:
-    if turn.step == Step.ASK_WHICH:
-        turn.state.decided = True
-        intake.advance(turn)
+def _new(turn: Turn, c: Command) -> bool | str:
+    if turn.step != Step.ASK_WHICH:
+        return STALE
+    turn.state.decided = True
+    intake.advance(turn)
     return True
 
 
@@ -80,9 +88,9 @@ def _rating(turn: Turn, c: Command) -> bool:
     return True
 
 
-def _held(turn: Turn, c: Command) -> bool:
+def _held(turn: Turn, c: Command) -> bool | str:
     if turn.step != Step.HELD:
-        return True  # a stale button
+        return STALE
     (held.use(turn) if c.arg == "use" else held.drop(turn, tell=True))
     return True
 
@@ -93,9 +101,10 @@ def _question(turn: Turn, c: Command) -> bool:
     return True
 
 
-def _split(turn: Turn, c: Command) -> bool:
-    if turn.step == Step.SPLIT:
-        intake.split_choice(turn, c.arg == "two")
+def _split(turn: Turn, c: Command) -> bool | str:
+    if turn.step != Step.SPLIT:
+        return STALE
+    intake.split_choice(turn, c.arg == "two")
     return True
 
 
@@ -127,10 +136,16 @@ COMMANDS: dict[str, Any] = {
 TYPED_ONLY = frozenset({"consent", "send", "edit", "skip"})
 
 
-def run(turn: Turn, command: Command) -> bool:
-    """Carry out a button or typed command; False when it means nothing in this step."""
+def run(turn: Turn, command: Command, *, tapped: bool = False) -> bool:
+    """Carry out a button or typed command; False when it means nothing in this step.
+
+    A tapped button of an earlier message (`tapped`: the text is a button payload) gets a
+    short answer saying so, rather than silence or being read as new content.
+    """
     handler = COMMANDS.get(command.name)
-    if handler is None:
-        return command.name not in TYPED_ONLY  # an unknown button: ignore it quietly
-    result = handler(turn, command)
+    result = handler(turn, command) if handler is not None else STALE
+    if result == STALE or (tapped and result is False):
+        if tapped:
+            say(turn, "bot.stale_button")
+        return handler is not None or command.name not in TYPED_ONLY
     return True if result is None else bool(result)

@@ -150,7 +150,7 @@ def _message(turn: Turn, event: MessageEvent, message: PetitionMessage | None) -
     if turn.state.withdraw_asked and typed and words and not reasons:
         if aftercare.withdraw_reply(turn, words):
             return
-    if command is not None and actions.run(turn, command):
+    if command is not None and actions.run(turn, command, tapped=words.startswith("#")):
         return
     if words and command is None and not reasons and _aside(turn, words, message):
         return

@@ -182,6 +182,7 @@ DESCRIPTIONS: dict[str, str] = {
     "button.drop_held": "Nút bỏ tin nhắn đã gửi trước khi đồng ý.",
     "bot.held_dropped": "Khi người dân không dùng tin nhắn đã gửi trước khi đồng ý; mời nhắn lại.",
     "bot.petition_go_ahead": "Mời người dân nhắn nội dung khi họ chọn gửi phản ánh.",
+    "bot.stale_button": "Khi người dân bấm nút của một tin nhắn cũ, không còn tác dụng.",
     "bot.english": "Trả lời bằng tiếng Anh khi tin nhắn không phải tiếng Việt: giới thiệu dịch vụ "
     "và cách liên hệ văn phòng.",
     "bot.urgent_ask_ward": "Sau tin khẩn cấp, hỏi phường (một lần) để cán bộ trực đến đúng nơi.",

@@ -38,6 +38,7 @@ GROUPS: tuple[Group, ...] = (
             "button.drop_held",
             "bot.held_dropped",
             "bot.petition_go_ahead",
+            "bot.stale_button",
             "bot.english",
         ),
     ),

@@ -214,3 +214,22 @@ def test_details_after_an_emergency_before_consent_reach_the_alert(service: Serv
             )
         ).all()
     assert any("tiem thuoc tay" in t for t in kept)  # kept for staff with the emergency
+
+
+# --- buttons of earlier messages ------------------------------------------------------------
+
+
+def test_a_button_of_an_earlier_message_is_answered_not_ignored(service: Service) -> None:
+    phone = service.phone()
+    phone.say("Xin chào")
+    asked = phone.expect(2)
+    phone.tap(asked[-1], "Đồng ý")
+    phone.expect()
+    phone.say(PIPE)
+    summary = _until_send(phone, phone.expect()[0])
+    phone.tap(summary, "GỬI")
+    until_code(phone)
+    for old, title in ((summary, "Sửa"), (asked[-1], "Đồng ý")):  # silence before
+        phone.tap(old, title)
+        reply = phone.expect()
+        assert len(reply) == 1 and "không còn dùng được" in reply[0].text

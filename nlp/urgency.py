@@ -103,10 +103,7 @@ _ACUTE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:dang |bi |da )?(?:boc )?chay(?! (?:hang|tui|bong|motor))", r"coo? chay",
             r"lua (?:boc|bung|chay|lan|ben|to|dang|sat|trum|phut|phun|liem)", r"phat lua",
             r"(?:lan|ben) lua",
-            # smoke a factory or kiln lets out ("xả/nhả/thải khói đen") is pollution, not a
-            # fire; smoke seen "từ xa" (from afar) still is one
-            r"(?<!(?<!tu )xa )(?<!nha )(?<!thai )khoi (?:den|boc|mu|nghi ngut|day dac)",
-            r"boc khoi(?! hoi)", r"chay chap dien",
+            r"khoi (?:den|boc|mu|nghi ngut|day dac)", r"boc khoi(?! hoi)", r"chay chap dien",
             r"khoi (?:\w+ ){0,2}den (?:troi|kit|ca)",
             r"khoi (?:\w+ ){0,8}(?:boc|tuon) (?:len |ra )?(?:mu mit|cuon cuon|nghi ngut)",
             r"chay lan (?:vo|vao|sang|qua|ra)", r"chay,? chay", r"ngon lua", r"bat lua",
@@ -539,6 +536,13 @@ _ASKING = _rx(
 # Water over fields and crops is a loss, not a danger, unless people or homes are in it.
 _FIELDS = _rx(r"ruong", r"hoa mau", r"mat mua", r"lua (?:ngap|chet|hu)", r"dong lua")
 _PEOPLE = _rx(r"nha", r"nguoi", r"tre", r"chau", r"ong", r"ba", r"em", r"con")
+# Smoke a factory, kiln or chimney lets out is pollution, not a fire, unless the sentence
+# also speaks of fire ("nhà máy xả khói đen suốt đêm" is a petition; "nhà máy cháy" is not).
+_EMISSION = _rx(
+    r"(?:nha may|xuong|lo (?:gach|voi|dot|nung|than|hoi|say)|ong khoi|cong ty|co so|khu cong "
+    r"nghiep|cum cong nghiep)(?: \w+){0,6} (?:xa|nha|thai|phun) khoi"
+)
+_FIRE_WORDS = _rx(r"chay", r"lua", r"hoa hoan")
 # fmt: on
 _SENTENCE_END = re.compile(r"[.!?;]+(?:\s+|$)|\n")
 
@@ -571,6 +575,9 @@ def _reasons(sentences: list[str]) -> dict[str, None]:
         hazards = _found(_HAZARD, sentence) if here else []
         if _FIELDS.search(sentence) and not _PEOPLE.search(sentence):
             hazards = [h for h in hazards if h != "flood"]
+        if _EMISSION.search(sentence) and not _FIRE_WORDS.search(sentence):
+            acute = [r for r in acute if r != "fire"]
+            hazards = [h for h in hazards if h != "fire"]
         for reason in acute + hazards:
             found.setdefault(reason, None)
     return found

@@ -25,6 +25,12 @@ URGENT = [
     # a tree on a live wire is an electric danger too: the guidance gives the power hotline
     ("Cây to trước nhà số 45 ngã đè lên dây điện", "electric"),
     ("Nhìn từ xa khói đen bốc lên nghi ngút ở phía chợ", "fire"),
+    # "nhà" (a house) and "xa" (far) fold like "nhả", "xả" (letting smoke out): still fires
+    ("Căn nhà khói đen mù mịt", "fire"),
+    ("Phía xa khói đen nghi ngút", "fire"),
+    ("Trong nhà khói đen dày đặc, không thấy đường ra", "fire"),
+    ("Xưởng gỗ bốc khói đen nghi ngút", "fire"),
+    ("Nhà máy xả khói đen, lửa bùng lên rồi", "fire"),
 ]
 
 

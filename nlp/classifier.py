@@ -32,9 +32,12 @@ NO_SECOND = ("khac",)  # "other" is never worth splitting a petition for
 MAX_PARTS = 12  # a long petition's later parts are read with its beginning only
 # A short part that only says where ("ở đối diện trường tiểu học", "gần chợ Tam Kỳ") names a
 # landmark, not a second problem: the school is where the wire fell, not a school's problem.
+# Folded, "o", "tai", "ngay" are also "ổ (gà)", "tai (nạn)", "ngày": a landmark noun must
+# follow within a word, and at most three words of its name after it.
 _ONLY_WHERE = re.compile(
-    r"^(?:o|tai|gan|truoc|sau|canh|ben canh|doi dien|phia (?:truoc|sau)|ngay|ngang)"
-    r"(?: \S+){0,7}$"
+    r"^(?:(?:o|tai|gan|truoc|sau|canh|ben canh|doi dien|phia truoc|phia sau|ngang) ){1,2}"
+    r"(?:\S+ )?(?:truong|cho|benh vien|tram|uy ban|ubnd|nha van hoa|chua|nha tho|cong vien|"
+    r"cau|nga (?:ba|tu|nam)|so nha|nha so|cong|tiem|cua hang|sieu thi|ben xe)(?: \S+){0,3}$"
 )
 
 

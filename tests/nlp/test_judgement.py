@@ -79,3 +79,18 @@ def test_a_part_that_only_says_where_is_not_a_second_problem():
     text = "cay do de len day dien truoc nha so 12 Phan Boi Chau, co tia lua\n"
     text += "o doi dien truong tieu hoc"
     assert analyse(text).second is None
+
+
+@pytest.mark.parametrize(
+    "second_part",
+    [
+        "Ổ gà to giữa đường gây nguy hiểm.",  # folded "o ga": "ổ", not "ở"
+        "Tai nạn giao thông liên tục.",  # "tai nạn", not "tại"
+        "Ngày nào cũng có người đổ rác.",  # "ngày", not "ngay"
+    ],
+)
+def test_a_second_problem_that_starts_like_a_place_is_still_one(second_part):
+    from nlp.pipeline import analyse
+
+    text = "Đèn đường trên đường Hùng Vương hỏng cả tháng nay, tối rất tối.\n" + second_part
+    assert analyse(text).second is not None

@@ -32,7 +32,7 @@ _POINTS_BACK = re.compile(
 _ACCEPTS = re.compile(
     r"(?:(?:oki?e?|ok|vang|da|u|uh) )?(?:dung|lay|gui|oki?e?|okay|uk|uh|um|chuan|phai)"
     r"(?: (?:roi|luon|di|nhe|nha|a|ak|vay|nay|do|tren|giup|gium|em|e|toi|minh|ad|"
-    r"noi dung|cai|het|tat ca|ca|lam))*"
+    r"noi dung|het|tat ca|ca))*"
 )
 
 

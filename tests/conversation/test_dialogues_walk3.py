@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.runtime import runtime_of
+from handlers.conversation import held
 from storage.models import PetitionMessage, StaffNotification
 from storage.models.base import utcnow
 from tests.conversation import staffwork
@@ -56,6 +57,15 @@ def test_dung_uses_the_held_emergency_as_the_petition(service: Service, answer: 
     assert p.urgent
     alerts = notes_of(service, phone, "urgent")
     assert len(alerts) == 1 and alerts[0].petition_id == p.id
+
+
+@pytest.mark.parametrize(
+    ("answer", "takes"),
+    [("dùng nội dung đó", True), ("dung roi", True), ("đừng làm", False), ("Đừng, cái đó", False)],
+)
+def test_what_takes_the_offer(answer: str, takes: bool) -> None:
+    """Folded, "đừng" (don't) is "dùng" (use): only words that go with "use" take it."""
+    assert held.accepts(answer) is takes
 
 
 def test_a_second_emergency_after_dropping_the_first_is_alerted_again(service: Service) -> None:

@@ -10,12 +10,13 @@
     }
   });
 
-  // A forward's «Hình thức» follows the agency picked: e-mail where it has an address.
+  // A forward's «Hình thức» follows the agency picked: e-mail where it has an address, paper
+  // where not (a channel chosen on purpose, «Trực tiếp» or «Hệ thống», is left alone).
   document.addEventListener("change", function (event) {
     var agency = event.target.closest("select[data-sets-channel]");
     var channel = agency && agency.form && agency.form.querySelector("select[name=channel]");
     var option = agency && agency.options[agency.selectedIndex];
-    if (channel && option) {
+    if (channel && option && (channel.value === "email" || channel.value === "van_ban")) {
       channel.value = option.hasAttribute("data-mail") ? "email" : "van_ban";
     }
   });

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import extract, select
 
 from bot.admin import auditing, forms
-from bot.admin.blueprint import MANAGERS, bp, require_role, utcnow
+from bot.admin.blueprint import MANAGERS, actor, bp, require_role, utcnow
 from bot.admin.keep import keep_form, kept, refused
 from bot.database import db_session
 from handlers.workflow import InvalidInput, WorkCalendar, local_date, move_off_day
@@ -56,7 +56,7 @@ def holiday_add() -> ResponseReturnValue:
     )
     s.flush()
     cal = WorkCalendar.load(s)
-    moved = move_off_day(s, day, cal, utcnow())
+    moved = move_off_day(s, day, cal, utcnow(), actor())
     s.commit()
     flash(f"Đã lưu ngày {day:%d/%m/%Y}.", "ok")
     if moved:

@@ -30,12 +30,12 @@ from handlers.workflow.clocks import (
     DeadlinePolicy,
     handler_deadline,
     is_overdue,
-    move_off_day,
     next_due_on,
     overdue_clause,
     refresh_next_due,
 )
 from handlers.workflow.codes import DEFAULT_CODE_PREFIX, next_code
+from handlers.workflow.days_off import move_off_day
 from handlers.workflow.errors import (
     InvalidInput,
     InvalidState,

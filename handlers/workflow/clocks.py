@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_
 from sqlalchemy.orm import Session
 
 from handlers.workflow.calendar import WorkCalendar, end_of_day, local_date, start_of_day
@@ -100,9 +100,9 @@ def calendar_due(cal: WorkCalendar, start: date, days: int) -> date:
 #: The oldest day of receipt an officer may give a petition entered on someone's behalf,
 #: counted back from today. The Front's longest own clock is the 10-day decision notice, so a
 #: letter a month old has missed every one of them already; an older date is far more often a
-#: typo (wrong month or year) than a letter found in a drawer, and 30 days keeps a back-dated
-#: petition within this month's or last month's report. An older letter is entered with
-#: today's date, its real date of receipt written in the text.
+#: typo (wrong month or year) than a letter found in a drawer. An older letter is entered
+#: with today's date, its real date of receipt written in the text; when a report already sent
+#: covers the day given, the officer is told it leaves the petition out.
 OLDEST_RECEIPT = timedelta(days=30)
 
 
@@ -220,45 +220,6 @@ def refresh_next_due(
         forward = active_forward(session, petition)
     due = next_due_on(petition, forward, cal, policy)
     petition.next_due_at = end_of_day(due) if due is not None else None
-
-
-#: The petition's own deadline columns (a forward's is Forward.handler_due_on).
-_DUE_COLUMNS = ("triage_due_on", "triage_hard_due_on", "decision_due_on", "result_relay_due_on")
-
-
-def move_off_day(session: Session, day: date, cal: WorkCalendar, now: datetime) -> int:
-    """Deadlines set on `day` before it became a day off run to the next working day, as if
-    computed today (no deadline falls on a day off); return how many petitions moved.
-
-    Only deadlines still ahead move (a missed one stays missed, its reminders sent), and
-    working-day spans across the new day off are not recounted: the officer sets a
-    forward's deadline again where that matters.
-    """
-    if cal.is_working_day(day) or day < local_date(now):
-        return 0
-    to = cal.next_working_day(day)
-    columns = [getattr(Petition, name) for name in _DUE_COLUMNS]
-    petitions = {
-        p.id: p
-        for p in session.scalars(
-            select(Petition).where(Petition.state != S.CLOSED, or_(*(c == day for c in columns)))
-        )
-    }
-    for petition in petitions.values():
-        for name in _DUE_COLUMNS:
-            if getattr(petition, name) == day:
-                setattr(petition, name, to)
-    forwards = session.scalars(
-        select(Forward).where(
-            Forward.handler_due_on == day, Forward.active, Forward.answered_at.is_(None)
-        )
-    ).all()
-    for forward in forwards:
-        forward.handler_due_on = to
-        petitions.setdefault(forward.petition_id, session.get_one(Petition, forward.petition_id))
-    for petition in petitions.values():
-        refresh_next_due(session, petition, cal)
-    return len(petitions)
 
 
 def is_overdue(petition: Petition, now: datetime) -> bool:

@@ -98,6 +98,7 @@ ACTION_LABELS: dict[str, str] = {
     "acknowledge": "Cơ quan xác nhận đã nhận",
     "record_answer": "Ghi nhận trả lời của cơ quan",
     "extend_deadline": "Gia hạn",
+    "deadline_moved": "Dời hạn do ngày nghỉ mới",
     "return_forward": "Cơ quan trả lại (không thuộc thẩm quyền)",
     "request_extension": "Cơ quan đề nghị gia hạn",
     "decide_extension": "Quyết định về đề nghị gia hạn",

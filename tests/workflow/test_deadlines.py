@@ -199,9 +199,21 @@ def test_a_day_declared_off_later_moves_the_deadlines_still_set_on_it(
     s.add(Holiday(day=tuesday, name="Nghỉ đột xuất", working_day=False, source="admin"))
     s.flush()
     cal = wf.WorkCalendar.load(s)
-    assert wf.move_off_day(s, tuesday, cal, now + timedelta(days=2)) == 0  # already past
-    assert wf.move_off_day(s, tuesday, cal, now) == 2
+    later = now + timedelta(days=2)
+    assert wf.move_off_day(s, tuesday, cal, later, officer) == 0  # already past
+    assert wf.move_off_day(s, tuesday, cal, now, officer) == 2
     assert waiting.triage_due_on == wednesday and fwd.handler_due_on == wednesday
     assert waiting.next_due_at == sent.next_due_at == wf.end_of_day(wednesday)
     assert waiting.triage_hard_due_on == h.MONDAY + timedelta(days=3)  # not on it: unchanged
-    assert wf.move_off_day(s, wednesday, cal, now) == 0  # a working day: nothing to move
+    assert wf.move_off_day(s, wednesday, cal, now, officer) == 0  # a working day: no move
+    # Each petition's trail says why its deadline moved, and who declared the day off.
+    trail = s.scalars(
+        select(PetitionEvent).where(
+            PetitionEvent.petition_id.in_([waiting.id, sent.id]),
+            PetitionEvent.action == "deadline_moved",
+        )
+    ).all()
+    assert len(trail) == 2 and all(e.actor_id == officer.id for e in trail)
+    assert trail[0].note == (
+        f"Ngày {tuesday:%d/%m/%Y} được đặt là ngày nghỉ: hạn chuyển sang {wednesday:%d/%m/%Y}"
+    )

@@ -16,13 +16,11 @@ together, scored by models that had not seen them (docs/nlp.md).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from nlp import keywords, registry, segments
 from nlp.features import MAX_CHARS, extract
 from nlp.model import LinearModel
-from nlp.normalize import fold
 
 CONFIDENCE_THRESHOLD = 0.6
 MIN_WORDS = 4  # "đồng ý" can look confidently like anything: too short to classify
@@ -30,15 +28,6 @@ KEYWORDS_VERSION = "keywords"
 SECOND_PART_CONFIDENCE = 0.7  # a part read this surely as another field is a second problem
 NO_SECOND = ("khac",)  # "other" is never worth splitting a petition for
 MAX_PARTS = 12  # a long petition's later parts are read with its beginning only
-# A short part that only says where ("ở đối diện trường tiểu học", "gần chợ Tam Kỳ") names a
-# landmark, not a second problem: the school is where the wire fell, not a school's problem.
-# Folded, "o", "tai", "ngay" are also "ổ (gà)", "tai (nạn)", "ngày": a landmark noun must
-# follow within a word, and at most three words of its name after it.
-_ONLY_WHERE = re.compile(
-    r"^(?:(?:o|tai|gan|truoc|sau|canh|ben canh|doi dien|phia truoc|phia sau|ngang) ){1,2}"
-    r"(?:\S+ )?(?:truong|cho|benh vien|tram|uy ban|ubnd|nha van hoa|chua|nha tho|cong vien|"
-    r"cau|nga (?:ba|tu|nam)|so nha|nha so|cong|tiem|cua hang|sieu thi|ben xe)(?: \S+){0,3}$"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +67,6 @@ def second_problem(
     if len(pieces) < 2:
         return None
     for piece in pieces[:MAX_PARTS]:
-        if _ONLY_WHERE.match(" ".join(fold(piece).split())):
-            continue
         category, probability = model.proba(extract(piece, model.config))[0]
         if category != main and category not in NO_SECOND and probability >= threshold:
             found[category] = max(found.get(category, 0.0), probability)

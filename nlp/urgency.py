@@ -536,13 +536,6 @@ _ASKING = _rx(
 # Water over fields and crops is a loss, not a danger, unless people or homes are in it.
 _FIELDS = _rx(r"ruong", r"hoa mau", r"mat mua", r"lua (?:ngap|chet|hu)", r"dong lua")
 _PEOPLE = _rx(r"nha", r"nguoi", r"tre", r"chau", r"ong", r"ba", r"em", r"con")
-# Smoke a factory, kiln or chimney lets out is pollution, not a fire, unless the sentence
-# also speaks of fire ("nhà máy xả khói đen suốt đêm" is a petition; "nhà máy cháy" is not).
-_EMISSION = _rx(
-    r"(?:nha may|xuong|lo (?:gach|voi|dot|nung|than|hoi|say)|ong khoi|cong ty|co so|khu cong "
-    r"nghiep|cum cong nghiep)(?: \w+){0,6} (?:xa|nha|thai|phun) khoi"
-)
-_FIRE_WORDS = _rx(r"chay", r"lua", r"hoa hoan")
 # fmt: on
 _SENTENCE_END = re.compile(r"[.!?;]+(?:\s+|$)|\n")
 
@@ -575,9 +568,6 @@ def _reasons(sentences: list[str]) -> dict[str, None]:
         hazards = _found(_HAZARD, sentence) if here else []
         if _FIELDS.search(sentence) and not _PEOPLE.search(sentence):
             hazards = [h for h in hazards if h != "flood"]
-        if _EMISSION.search(sentence) and not _FIRE_WORDS.search(sentence):
-            acute = [r for r in acute if r != "fire"]
-            hazards = [h for h in hazards if h != "fire"]
         for reason in acute + hazards:
             found.setdefault(reason, None)
     return found

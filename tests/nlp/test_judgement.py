@@ -72,15 +72,6 @@ def test_second_problem_is_exposed_by_the_pipeline():
     assert {result.category, result.second[0]} == {"ha_tang_dien_nuoc", "moi_truong"}
 
 
-def test_a_part_that_only_says_where_is_not_a_second_problem():
-    from nlp.pipeline import analyse
-
-    # The walk: a wire down "opposite the primary school" was offered as a school matter.
-    text = "cay do de len day dien truoc nha so 12 Phan Boi Chau, co tia lua\n"
-    text += "o doi dien truong tieu hoc"
-    assert analyse(text).second is None
-
-
 @pytest.mark.parametrize(
     "second_part",
     [

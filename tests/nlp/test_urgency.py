@@ -65,9 +65,6 @@ def test_urgent_without_diacritics(text, reason):
         # typed without diacritics "xuống" (down) is "xuong", as is "xuồng" (a boat)
         "Vỉa hè bị lấn chiếm hết, người đi bộ phải đi xuống lòng đường rất nguy hiểm.",
         "Quán nhậu bày bàn ghế kín vỉa hè, người đi bộ phải đi xuống đường.",
-        # a chimney's smoke is pollution, not a fire
-        "Nhà máy gạch ở cụm công nghiệp xả khói đen mù mịt cả khu suốt đêm.",
-        "Lò đốt rác thải khói đen bay vào nhà dân, không ai chịu nổi.",
         "",
         "😀",
     ],

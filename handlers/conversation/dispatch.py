@@ -178,8 +178,9 @@ def _held_reply(turn: Turn, words: str) -> bool:
     if held.points_back(words) or held.accepts(words) or intent == "consent_yes":
         held.use(turn)
         return True
-    held.drop(turn, tell=intent == "consent_no")
-    return intent == "consent_no"  # anything else is new content: go on with it
+    refused = intent == "consent_no" or held.refuses(words)
+    held.drop(turn, tell=refused)
+    return refused  # anything else is new content: go on with it
 
 
 def _before_consent(

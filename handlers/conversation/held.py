@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -28,6 +29,10 @@ _POINTS_BACK = re.compile(
     r"\b(?:(?:nhan|gui|noi|ghi|viet|ke)(?: \w+){0,2} (?:o )?tren(?: roi)?|nhu tren|o tren|"
     r"dung (?:noi dung )?(?:do|nay|tren)|lay (?:noi dung )?(?:do|tren)|noi roi ma|nhan roi ma)\b"
 )
+# A refusal anywhere in the reply. Folded, "đừng" (don't) and "dừng" (stop) read "dung", as
+# "dùng" (use) does: they count only as typed with their marks; "không", "ko" in any form.
+_REFUSES_MARKED = re.compile(r"(?<!\w)(?:đừng|dừng|bỏ|khỏi|xóa|xoá|hủy|huỷ)(?!\w)")
+_REFUSES = re.compile(r"\b(?:khong|ko|k|xoa|huy)\b")
 # The whole reply says yes to the offer: "dung" (dùng, or đúng), "dùng luôn đi", "lấy", "oki".
 _ACCEPTS = re.compile(
     r"(?:(?:oki?e?|ok|vang|da|u|uh) )?(?:dung|lay|gui|oki?e?|okay|uk|uh|um|chuan|phai)"
@@ -91,14 +96,21 @@ def _place_of(message: PetitionMessage) -> tuple[float, float] | None:
 
 
 def points_back(words: str) -> bool:
-    """Whether a reply refers to the messages above ("e nhắn ở trên rồi mà")."""
-    return bool(_POINTS_BACK.search(fold(words)))
+    """Whether a reply refers to the messages above ("e nhắn ở trên rồi mà"), not to refuse
+    them ("không dùng nội dung đó")."""
+    return bool(_POINTS_BACK.search(fold(words))) and not refuses(words)
 
 
 def accepts(words: str) -> bool:
     """Whether a short reply takes the offer: "dung", "đúng rồi", "dùng luôn đi", "oki"."""
     folded = re.sub(r"[^\w\s]", " ", fold(words))
-    return bool(_ACCEPTS.fullmatch(" ".join(folded.split())))
+    return bool(_ACCEPTS.fullmatch(" ".join(folded.split()))) and not refuses(words)
+
+
+def refuses(words: str) -> bool:
+    """Whether a reply says no: "đừng", "dừng nhé", "không dùng", "ko lấy", "xoá đi"."""
+    text = unicodedata.normalize("NFC", words).lower()
+    return bool(_REFUSES_MARKED.search(text) or _REFUSES.search(fold(text)))
 
 
 def use(turn: Turn) -> None:

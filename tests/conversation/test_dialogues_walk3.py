@@ -61,11 +61,34 @@ def test_dung_uses_the_held_emergency_as_the_petition(service: Service, answer: 
 
 @pytest.mark.parametrize(
     ("answer", "takes"),
-    [("dùng nội dung đó", True), ("dung roi", True), ("đừng làm", False), ("Đừng, cái đó", False)],
+    [
+        ("dùng nội dung đó", True),
+        ("dung roi", True),
+        ("e nhắn ở trên rồi mà", True),
+        ("đừng làm", False),
+        ("Đừng, cái đó", False),
+        ("đừng", False),
+        ("dừng nhé", False),
+        ("không dùng nội dung đó", False),
+        ("ko lay noi dung tren", False),
+        ("bỏ cái tôi nhắn ở trên đi", False),
+    ],
 )
 def test_what_takes_the_offer(answer: str, takes: bool) -> None:
-    """Folded, "đừng" (don't) is "dùng" (use): only words that go with "use" take it."""
-    assert held.accepts(answer) is takes
+    """Folded, "đừng" (don't) and "dừng" (stop) read "dung" (use): typed with their marks, or
+    beside a "không", they refuse."""
+    assert (held.accepts(answer) or held.points_back(answer)) is takes
+
+
+def test_dung_with_its_marks_drops_the_held_messages(service: Service) -> None:
+    phone = service.phone()
+    phone.say(TREE)
+    phone.expect(until=lambda bs: has(bs, "đồng ý không"))
+    phone.say("ok dong y")
+    phone.expect(2)
+    phone.say("đừng")  # was taken as «dùng»: the held emergency became a petition
+    dropped = phone.expect()
+    assert len(dropped) == 1 and "Đã xóa nội dung nhắn trước đó" in dropped[0].text
 
 
 def test_a_second_emergency_after_dropping_the_first_is_alerted_again(service: Service) -> None:

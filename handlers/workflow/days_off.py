@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers.workflow.actors import Actor, as_actor
@@ -18,28 +18,38 @@ from handlers.workflow.core import record
 from storage.models import Forward, Petition, StaffUser
 from storage.models.enums import PetitionState as S
 
-#: The petition's own deadline columns (a forward's is Forward.handler_due_on).
-DUE_COLUMNS = ("triage_due_on", "triage_hard_due_on", "decision_due_on", "result_relay_due_on")
+#: Each of the petition's own deadlines, and the states in which it is running (a forward's
+#: is Forward.handler_due_on); the decision notice runs until the Front decides.
+RUNNING = {
+    "triage_due_on": (S.RECEIVED, S.REOPENED, S.TRIAGED),
+    "triage_hard_due_on": (S.RECEIVED, S.REOPENED, S.TRIAGED),
+    "decision_due_on": (S.RECEIVED, S.REOPENED, S.TRIAGED, S.NEED_INFO),
+    "result_relay_due_on": (S.AGENCY_ANSWERED,),
+}
 
 
 def move_off_day(
     session: Session, day: date, cal: WorkCalendar, now: datetime, actor: Actor | StaffUser
 ) -> int:
-    """Move the deadlines still ahead that fall on `day`, now off; return how many petitions.
+    """Move the running deadlines still ahead that fall on `day`, now off; return how many
+    petitions had one.
 
-    A missed deadline stays missed (its reminders were sent), and working-day spans across
-    the new day off are not recounted: the officer extends a forward where that matters.
+    A missed deadline stays missed (its reminders were sent), one whose step is over stays
+    as it was, and working-day spans across the new day off are not recounted: the officer
+    extends a forward where that matters.
     """
     if cal.is_working_day(day) or day < local_date(now):
         return 0
     to = cal.next_working_day(day)
-    columns = [getattr(Petition, name) for name in DUE_COLUMNS]
-    open_ones = select(Petition).where(Petition.state != S.CLOSED)
-    moved = {p.id: p for p in session.scalars(open_ones.where(or_(*(c == day for c in columns))))}
-    for petition in moved.values():
-        for name in DUE_COLUMNS:
-            if getattr(petition, name) == day:
-                setattr(petition, name, to)
+    moved: dict[int, Petition] = {}
+    for name, states in RUNNING.items():
+        column = getattr(Petition, name)
+        query = select(Petition).where(column == day, Petition.state.in_(states))
+        if name == "decision_due_on":
+            query = query.where(Petition.decided_at.is_(None))
+        for petition in session.scalars(query):
+            setattr(petition, name, to)
+            moved[petition.id] = petition
     forwards = select(Forward).where(
         Forward.handler_due_on == day, Forward.active, Forward.answered_at.is_(None)
     )

@@ -205,6 +205,7 @@ def test_a_day_declared_off_later_moves_the_deadlines_still_set_on_it(
     assert waiting.triage_due_on == wednesday and fwd.handler_due_on == wednesday
     assert waiting.next_due_at == sent.next_due_at == wf.end_of_day(wednesday)
     assert waiting.triage_hard_due_on == h.MONDAY + timedelta(days=3)  # not on it: unchanged
+    assert sent.triage_due_on == tuesday  # its triage is over: that deadline no longer runs
     assert wf.move_off_day(s, wednesday, cal, now, officer) == 0  # a working day: no move
     # Each petition's trail says why its deadline moved, and who declared the day off.
     trail = s.scalars(

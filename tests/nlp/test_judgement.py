@@ -78,6 +78,8 @@ def test_second_problem_is_exposed_by_the_pipeline():
         "Ổ gà to giữa đường gây nguy hiểm.",  # folded "o ga": "ổ", not "ở"
         "Tai nạn giao thông liên tục.",  # "tai nạn", not "tại"
         "Ngày nào cũng có người đổ rác.",  # "ngày", not "ngay"
+        "Trước cổng trường ổ gà to.",  # a place, then the problem
+        "Tại chợ rác ùn ứ.",
     ],
 )
 def test_a_second_problem_that_starts_like_a_place_is_still_one(second_part):

@@ -31,6 +31,8 @@ URGENT = [
     ("Trong nhà khói đen dày đặc, không thấy đường ra", "fire"),
     ("Xưởng gỗ bốc khói đen nghi ngút", "fire"),
     ("Nhà máy xả khói đen, lửa bùng lên rồi", "fire"),
+    ("Xưởng gỗ đang phun khói đen mù mịt", "fire"),
+    ("Công ty kế bên nhà khói bốc mù mịt", "fire"),
 ]
 
 

@@ -175,10 +175,10 @@ def _aside(turn: Turn, words: str, message: PetitionMessage | None) -> bool:
 def _held_reply(turn: Turn, words: str) -> bool:
     """After consent, the answer to "Dùng làm nội dung phản ánh?" in free words."""
     intent = intent_of(words)
-    if held.points_back(words) or held.accepts(words) or intent == "consent_yes":
+    refused = intent == "consent_no" or held.refuses(words)  # before any yes: «ok đừng»
+    if not refused and (held.points_back(words) or held.accepts(words) or intent == "consent_yes"):
         held.use(turn)
         return True
-    refused = intent == "consent_no" or held.refuses(words)
     held.drop(turn, tell=refused)
     return refused  # anything else is new content: go on with it
 

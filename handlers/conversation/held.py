@@ -96,15 +96,15 @@ def _place_of(message: PetitionMessage) -> tuple[float, float] | None:
 
 
 def points_back(words: str) -> bool:
-    """Whether a reply refers to the messages above ("e nhắn ở trên rồi mà"), not to refuse
-    them ("không dùng nội dung đó")."""
-    return bool(_POINTS_BACK.search(fold(words))) and not refuses(words)
+    """Whether a reply refers to the messages above ("e nhắn ở trên rồi mà"); ask `refuses`
+    first ("không dùng nội dung đó" points back too)."""
+    return bool(_POINTS_BACK.search(fold(words)))
 
 
 def accepts(words: str) -> bool:
     """Whether a short reply takes the offer: "dung", "đúng rồi", "dùng luôn đi", "oki"."""
     folded = re.sub(r"[^\w\s]", " ", fold(words))
-    return bool(_ACCEPTS.fullmatch(" ".join(folded.split()))) and not refuses(words)
+    return bool(_ACCEPTS.fullmatch(" ".join(folded.split())))
 
 
 def refuses(words: str) -> bool:

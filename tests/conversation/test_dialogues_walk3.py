@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from bot.runtime import runtime_of
 from handlers.conversation import held
+from handlers.conversation.understand import intent_of
 from storage.models import PetitionMessage, StaffNotification
 from storage.models.base import utcnow
 from tests.conversation import staffwork
@@ -72,12 +73,16 @@ def test_dung_uses_the_held_emergency_as_the_petition(service: Service, answer: 
         ("không dùng nội dung đó", False),
         ("ko lay noi dung tren", False),
         ("bỏ cái tôi nhắn ở trên đi", False),
+        ("ok đừng", False),
     ],
 )
 def test_what_takes_the_offer(answer: str, takes: bool) -> None:
     """Folded, "đừng" (don't) and "dừng" (stop) read "dung" (use): typed with their marks, or
     beside a "không", they refuse."""
-    assert (held.accepts(answer) or held.points_back(answer)) is takes
+    takes_it = (
+        held.accepts(answer) or held.points_back(answer) or intent_of(answer) == "consent_yes"
+    )
+    assert (takes_it and not held.refuses(answer)) is takes  # as the dispatcher decides
 
 
 def test_dung_with_its_marks_drops_the_held_messages(service: Service) -> None:

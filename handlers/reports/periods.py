@@ -119,13 +119,14 @@ def month_of(day: date) -> Period:
     return Period(day.year, "month", day.month)
 
 
+def quarter_of(day: date) -> Period:
+    """The quarter a local date falls in."""
+    return Period(day.year, "quarter", (day.month - 1) // 3 + 1)
+
+
 def periods_of(day: date) -> list[Period]:
     """The month, the quarter and the year a local date falls in."""
-    return [
-        month_of(day),
-        Period(day.year, "quarter", (day.month - 1) // 3 + 1),
-        Period(day.year, "year"),
-    ]
+    return [month_of(day), quarter_of(day), Period(day.year, "year")]
 
 
 def current_month(now: datetime) -> Period:
@@ -172,9 +173,7 @@ def recent_periods(
     for _ in range(months):
         out.append(month)
         month = month.previous()
-    quarter = Period(
-        month_of(local_date(now)).year, "quarter", (local_date(now).month - 1) // 3 + 1
-    )
+    quarter = quarter_of(local_date(now))
     for _ in range(quarters):
         out.append(quarter)
         quarter = quarter.previous()

@@ -5,6 +5,7 @@ December 2026, New Year's Day 2027, Tết 2027)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot.admin.lookups import deadline_badge
 from handlers import workflow as wf
 from handlers.workflow.clocks import calendar_due, handler_deadline
-from storage.models import PetitionEvent, StaffUser
+from storage.models import Forward, Petition, PetitionEvent, StaffUser
 from storage.models.enums import LegalType
 from tests.workflow import helpers as h
 
@@ -49,31 +50,32 @@ def test_a_petition_sent_on_saturday(db_session: Session) -> None:
     assert p.decision_due_on == date(2026, 12, 15)  # Tuesday: 15/12 is a working day
 
 
+def _forwarded(
+    s: Session, p: Petition, officer: StaffUser, sent_on: date, now: datetime, **kw: Any
+) -> Forward:
+    """Triage `p` as it is, then forward it (sent on `sent_on`, the rest of `kw` as given)."""
+    wf.triage(
+        s,
+        p,
+        actor=officer,
+        category_id=p.category_id,
+        ward_id=p.ward_id,
+        legal_type=p.legal_type,
+        urgent=False,
+        now=now,
+    )
+    return wf.forward(
+        s, p, actor=officer, agency=h.agency(s), channel="van_ban", sent_on=sent_on, now=now, **kw
+    )
+
+
 def test_an_agency_deadline_on_new_years_day_runs_to_the_next_working_day(
     db_session: Session, officer: StaffUser
 ) -> None:
     p = h.draft(db_session, legal_type=LegalType.KIEN_NGHI)
     wf.submit(db_session, p, now=at(date(2026, 12, 2)))
-    wf.triage(
-        db_session,
-        p,
-        actor=officer,
-        category_id=p.category_id,
-        ward_id=p.ward_id,
-        legal_type=LegalType.KIEN_NGHI,
-        urgent=False,
-        now=at(date(2026, 12, 2), 10),
-    )
-    fwd = wf.forward(
-        db_session,
-        p,
-        actor=officer,
-        agency=h.agency(db_session),
-        channel="van_ban",
-        document_number="31/MTTQ-BTT",
-        sent_on=date(2026, 12, 2),
-        now=at(date(2026, 12, 2), 11),
-    )
+    day = date(2026, 12, 2)
+    fwd = _forwarded(db_session, p, officer, day, at(day, 10), document_number="31/MTTQ-BTT")
     # 02/12/2026 + 30 days = Friday 01/01/2027 (New Year's Day); Sat, Sun → Monday 04/01.
     assert fwd.handler_due_on == date(2027, 1, 4)
     assert p.next_due_at == wf.end_of_day(date(2027, 1, 4))
@@ -84,26 +86,15 @@ def test_a_typed_deadline_on_a_day_off_is_moved_and_said(
 ) -> None:
     p = h.draft(db_session)
     wf.submit(db_session, p, now=at(date(2026, 12, 28)))
-    wf.triage(
+    day = date(2026, 12, 28)
+    fwd = _forwarded(
         db_session,
         p,
-        actor=officer,
-        category_id=p.category_id,
-        ward_id=p.ward_id,
-        legal_type=p.legal_type,
-        urgent=False,
-        now=at(date(2026, 12, 28), 10),
-    )
-    fwd = wf.forward(
-        db_session,
-        p,
-        actor=officer,
-        agency=h.agency(db_session),
-        channel="van_ban",
+        officer,
+        day,
+        at(day, 10),
         document_number=None,
-        sent_on=date(2026, 12, 28),
         handler_due_on=date(2027, 1, 1),
-        now=at(date(2026, 12, 28), 11),
     )
     assert fwd.handler_due_on == date(2027, 1, 4)
     note = db_session.scalar(
@@ -175,27 +166,7 @@ def test_a_day_declared_off_later_moves_the_deadlines_still_set_on_it(
     waiting = wf.submit(s, h.draft(s), now=now)
     assert waiting.triage_due_on == tuesday
     sent = wf.submit(s, h.draft(s), now=now)
-    wf.triage(
-        s,
-        sent,
-        actor=officer,
-        category_id=sent.category_id,
-        ward_id=sent.ward_id,
-        legal_type=sent.legal_type,
-        urgent=False,
-        now=now,
-    )
-    fwd = wf.forward(
-        s,
-        sent,
-        actor=officer,
-        agency=h.agency(s),
-        channel="van_ban",
-        document_number=None,
-        sent_on=h.MONDAY,
-        handler_due_on=tuesday,
-        now=now,
-    )
+    fwd = _forwarded(s, sent, officer, h.MONDAY, now, document_number=None, handler_due_on=tuesday)
     s.add(Holiday(day=tuesday, name="Nghỉ đột xuất", working_day=False, source="admin"))
     s.flush()
     cal = wf.WorkCalendar.load(s)

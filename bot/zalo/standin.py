@@ -78,8 +78,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        self.wfile.write(data)
+        # Recorded before the reply leaves: a client that has its answer may look at once.
         self.state.calls.append((urlsplit(self.path).path, status))
+        self.wfile.write(data)
 
     def _zalo(self, code: int, data: Any = None, message: str = "") -> None:
         body: dict[str, Any] = {
